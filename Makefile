@@ -1,0 +1,36 @@
+# `make` sets up .venv, regenerates the package and validates it; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all build validate coverage test check clean
+all: build validate coverage
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the project's requirements change; versions are pinned by constraints.txt
+# so that the same inputs give the same bytes on every machine.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/ai-openness build
+
+validate: $(STAMP)
+	$(BIN)/ai-openness validate
+
+coverage: $(STAMP)
+	$(BIN)/ai-openness coverage
+
+check: $(STAMP)
+	$(BIN)/ai-openness build --check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache dist

@@ -1,0 +1,79 @@
+"""sources/ + codings/ -> typed rows -> tables -> data/ and the descriptors.
+
+The one-way flow of the package: nothing downstream writes upstream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import checks
+from .inputs import Inputs, read_all
+from .mentions import AliasMatcher
+from .problems import BuildFailed
+from .records import validate_rows
+from .schema import resource_names, table_schema
+from .write import render, stale, write_atomically
+
+GENERATED_ONLY = ("mentions",)  # tables with no hand-written rows at all
+
+
+@dataclass
+class Result:
+    tables: dict[str, list[dict]]
+    files: dict[str, bytes]
+    inputs: Inputs
+
+
+def _sort_key(columns: list[str]):
+    return lambda row: tuple((row[c] is None, row[c]) for c in columns)
+
+
+def mention_rows(inputs: Inputs) -> list[dict]:
+    matcher = AliasMatcher(inputs.aliases)
+    rows = []
+    for source_id in sorted(inputs.texts):
+        text, skipped = inputs.texts[source_id], inputs.not_content.get(source_id, [])
+        for start, end, alias in matcher.find(text):
+            rows.append({
+                "source_id": source_id, "start": start, "end": end,
+                "entity_type": alias.entity_type, "entity_id": alias.entity_id, "alias": alias.alias,
+                "text": text[start:end],
+                "in_content": not any(s <= start and end <= e for s, e in skipped),
+            })
+    return rows
+
+
+def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[dict]], Inputs]:
+    """Read and check every input; raise BuildFailed listing every problem found."""
+    inputs = read_all(root)
+    problems = list(inputs.problems)
+    for name in resource_names():
+        if name not in GENERATED_ONLY:
+            _, found = validate_rows(name, inputs.tables[name])
+            problems += found
+    if problems:  # rules across rows need well-typed rows
+        raise BuildFailed(problems)
+    problems = checks.all_rules(inputs.tables, today or dt.date.today())
+    if problems:
+        raise BuildFailed(problems)
+    tables = {}
+    for name in resource_names():
+        rows = mention_rows(inputs) if name == "mentions" else [r.values for r in inputs.tables[name]]
+        tables[name] = sorted(rows, key=_sort_key(table_schema(name)["primaryKey"]))
+    return tables, inputs
+
+
+def build(root: Path, check: bool = False) -> tuple[Result, list[str]]:
+    """Regenerate the package under `root`.
+
+    With check=True nothing is written and the stale files are returned instead.
+    """
+    tables, inputs = collect(root)
+    files = render(tables)
+    outdated = stale(root, files)
+    if not check and outdated:
+        write_atomically(root, {rel: files[rel] for rel in outdated})
+    return Result(tables, files, inputs), outdated

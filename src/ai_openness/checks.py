@@ -1,0 +1,115 @@
+"""Rules across rows and tables: keys, foreign keys and cross-field rules.
+
+Primary and foreign keys are read from the Table Schemas, so a key added to a schema is
+checked here (with the file and line of the coding) without touching this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .problems import Problem
+from .records import Row
+from .schema import table_schema
+from .script import fold
+
+ALIAS_TABLES = {"organisation": "organisations", "person": "people", "model": "models", "licence": "licences"}
+_ID_COLUMNS = {"organisations": "organisation_id", "people": "person_id", "models": "model_id",
+               "licences": "licence_id"}
+
+
+def key_of(row: Row, columns: list[str]) -> tuple:
+    return tuple(row.values.get(c) for c in columns)
+
+
+def primary_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+    problems = []
+    for name, rows in tables.items():
+        columns = table_schema(name)["primaryKey"]
+        seen: dict[tuple, Row] = {}
+        for row in rows:
+            key = key_of(row, columns)
+            if key in seen:
+                first = seen[key]
+                where = f"{first.file}:{first.line(columns[-1])}"
+                problems.append(row.problem(columns[-1], f"duplicate {'/'.join(columns)}; already used at {where}",
+                                            "/".join(map(str, key))))
+            else:
+                seen[key] = row
+    return problems
+
+
+def foreign_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+    problems = []
+    for name, rows in tables.items():
+        for fk in table_schema(name).get("foreignKeys", []):
+            target = fk["reference"].get("resource") or name
+            targets = {key_of(r, fk["reference"]["fields"]) for r in tables.get(target, [])}
+            for row in rows:
+                key = key_of(row, fk["fields"])
+                if all(v is None for v in key) or key in targets:
+                    continue
+                column = fk["fields"][0]
+                problems.append(row.problem(column, f"no {target} row has {'/'.join(fk['reference']['fields'])} "
+                                            f"= {'/'.join(map(str, key))}; add it there or fix the id", key[0]))
+    return problems
+
+
+def aliases(tables: dict[str, list[Row]]) -> list[Problem]:
+    """Every alias names an existing entity, and no spelling names two entities."""
+    problems, owners = [], {}
+    for row in tables["aliases"]:
+        entity_type, entity_id = row.values["entity_type"], row.values["entity_id"]
+        folded = fold(row.values["alias"])
+        owner = owners.setdefault(folded, (entity_type, entity_id))
+        if owner != (entity_type, entity_id):
+            problems.append(row.problem("aliases", f"this spelling already names {owner[0]} {owner[1]}; "
+                                        "an alias must name one entity", row.values["alias"]))
+    return problems
+
+
+def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
+    problems = []
+    kinds = {r.values["source_id"]: r.values["kind"] for r in tables["sources"]}
+    for row in tables["stances"]:
+        v = row.values
+        if not v.get("person_id") and not v.get("organisation_id"):
+            problems.append(row.problem("person_id", "a stance needs a person_id, an organisation_id or both"))
+        if v.get("date") is not None:
+            if v["date"] > today:
+                problems.append(row.problem("date", "is in the future", v["date"]))
+            if not v.get("date_basis"):
+                problems.append(row.problem("date", "a dated stance needs date_basis (stated, relative or reference)"))
+        elif v.get("date_basis") or v.get("date_source_id"):
+            problems.append(row.problem("date_basis", "date_basis and date_source_id need a date"))
+        if (v.get("date_basis") == "reference") != bool(v.get("date_source_id")):
+            problems.append(row.problem("date_source_id", "date_source_id is required when, and only when, "
+                                        "date_basis is reference"))
+        if v.get("date_source_id") and kinds.get(v["date_source_id"]) == "article":
+            problems.append(row.problem("date_source_id", "must name an external reference "
+                                        "(sources/references.yaml), not a stored article", v["date_source_id"]))
+    return problems
+
+
+def models(tables: dict[str, list[Row]]) -> list[Problem]:
+    problems = []
+    for row in tables["models"]:
+        if row.values.get("licence_id") and row.values.get("access") in ("api", "hosted", "unreleased"):
+            problems.append(row.problem("licence_id", "a model whose weights are not released has no weights "
+                                        "licence; leave licence_id empty", row.values["licence_id"]))
+    return problems
+
+
+def sources(tables: dict[str, list[Row]]) -> list[Problem]:
+    problems = []
+    for row in tables["sources"]:
+        stored = bool(row.values.get("path"))
+        if (row.values.get("kind") == "article") != stored:
+            problems.append(row.problem("path", "an article has a stored text (path and sha256); "
+                                        "an external reference has none"))
+    return problems
+
+
+def all_rules(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
+    return (primary_keys(tables) + foreign_keys(tables) + aliases(tables)
+            + stances(tables, today) + models(tables) + sources(tables))

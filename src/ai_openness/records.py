@@ -1,0 +1,89 @@
+"""Rows on their way from the hand-written inputs to the tables, with where they came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from .problems import Problem, shorten
+from .schema import record_model
+from .yamlio import Located
+
+
+@dataclass
+class Row:
+    """One table row plus its origin (file and YAML mapping), for located problems."""
+
+    values: dict
+    file: str
+    origin: Located | None = None
+    extra: dict = field(default_factory=dict)  # inputs that are not columns (hints, lists)
+
+    def line(self, key: str | None = None) -> int | None:
+        if self.origin is None:
+            return None
+        return self.origin.line_of(key) if key else self.origin.line
+
+    def problem(self, key: str | None, message: str, value: object = None) -> Problem:
+        shown = None if value is None else shorten(value)
+        return Problem(self.file, self.line(key), key, message, shown)
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def partial_date(value: object) -> tuple[dt.date, str]:
+    """A YAML date written as YYYY, YYYY-MM or YYYY-MM-DD -> (first day, precision).
+
+    Raises ValueError for anything else, including impossible dates such as 2023-02-30.
+    """
+    if isinstance(value, dt.datetime):
+        raise ValueError("write a date without a time")
+    if isinstance(value, dt.date):
+        return value, "day"
+    match = _PARTIAL_DATE.match(str(value))
+    if not match:
+        raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        date = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"impossible date ({exc})") from None
+    return date, "day" if day else "month" if month else "year"
+
+
+def validate_rows(resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:
+    """Check each row against the record model derived from the Table Schema.
+
+    Returns the rows with typed, normalised values, and the problems found.
+    """
+    model = record_model(resource)
+    problems: list[Problem] = []
+    for row in rows:
+        try:
+            row.values = model.model_validate(row.values).model_dump()
+        except ValidationError as exc:
+            for error in exc.errors():
+                key = str(error["loc"][0]) if error["loc"] else None
+                if error["type"] == "extra_forbidden":
+                    message = (f"`{key}` is not a field of {resource}; "
+                               f"expected one of: {', '.join(model.model_fields)}")
+                else:
+                    message = _explain(error)
+                value = None if error["type"] == "missing" else error.get("input")
+                problems.append(row.problem(key, message, value))
+    return rows, problems
+
+
+def _explain(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        return f"not in the vocabulary; expected one of: {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"does not match the required pattern {ctx.get('pattern')}"
+    if kind == "missing":
+        return "is required"
+    return error["msg"]

@@ -1,0 +1,111 @@
+"""The Table Schemas in schema/ are the contract; every other view of it is derived here.
+
+pydantic record models (to check codings), Arrow types (for the Parquet twins) and pandas
+dtypes (for the loader) are all computed from the same JSON files, never written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+import pyarrow as pa
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from .paths import schema_dir
+
+_PY_TYPES = {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date}
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+                "boolean": pa.bool_(), "date": pa.date32()}
+_PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64",
+                  "boolean": "boolean", "date": "datetime64[s]"}
+
+
+@lru_cache(maxsize=None)
+def package_meta(directory: Path | None = None) -> dict:
+    """The hand-written package metadata (schema/package.yaml)."""
+    path = (directory or schema_dir()) / "package.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def resource_names(directory: Path | None = None) -> list[str]:
+    return [r["name"] for r in package_meta(directory)["resources"]]
+
+
+@lru_cache(maxsize=None)
+def table_schema(name: str, directory: Path | None = None) -> dict:
+    path = (directory or schema_dir()) / f"{name}.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def fields(name: str, directory: Path | None = None) -> list[dict]:
+    return table_schema(name, directory)["fields"]
+
+
+def field_names(name: str, directory: Path | None = None) -> list[str]:
+    return [f["name"] for f in fields(name, directory)]
+
+
+def enum_values(name: str, field: str, directory: Path | None = None) -> list[str]:
+    for f in fields(name, directory):
+        if f["name"] == field:
+            return list(f.get("constraints", {}).get("enum", []))
+    raise KeyError(f"{name}.{field}")
+
+
+def _annotation(field: dict) -> Any:
+    constraints = field.get("constraints", {})
+    if "enum" in constraints:
+        base: Any = Literal[tuple(constraints["enum"])]
+    else:
+        base = _PY_TYPES[field["type"]]
+    string_opts = {}
+    if "pattern" in constraints:
+        string_opts["pattern"] = constraints["pattern"]
+    if "minLength" in constraints:
+        string_opts["min_length"] = constraints["minLength"]
+    if string_opts and field["type"] == "string" and "enum" not in constraints:
+        base = Annotated[str, StringConstraints(**string_opts)]
+    if not constraints.get("required"):
+        base = Optional[base]
+    return base
+
+
+@lru_cache(maxsize=None)
+def record_model(name: str, directory: Path | None = None) -> type[BaseModel]:
+    """A pydantic model of one row of resource `name`, derived from its Table Schema."""
+    definitions = {}
+    for f in fields(name, directory):
+        constraints = f.get("constraints", {})
+        kwargs: dict[str, Any] = {"description": f.get("description"), "title": f.get("title")}
+        if "minimum" in constraints:
+            kwargs["ge"] = constraints["minimum"]
+        default = ... if constraints.get("required") else None
+        definitions[f["name"]] = (_annotation(f), Field(default, **kwargs))
+    model_name = "".join(part.capitalize() for part in name.split("_")) + "Record"
+    config = ConfigDict(extra="forbid", strict=False)
+    return create_model(model_name, __config__=config, **definitions)
+
+
+def arrow_schema(name: str, directory: Path | None = None) -> pa.Schema:
+    """Arrow types of the Parquet twin; non-required fields are nullable."""
+    return pa.schema([
+        pa.field(f["name"], _ARROW_TYPES[f["type"]],
+                 nullable=not f.get("constraints", {}).get("required", False))
+        for f in fields(name, directory)
+    ])
+
+
+def pandas_dtypes(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """pandas dtypes for the loader: vocabularies become ordered-as-documented categoricals."""
+    import pandas as pd
+
+    dtypes: dict[str, Any] = {}
+    for f in fields(name, directory):
+        enum = f.get("constraints", {}).get("enum")
+        dtypes[f["name"]] = pd.CategoricalDtype(enum) if enum else _PANDAS_DTYPES[f["type"]]
+    return dtypes

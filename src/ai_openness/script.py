@@ -1,0 +1,54 @@
+"""Traditional/Simplified Chinese folding with OpenCC, one code point at a time.
+
+Matching compares folded text, so a coding that writes 馬斯克 also finds 马斯克. Folding maps
+each code point to exactly one code point, so an offset in the folded text is the same
+offset in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first use of each code point."""
+
+    def __missing__(self, codepoint: int) -> int:
+        char = chr(codepoint)
+        if char.isascii():
+            folded = char.lower()
+        else:
+            converted = _converter("t2s").convert(char)
+            folded = converted if len(converted) == 1 else char
+        self[codepoint] = ord(folded)
+        return self[codepoint]
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Simplified script, ASCII lower case; same length as `text`."""
+    return text.translate(_TABLE)
+
+
+def script_of(alias: str) -> str:
+    """zh-Hant, zh-Hans or zh for Chinese spellings; und-Latn for Latin-script ones."""
+    if not _CJK.search(alias):
+        return "und-Latn" if _LATIN.search(alias) else "zh"
+    if _converter("t2s").convert(alias) != alias:
+        return "zh-Hant"
+    if _converter("s2t").convert(alias) != alias:
+        return "zh-Hans"
+    return "zh"
