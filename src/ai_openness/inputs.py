@@ -178,14 +178,15 @@ def read_stances(root: Path, inputs: Inputs) -> None:
             stances.append(row)
             for argument in row.extra["arguments"]:
                 arguments.append(Row({"stance_id": row.values.get("stance_id"), "argument": argument},
-                                     rel, entry, {"key": "arguments"}))
+                                     rel, entry, {"key_map": {"argument": "arguments"}}))
     inputs.tables["stances"] = stances
     inputs.tables["stance_arguments"] = arguments
 
 
 def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row:
     values = dict(entry)
-    extra = {"arguments": values.pop("arguments", None) or [], "occurrence": values.pop("occurrence", None)}
+    extra = {"arguments": values.pop("arguments", None) or [], "occurrence": values.pop("occurrence", None),
+             "unresolved": ("quote_start", "quote_end")}
     row = Row(values, rel, entry, extra)
     for generated in ("quote_start", "quote_end", "source_id", "date_precision"):
         if generated in values:
@@ -197,6 +198,7 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row
     if text is not None and isinstance(quote, str) and quote:
         try:
             values["quote_start"], values["quote_end"] = quotes.locate(text, quote, extra["occurrence"])
+            extra["unresolved"] = ()
         except ValueError as exc:
             inputs.problems.append(row.problem("quote", str(exc), quote))
     return row

@@ -25,6 +25,7 @@ class Row:
     def line(self, key: str | None = None) -> int | None:
         if self.origin is None:
             return None
+        key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 
     def problem(self, key: str | None, message: str, value: object = None) -> Problem:
@@ -68,6 +69,8 @@ def validate_rows(resource: str, rows: list[Row]) -> tuple[list[Row], list[Probl
         except ValidationError as exc:
             for error in exc.errors():
                 key = str(error["loc"][0]) if error["loc"] else None
+                if key in row.extra.get("unresolved", ()):
+                    continue  # already reported where the value should have come from
                 if error["type"] == "extra_forbidden":
                     message = (f"`{key}` is not a field of {resource}; "
                                f"expected one of: {', '.join(model.model_fields)}")

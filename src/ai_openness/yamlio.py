@@ -43,7 +43,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # An impossible date (2023-02-30) stays text, so the row check can name its line.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def read_yaml(path: Path, root: Path):

@@ -1,0 +1,114 @@
+"""What the codings cover in each stored source, and what they may have missed.
+
+For each source: how many aliases matched, which mentioned entities carry no stance, and
+the candidate names in the article (Latin-script names, model-like names, `·`-joined
+transliterations, 《》 titles) that no alias matches and `codings/excluded.yaml` does not
+explain. Parts of a page marked not_content are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import collect
+from .script import fold
+
+_LATIN_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.’'·][A-Za-z0-9]+)*"
+CANDIDATE_PATTERNS = {
+    # Runs of Latin tokens with a capital or a digit: Sam Altman, xAI, GPT-4, Llama 2.
+    "latin": re.compile(rf"{_LATIN_TOKEN}(?: (?:{_LATIN_TOKEN}|\d+[A-Za-z]?))*"),
+    # Transliterated foreign names are joined with a middle dot: 埃隆·马斯克.
+    "transliteration": re.compile(r"[\u4e00-\u9fff]{1,6}[·・][\u4e00-\u9fff]{1,8}"),
+    # Titles of outlets, laws and reports: 《环球时报》.
+    "title": re.compile(r"《([^《》]{1,30})》"),
+}
+_ENTITY_COLUMNS = {"person_id": "person", "organisation_id": "organisation",
+                   "target_organisation_id": "organisation", "target_model_id": "model",
+                   "reported_by_id": "organisation"}
+
+
+@dataclass
+class SourceCoverage:
+    source_id: str
+    mentions: int = 0
+    entities_mentioned: int = 0
+    stances: int = 0
+    mentioned_without_stance: list[str] = field(default_factory=list)
+    unexplained_candidates: list[str] = field(default_factory=list)
+    excluded_candidates: int = 0
+
+
+@dataclass
+class Coverage:
+    sources: list[SourceCoverage]
+    never_mentioned: list[str]
+
+    def to_dict(self) -> dict:
+        return {"sources": [vars(s) for s in self.sources], "never_mentioned": self.never_mentioned}
+
+    def text(self) -> str:
+        lines = ["Coverage of the stored sources:",
+                 f"  {'source':<22} {'mentions':>8} {'entities':>8} {'stances':>7} {'no stance':>9} {'unexplained':>11}"]
+        for s in self.sources:
+            lines.append(f"  {s.source_id:<22} {s.mentions:>8} {s.entities_mentioned:>8} {s.stances:>7} "
+                         f"{len(s.mentioned_without_stance):>9} {len(s.unexplained_candidates):>11}")
+        for s in self.sources:
+            if s.unexplained_candidates:
+                lines.append(f"  {s.source_id}: names matching no alias: {', '.join(s.unexplained_candidates)}")
+        lines.append(f"  coded entities never mentioned in a stored source: {len(self.never_mentioned)}"
+                     + (f" ({', '.join(self.never_mentioned)})" if self.never_mentioned else ""))
+        return "\n".join(lines)
+
+
+def candidates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every candidate name in the text."""
+    found = []
+    for kind, pattern in CANDIDATE_PATTERNS.items():
+        for match in pattern.finditer(text):
+            group = 1 if kind == "title" else 0
+            name = match.group(group)
+            if kind == "latin" and not re.search(r"[A-Z0-9]", name):
+                continue  # lower-case English words are not names
+            found.append((match.start(group), match.end(group), name))
+    return found
+
+
+def coverage(root: Path) -> Coverage:
+    tables, inputs = collect(root)
+    excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
+    with_stance: dict[str, set[tuple[str, str]]] = {}
+    for stance in tables["stances"]:
+        refs = {(kind, stance[col]) for col, kind in _ENTITY_COLUMNS.items() if stance.get(col)}
+        with_stance.setdefault(stance["source_id"], set()).update(refs)
+    stance_counts = Counter(s["source_id"] for s in tables["stances"])
+    mentioned_anywhere = set()
+    report = []
+    for source_id, text in sorted(inputs.texts.items()):
+        mentions = [m for m in tables["mentions"] if m["source_id"] == source_id and m["in_content"]]
+        entities = {(m["entity_type"], m["entity_id"]) for m in mentions}
+        mentioned_anywhere |= entities
+        spans = [(m["start"], m["end"]) for m in mentions]
+        skipped = inputs.not_content.get(source_id, [])
+        unexplained, excluded_count = [], 0
+        for start, end, name in candidates(text):
+            if any(s <= start and end <= e for s, e in skipped):
+                continue
+            if any(s < end and start < e for s, e in spans):
+                continue
+            if fold(name) in excluded:
+                excluded_count += 1
+                continue
+            unexplained.append(name)
+        report.append(SourceCoverage(
+            source_id=source_id, mentions=len(mentions), entities_mentioned=len(entities),
+            stances=stance_counts[source_id],
+            mentioned_without_stance=sorted(f"{t}:{i}" for t, i in entities - with_stance.get(source_id, set())),
+            unexplained_candidates=sorted(set(unexplained)), excluded_candidates=excluded_count))
+    coded = {("organisation", r["organisation_id"]) for r in tables["organisations"]}
+    coded |= {("person", r["person_id"]) for r in tables["people"]}
+    coded |= {("model", r["model_id"]) for r in tables["models"]}
+    never = sorted(f"{t}:{i}" for t, i in coded - mentioned_anywhere)
+    return Coverage(report, never)

@@ -1,0 +1,92 @@
+"""Every class of bad input stops the build with file, line and field, and writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ai_openness.cli import main
+from conftest import FIXTURES, snapshot
+
+BROKEN = FIXTURES / "broken"
+
+# case -> (file named, line named, words the message must contain)
+CASES = {
+    "source-hash-changed": ("sources/articles.yaml", 6, "SHA-256"),
+    "quote-not-found": ("codings/stances/mini.yaml", 10, "not in the source text"),
+    "quote-ambiguous": ("codings/stances/mini.yaml", 10, "occurs 3 times"),
+    "duplicate-id": ("codings/organisations.yaml", 7, "duplicate organisation_id"),
+    "dangling-id": ("codings/stances/mini.yaml", 10, "no models row has model_id = grok-2"),
+    "outside-vocabulary": ("codings/stances/mini.yaml", 9, "not in the vocabulary"),
+    "impossible-date": ("codings/models.yaml", 4, "impossible date"),
+    "unknown-argument": ("codings/stances/mini.yaml", 12, "not in the vocabulary"),
+    "invalid-yaml": ("codings/people.yaml", 4, "not valid YAML"),
+    "generated-column": ("codings/stances/mini.yaml", 11, "computed by the build"),
+    "no-actor": ("codings/stances/mini.yaml", 3, "needs a person_id, an organisation_id or both"),
+    "future-date": ("codings/stances/mini.yaml", 5, "in the future"),
+}
+
+
+def test_every_broken_fixture_has_a_case():
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_input_is_located_and_nothing_is_written(case, mini: Path, capsys):
+    before = snapshot(mini)
+    shutil.copytree(BROKEN / case, mini, dirs_exist_ok=True)
+    capsys.readouterr()
+
+    code = main(["build", "--root", str(mini)])
+
+    err = capsys.readouterr().err
+    file, line, words = CASES[case]
+    assert code == 1
+    assert f"{file}:{line}" in err, err
+    assert words in err, err
+    assert "Traceback" not in err
+    assert snapshot(mini) == before  # the previous good outputs are intact
+
+
+def test_check_names_stale_files(mini: Path, capsys):
+    stances = mini / "codings/stances/mini.yaml"
+    stances.write_text(stances.read_text(encoding="utf-8").replace("Closed source.", "Closed."), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(mini), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "data/stances.csv" in out and "data/stances.parquet" in out and "datapackage.json" in out
+    assert "data/people.csv" not in out
+
+
+def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
+    from ai_openness import write
+
+    before = snapshot(mini)
+    stances = mini / "codings/stances/mini.yaml"
+    stances.write_text(stances.read_text(encoding="utf-8").replace("Closed source.", "Closed."), encoding="utf-8")
+    calls = {"n": 0}
+    real = Path.write_bytes
+
+    def failing(self, data):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        write.write_atomically(mini, {"data/stances.csv": b"x", "data/stances.parquet": b"y"})
+    monkeypatch.undo()
+    assert snapshot(mini) == before
+    assert not list(mini.rglob(".*.tmp-*"))
+
+
+def test_internal_error_is_reported_without_traceback(mini: Path, capsys, monkeypatch):
+    import ai_openness.build as build
+
+    monkeypatch.setattr(build, "render", lambda tables: 1 / 0)
+    assert main(["build", "--root", str(mini)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err
