@@ -12,7 +12,7 @@ from pathlib import Path
 from . import checks
 from .inputs import Inputs, read_all
 from .mentions import AliasMatcher
-from .problems import BuildFailed
+from .problems import BuildFailed, Problem
 from .records import validate_rows
 from .schema import resource_names, table_schema
 from .write import render, stale, write_atomically
@@ -66,13 +66,30 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[di
     return tables, inputs
 
 
+def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs) -> dict[str, bytes]:
+    """README.md with its generated blocks refreshed (nothing when there is no README)."""
+    from . import docs
+    from .coverage import summarise
+
+    path = root / docs.README
+    if not path.is_file():
+        return {}
+    blocks = {"tables": docs.table_sizes(tables), "data-dictionary": docs.data_dictionary(),
+              "coverage": "```\n" + summarise(tables, inputs).text() + "\n```"}
+    try:
+        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
+    except ValueError as exc:
+        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
+    return {docs.README: text.encode("utf-8")}
+
+
 def build(root: Path, check: bool = False) -> tuple[Result, list[str]]:
     """Regenerate the package under `root`.
 
     With check=True nothing is written and the stale files are returned instead.
     """
     tables, inputs = collect(root)
-    files = render(tables)
+    files = render(tables) | readme(root, tables, inputs)
     outdated = stale(root, files)
     if not check and outdated:
         write_atomically(root, {rel: files[rel] for rel in outdated})

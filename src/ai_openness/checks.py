@@ -71,6 +71,7 @@ def aliases(tables: dict[str, list[Row]]) -> list[Problem]:
 def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
     problems = []
     kinds = {r.values["source_id"]: r.values["kind"] for r in tables["sources"]}
+    published = {r.values["source_id"]: r.values.get("published") for r in tables["sources"]}
     for row in tables["stances"]:
         v = row.values
         if not v.get("person_id") and not v.get("organisation_id"):
@@ -85,6 +86,10 @@ def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
         if (v.get("date_basis") == "reference") != bool(v.get("date_source_id")):
             problems.append(row.problem("date_source_id", "date_source_id is required when, and only when, "
                                         "date_basis is reference"))
+        if v.get("date_basis") == "relative" and not published.get(v["source_id"]):
+            problems.append(row.problem("date_basis", "relative dates need the article's publication date, "
+                                        "which sources/articles.yaml does not give; date it by a reference",
+                                        v["date_basis"]))
         if v.get("date_source_id") and kinds.get(v["date_source_id"]) == "article":
             problems.append(row.problem("date_source_id", "must name an external reference "
                                         "(sources/references.yaml), not a stored article", v["date_source_id"]))

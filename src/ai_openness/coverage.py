@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import collect
+from .inputs import Inputs
 from .script import fold
 
 _LATIN_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.’'·][A-Za-z0-9]+)*"
@@ -56,6 +57,9 @@ class Coverage:
             lines.append(f"  {s.source_id:<22} {s.mentions:>8} {s.entities_mentioned:>8} {s.stances:>7} "
                          f"{len(s.mentioned_without_stance):>9} {len(s.unexplained_candidates):>11}")
         for s in self.sources:
+            if s.mentioned_without_stance:
+                lines.append(f"  {s.source_id}: mentioned, no stance here: {', '.join(s.mentioned_without_stance)}")
+        for s in self.sources:
             if s.unexplained_candidates:
                 lines.append(f"  {s.source_id}: names matching no alias: {', '.join(s.unexplained_candidates)}")
         lines.append(f"  coded entities never mentioned in a stored source: {len(self.never_mentioned)}"
@@ -77,7 +81,10 @@ def candidates(text: str) -> list[tuple[int, int, str]]:
 
 
 def coverage(root: Path) -> Coverage:
-    tables, inputs = collect(root)
+    return summarise(*collect(root))
+
+
+def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
     with_stance: dict[str, set[tuple[str, str]]] = {}
     for stance in tables["stances"]:

@@ -1,0 +1,56 @@
+"""Generated parts of the README: table sizes, coverage figures and the data dictionary.
+
+They sit between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` markers and are
+rewritten by every build from the schema and the tables, never by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import fields, package_meta, table_schema
+
+README = "README.md"
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table_sizes(tables: dict[str, list[dict]]) -> str:
+    lines = ["| table | rows | what one row is |", "|---|---:|---|"]
+    for resource in package_meta()["resources"]:
+        name = resource["name"]
+        lines.append(f"| `{name}` | {len(tables[name])} | {_escape(resource['description'])} |")
+    return "\n".join(lines)
+
+
+def data_dictionary() -> str:
+    out = []
+    for resource in package_meta()["resources"]:
+        name = resource["name"]
+        schema = table_schema(name)
+        out += [f"### `{name}`", "", _escape(resource["description"]), "",
+                f"Primary key: `{', '.join(schema['primaryKey'])}`."]
+        for fk in schema.get("foreignKeys", []):
+            target = fk["reference"].get("resource") or name
+            out.append(f"Foreign key: `{', '.join(fk['fields'])}` → `{target}.{', '.join(fk['reference']['fields'])}`.")
+        out += ["", "| column | type | required | description |", "|---|---|---|---|"]
+        for field in fields(name):
+            constraints = field.get("constraints", {})
+            description = _escape(field["description"])
+            if constraints.get("enum"):
+                description += " Values: " + ", ".join(f"`{v}`" for v in constraints["enum"]) + "."
+            required = "yes" if constraints.get("required") else ""
+            out.append(f"| `{field['name']}` | {field['type']} | {required} | {description} |")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def fill(readme: str, blocks: dict[str, str]) -> str:
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
+        readme, count = pattern.subn(lambda m: m.group(1) + body + "\n" + m.group(2), readme)
+        if count != 1:
+            raise ValueError(f"README.md needs exactly one <!-- generated:{name} --> block")
+    return readme

@@ -1,0 +1,37 @@
+"""The codebook describes every vocabulary value, and every value that occurs in the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from ai_openness.schema import fields, resource_names
+from conftest import ROOT
+
+CODEBOOK = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+CODED = ["stances", "stance_arguments", "models", "organisations"]
+
+
+@pytest.mark.parametrize("name", CODED)
+def test_every_vocabulary_value_is_in_the_codebook(name):
+    for field in fields(name):
+        for value in field.get("constraints", {}).get("enum", []):
+            assert f"`{value}`" in CODEBOOK, f"{name}.{field['name']} = {value} is not described"
+
+
+def test_every_value_in_the_data_is_in_the_codebook():
+    import ai_openness
+
+    for name in CODED:
+        table = ai_openness.load(name)
+        for field in fields(name):
+            if field.get("constraints", {}).get("enum"):
+                for value in table[field["name"]].dropna().unique():
+                    assert f"`{value}`" in CODEBOOK, f"{name}.{field['name']} = {value}"
+
+
+def test_schema_descriptions_agree_with_codebook_on_positions():
+    position = next(f for f in fields("stances") if f["name"] == "position")
+    for value in position["constraints"]["enum"]:
+        assert f"{value}:" in position["description"]
+    assert "docs/codebook.md" in position["description"]
+    assert resource_names()
