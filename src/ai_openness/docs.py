@@ -31,10 +31,10 @@ def data_dictionary() -> str:
         name = resource["name"]
         schema = table_schema(name)
         out += [f"### `{name}`", "", _escape(resource["description"]), "",
-                f"Primary key: `{', '.join(schema['primaryKey'])}`."]
+                f"- Primary key: `{', '.join(schema['primaryKey'])}`."]
         for fk in schema.get("foreignKeys", []):
             target = fk["reference"].get("resource") or name
-            out.append(f"Foreign key: `{', '.join(fk['fields'])}` → `{target}.{', '.join(fk['reference']['fields'])}`.")
+            out.append(f"- Foreign key: `{', '.join(fk['fields'])}` → `{target}.{', '.join(fk['reference']['fields'])}`.")
         out += ["", "| column | type | required | description |", "|---|---|---|---|"]
         for field in fields(name):
             constraints = field.get("constraints", {})
