@@ -19,14 +19,18 @@ T = TypeVar("T")
 
 
 class Output:
-    def __init__(self, fmt: str = "text", quiet: bool = False):
+    def __init__(self, fmt: str = "text", quiet: bool = False, *, file=None,
+                 force_terminal: bool | None = None):
         from rich.console import Console
 
         self.fmt = fmt
         self.quiet = quiet
-        # The file is looked up when printing (not bound now), so redirections made after
-        # construction (pytest's capsys, contextlib.redirect_stdout) are honoured.
-        self.console = Console(highlight=False, soft_wrap=False)
+        # Without `file` the console looks up sys.stdout when printing (it is not bound now),
+        # so redirections made later (pytest's capsys, redirect_stdout) are honoured.
+        self.console = Console(file=file, force_terminal=force_terminal, highlight=False, soft_wrap=True)
+        if not self.console.is_terminal:
+            # A pipe or a log has no width; rich's default of 80 columns would fold ids.
+            self.console.width = 200
 
     @property
     def for_people(self) -> bool:
