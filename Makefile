@@ -1,11 +1,15 @@
-# `make` sets up .venv, regenerates the package and validates it; `make test` runs the tests.
+# `make` sets up .venv, regenerates the package, draws the figures and validates it;
+# `make test` runs the tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The library plus everything `make` and `make test` use: figures (Altair, vl-convert and a
+# CJK font), database exports (sqlite-utils, DuckDB), Datasette, and the test tools.
+EXTRAS := figures,export,browse,test
 
-.PHONY: all build validate coverage test check clean
-all: build validate coverage
+.PHONY: all build validate coverage figures test check clean
+all: build figures validate coverage
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +18,15 @@ $(BIN)/python:
 # so that the same inputs give the same bytes on every machine.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/ai-openness build
+
+# Figures are drawn from the built tables.
+figures: build
+	$(BIN)/ai-openness figures
 
 validate: $(STAMP)
 	$(BIN)/ai-openness validate
@@ -28,6 +36,7 @@ coverage: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/ai-openness build --check
+	$(BIN)/ai-openness figures --check
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from pathlib import Path
 
+from .console import Output
 from .problems import BuildFailed
 
 EXAMPLES = """examples:
@@ -15,6 +15,10 @@ EXAMPLES = """examples:
   ai-openness build --check    exit 1 and name every generated file that is out of date
   ai-openness validate         check the package with frictionless and the package's own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
+  ai-openness figures          redraw docs/figures/ (timeline, licence matrix, arguments)
+  ai-openness export sqlite ai-openness.db && datasette ai-openness.db -m ai-openness.metadata.json
+  ai-openness export duckdb ai-openness.duckdb && duckdb ai-openness.duckdb
+  ai-openness build --quiet --format json    for scripts: one JSON document, no decoration
 """
 
 
@@ -26,36 +30,38 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
     root = _root(args.root)
-    result, outdated = build(root, check=args.check)
+    out = Output(args.format, args.quiet)
+    with out.status("Building the package…"):
+        result, outdated = build(root, check=args.check)
+    if out.fmt == "json":
+        out.json({"check": args.check, "up_to_date": not outdated,
+                  ("outdated" if args.check else "changed"): outdated,
+                  "rows": {name: len(rows) for name, rows in result.tables.items()}})
+        return 1 if args.check and outdated else 0
     if args.check:
         if outdated:
+            # Printed even with --quiet: a failing check must say why.
             print("Out of date (run `ai-openness build` and commit the result):")
             for rel in outdated:
                 print(f"  {rel}")
             return 1
-        print(f"Up to date: {len(result.files)} generated files match the sources and codings.")
+        out.line(f"Up to date: {len(result.files)} generated files match the sources and codings.")
         return 0
-    _print_summary(result.tables, wrote=outdated, quiet=args.quiet)
+    out.table("Built the package", ["table", ("rows", "right")],
+              [(name, len(rows)) for name, rows in result.tables.items()],
+              caption=f"{len(outdated)} file(s) changed" if outdated else "no file changed")
     return 0
-
-
-def _print_summary(tables: dict, wrote: list[str], quiet: bool) -> None:
-    if quiet:
-        return
-    width = max(len(name) for name in tables)
-    print("Built the package:")
-    for name, rows in tables.items():
-        print(f"  {name:<{width}}  {len(rows):>6} rows")
-    print(f"  {len(wrote)} file(s) changed" if wrote else "  no file changed")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
-    report = validate(_root(args.root))
+    out = Output(args.format, args.quiet)
+    with out.status("Validating…"):
+        report = validate(_root(args.root))
     if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
+        out.json(report.to_dict())
+    elif not report.valid or not args.quiet:  # problems are printed even with --quiet
         print(report.text())
     return 0 if report.valid else 1
 
@@ -63,8 +69,63 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage
 
-    report = coverage(_root(args.root))
-    print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.format == "json" else report.text())
+    out = Output(args.format, args.quiet)
+    with out.status("Matching aliases in the sources…"):
+        report = coverage(_root(args.root))
+    if out.fmt == "json":
+        out.json(report.to_dict())
+        return 0
+    out.table("Coverage of the stored sources",
+              ["source", ("mentions", "right"), ("entities", "right"), ("stances", "right"),
+               ("no stance", "right"), ("unexplained", "right")],
+              [(s.source_id, s.mentions, s.entities_mentioned, s.stances, len(s.mentioned_without_stance),
+                len(s.unexplained_candidates)) for s in report.sources])
+    # The lists behind the counts, as in the report text (and the README).
+    for line in report.text().splitlines()[2 + len(report.sources):]:
+        out.line(line)
+    return 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from .figures import FIGURES_DIR, generate
+
+    out = Output(args.format, args.quiet)
+    root = _root(args.root)
+    sizes, outdated = generate(root, Path(args.out) if args.out else None, check=args.check,
+                               progress=out.progress)
+    where = args.out or FIGURES_DIR
+    if out.fmt == "json":
+        out.json({"directory": where, "check": args.check, "files": sizes,
+                  ("outdated" if args.check else "changed"): outdated})
+    elif args.check and outdated:
+        print(f"Out of date in {where} (run `ai-openness figures` and commit the result):")
+        for name in outdated:
+            print(f"  {name}")
+    else:
+        out.table(f"Figures in {where}", ["file", ("bytes", "right"), "state"],
+                  [(name, f"{size:,}", ("stale" if args.check else "written") if name in outdated else "unchanged")
+                   for name, size in sizes.items()])
+    return 1 if args.check and outdated else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import EXPORTERS, write_datasette_metadata
+
+    out = Output(args.format, args.quiet)
+    root = Path(args.root).resolve() if args.root else None
+    path = Path(args.path)
+    counts = EXPORTERS[args.kind](path, root=root, progress=out.progress)
+    metadata = write_datasette_metadata(path, args.metadata, root=root) if args.kind == "sqlite" else None
+    if out.fmt == "json":
+        out.json({"kind": args.kind, "path": str(path), "rows": counts,
+                  "datasette_metadata": str(metadata) if metadata else None})
+        return 0
+    out.table(f"Exported to {path} ({args.kind})", ["table", ("rows", "right")], counts.items())
+    if metadata:
+        out.line(f"Datasette metadata: {metadata}")
+        out.line(f"Browse it: datasette {path} -m {metadata}")
+    else:
+        out.line(f"Query it: duckdb {path}")
     return 0
 
 
@@ -78,21 +139,57 @@ def parser() -> argparse.ArgumentParser:
                            epilog="example: ai-openness build --check")
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
     build.add_argument("--root", help="package directory (default: current directory)")
-    build.add_argument("--quiet", action="store_true", help="print nothing on success")
+    _script_options(build)
     build.set_defaults(run=cmd_build)
 
     validate = sub.add_parser("validate", help="validate the package (frictionless + package rules)",
                               epilog="example: ai-openness validate --format json")
     validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
-    validate.add_argument("--format", choices=["text", "json"], default="text")
+    _script_options(validate)
     validate.set_defaults(run=cmd_validate)
 
     coverage = sub.add_parser("coverage", help="report what the codings cover in each source",
                               epilog="example: ai-openness coverage --format json")
     coverage.add_argument("--root", help="package directory (default: current directory)")
-    coverage.add_argument("--format", choices=["text", "json"], default="text")
+    _script_options(coverage)
     coverage.set_defaults(run=cmd_coverage)
+
+    figures = sub.add_parser(
+        "figures", help="draw the figures in docs/figures/ from the tables",
+        description="Draw the stance timeline, the licence matrix and the arguments chart,\n"
+                    "each as SVG (CJK font embedded) and HTML (with tooltips).",
+        epilog="examples:\n  ai-openness figures\n  ai-openness figures --check\n"
+               "  ai-openness figures --out /tmp/figures",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    figures.add_argument("--root", help="package directory (default: current directory)")
+    figures.add_argument("--out", help="write the figures here instead of docs/figures/")
+    figures.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure is stale")
+    _script_options(figures)
+    figures.set_defaults(run=cmd_figures)
+
+    export = sub.add_parser(
+        "export", help="write every table to a SQLite (Datasette) or DuckDB database",
+        description="Write every table with its keys, column descriptions and the package version.\n"
+                    "A SQLite export also gets Datasette metadata (titles, descriptions, licence,\n"
+                    "facets, canned queries), written beside it as <stem>.metadata.json.",
+        epilog="examples:\n  ai-openness export sqlite ai-openness.db\n"
+               "  datasette ai-openness.db -m ai-openness.metadata.json\n"
+               "  ai-openness export duckdb ai-openness.duckdb\n"
+               "  duckdb ai-openness.duckdb -c 'from stances_by_actor limit 5'",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("kind", choices=["sqlite", "duckdb"], help="database format")
+    export.add_argument("path", help="database file to write (replaced if it exists)")
+    export.add_argument("--metadata", help="where to write the Datasette metadata (sqlite only)")
+    export.add_argument("--root", help="package directory (default: the installed or checked-out package)")
+    _script_options(export)
+    export.set_defaults(run=cmd_export)
     return main
+
+
+def _script_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--quiet", action="store_true", help="print nothing on success (problems still go to stderr)")
+    command.add_argument("--format", choices=["text", "json"], default="text",
+                         help="json: one JSON document on stdout, for scripts")
 
 
 def main(argv: list[str] | None = None) -> int:

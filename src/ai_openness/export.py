@@ -1,0 +1,354 @@
+"""Export the package to a SQLite database (for Datasette) or a DuckDB database.
+
+Both exports carry every table with its primary key, foreign keys and required columns,
+the column descriptions and the package version, all read from the Table Schemas and
+datapackage.json, never restated here. SQLite tables are made by sqlite-utils; DuckDB
+tables by DDL derived from the same schemas (DuckDB also keeps the descriptions as column
+comments and the vocabularies as CHECK constraints). The SQLite export comes with
+Datasette metadata: titles, descriptions, licence, source links, facets and canned queries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .paths import package_root
+from .schema import package_meta, resource_names, table_schema
+
+PACKAGE_TABLE = "_package"
+COLUMNS_TABLE = "_columns"
+TABLES_TABLE = "_tables"
+
+# Views shared by both exports; the SQL runs unchanged on SQLite and DuckDB.
+VIEWS = {
+    "stances_by_actor": """
+select coalesce(s.person_id, s.organisation_id) as actor_id,
+       case when s.person_id is null then o.name else p.name end as actor,
+       case when s.person_id is null then o.name_zh else p.name_zh end as actor_zh,
+       case when s.person_id is null then null else o.name end as speaking_for,
+       s.date, s.date_precision, s.position, s.kind, s.attribution,
+       s.quote, s.quote_en, s.source_id, s.stance_id
+from stances s
+left join people p on p.person_id = s.person_id
+left join organisations o on o.organisation_id = s.organisation_id
+""",
+    "models_by_licence": """
+select m.licence_id, l.name as licence, m.name as model, d.name as developer, m.access,
+       l.osi_approved, l.commercial_use, l.user_limit, l.use_policy, m.released, m.model_id
+from models m
+join organisations d on d.organisation_id = m.organisation_id
+left join licences l on l.licence_id = m.licence_id
+""",
+}
+VIEW_DESCRIPTIONS = {
+    "stances_by_actor": "Every stance with the name of the person or organisation it belongs to.",
+    "models_by_licence": "Every model with its developer and the terms of its weights licence "
+                         "(licence columns are empty when no weights are released or none was verified).",
+}
+CANNED_QUERIES = {
+    "stances_by_actor_over_time": {
+        "title": "Stances of one actor over time",
+        "description": "Type an actor id (a person_id or organisation_id, e.g. elon-musk or openai); "
+                       "leave it empty for everyone. Undated stances come last.",
+        "sql": "select actor, actor_zh, date, date_precision, position, kind, quote, quote_en, stance_id\n"
+               "from stances_by_actor\nwhere :actor = '' or actor_id = :actor\n"
+               "order by actor, date is null, date, stance_id",
+    },
+    "models_by_licence": {
+        "title": "Models by licence",
+        "description": "Models grouped by the licence their weights ship under, with its main terms.",
+        "sql": "select licence_id, licence, model, developer, access, osi_approved, commercial_use,\n"
+               "       user_limit, use_policy\nfrom models_by_licence\n"
+               "order by licence_id is null, licence_id, model",
+    },
+    "quotes_of_one_position": {
+        "title": "The quotes of one position",
+        "description": "Type a position: open, closed, mixed or neutral.",
+        "sql": "select actor, actor_zh, date, date_precision, quote, quote_en, source_id, stance_id\n"
+               "from stances_by_actor\nwhere position = :position\n"
+               "order by date is null, date, actor, stance_id",
+    },
+}
+_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+                 "date": "DATE"}
+_SQLITE_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root) if root is not None else package_root()
+
+
+def descriptor(root: Path | None = None) -> dict:
+    return json.loads((_root(root) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def table_rows(name: str, root: Path | None = None) -> list[dict]:
+    """The rows of one table as plain Python values (None for empty, date for dates)."""
+    import pandas as pd
+
+    from .load import load
+
+    frame = load(name, root=root)
+    rows = []
+    for record in frame.astype(object).to_dict(orient="records"):
+        row = {}
+        for key, value in record.items():
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+                    or value is pd.NaT:
+                row[key] = None
+            elif isinstance(value, pd.Timestamp):
+                row[key] = value.date()
+            else:
+                row[key] = value.item() if hasattr(value, "item") else value
+        rows.append(row)
+    return rows
+
+
+def _foreign_keys(name: str) -> list[tuple[str, str, str]]:
+    """(column, referenced table, referenced column) of each single-column foreign key."""
+    keys = []
+    for fk in table_schema(name).get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        for column, target in zip(fields, ref_fields):
+            keys.append((column, ref.get("resource") or name, target))
+    return keys
+
+
+def _primary_key(name: str) -> list[str]:
+    pk = table_schema(name)["primaryKey"]
+    return pk if isinstance(pk, list) else [pk]
+
+
+def _insertion_order(name: str, rows: list[dict]) -> list[list[dict]]:
+    """Rows in batches that each refer only to rows of earlier batches (for a table that
+    refers to itself: DuckDB checks a foreign key against rows already stored)."""
+    own = [(column, target) for column, table, target in _foreign_keys(name) if table == name]
+    if not own:
+        return [rows]
+    stored: dict[str, set] = {target: set() for _, target in own}
+    batches, pending = [], rows
+    while pending:
+        ready = [r for r in pending if all(r[c] is None or r[c] in stored[t] or r[c] == r[t] for c, t in own)]
+        if not ready:  # a cycle: let the database report it
+            ready = pending
+        batches.append(ready)
+        for r in ready:
+            for _, target in own:
+                stored[target].add(r[target])
+        pending = [r for r in pending if r not in ready]
+    return batches
+
+
+def _about_rows(root: Path | None) -> tuple[list[dict], list[dict], list[dict]]:
+    """The _package, _tables and _columns rows: the package metadata inside the database."""
+    meta = descriptor(root)
+    package = [{"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+               for k, v in meta.items() if k in ("name", "title", "version", "description", "homepage",
+                                                  "licenses", "sources")]
+    tables, columns = [], []
+    for resource in meta["resources"]:
+        schema = resource["schema"]
+        tables.append({"table_name": resource["name"], "title": resource["title"],
+                       "description": resource["description"],
+                       "primary_key": ", ".join(_primary_key(resource["name"]))})
+        for position, field in enumerate(schema["fields"], start=1):
+            constraints = field.get("constraints", {})
+            columns.append({"table_name": resource["name"], "column_name": field["name"],
+                            "position": position, "type": field["type"], "title": field.get("title"),
+                            "required": bool(constraints.get("required")),
+                            "values": ", ".join(constraints.get("enum", [])) or None,
+                            "description": field.get("description")})
+    return package, tables, columns
+
+
+Progress = Callable[[Iterable[str], str], Iterable[str]]
+
+
+def _plain(items: Iterable[str], description: str) -> Iterable[str]:
+    return items
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary sibling, then rename it over `path` (no half-written database)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _plain) -> dict[str, int]:
+    """Write every table to a SQLite database at `path`; return the rows per table."""
+    counts: dict[str, int] = {}
+
+    def write(target: Path) -> None:
+        import sqlite_utils
+
+        db = sqlite_utils.Database(target)
+        db.conn.execute("PRAGMA foreign_keys = ON")  # refuse a row whose reference is missing
+        for name in progress(resource_names(), "SQLite tables"):
+            fields = table_schema(name)["fields"]
+            db[name].create(
+                {f["name"]: _SQLITE_TYPES[f["type"]] for f in fields},
+                pk=_primary_key(name)[0] if len(_primary_key(name)) == 1 else tuple(_primary_key(name)),
+                not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
+                foreign_keys=_foreign_keys(name))
+            rows = table_rows(name, root)
+            for batch in _insertion_order(name, rows):
+                db[name].insert_all(batch, batch_size=500)
+            counts[name] = len(rows)
+        package, tables, columns = _about_rows(root)
+        db[PACKAGE_TABLE].insert_all(package, pk="key")
+        db[TABLES_TABLE].insert_all(tables, pk="table_name")
+        db[COLUMNS_TABLE].insert_all(columns, pk=("table_name", "column_name"),
+                                     foreign_keys=[("table_name", TABLES_TABLE, "table_name")])
+        for view, sql in VIEWS.items():
+            db.create_view(view, sql.strip())
+        problems = db.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"foreign key check failed in the SQLite export: {problems[:5]}")
+        db.conn.commit()
+        db.close()
+
+    _replace_atomically(Path(path), write)
+    return counts
+
+
+def datasette_metadata(database: str, root: Path | None = None) -> dict:
+    """Datasette metadata for the SQLite export (named `database`), from datapackage.json."""
+    meta = descriptor(root)
+    licence = (meta.get("licenses") or [{}])[0]
+    articles = "".join(
+        f'<li><a href="{_html(s["path"])}">{_html(s["title"])}</a></li>' if s.get("path") else f"<li>{_html(s['title'])}</li>"
+        for s in meta.get("sources", []))
+    tables = {}
+    for resource in meta["resources"]:
+        fields = resource["schema"]["fields"]
+        names = [f["name"] for f in fields]
+        table = {"title": resource["title"], "description": resource["description"],
+                 "columns": {f["name"]: f.get("description", "") for f in fields}}
+        label = next((c for c in ("name", "title") if c in names), None)
+        if label:
+            table["label_column"] = label
+        # Vocabularies with a handful of values make useful facets.
+        facets = [f["name"] for f in fields if 1 < len(f.get("constraints", {}).get("enum", [])) <= 12]
+        if facets:
+            table["facets"] = facets
+        if "date" in names:
+            table["sort"] = "date"
+        tables[resource["name"]] = table
+    tables[PACKAGE_TABLE] = {"title": "About this package", "description": "Package metadata from datapackage.json."}
+    tables[TABLES_TABLE] = {"title": "About the tables", "description": "Title, description and primary key of each table."}
+    tables[COLUMNS_TABLE] = {"title": "About the columns",
+                             "description": "Type, vocabulary and description of every column (the data dictionary)."}
+    for view, description in VIEW_DESCRIPTIONS.items():
+        tables[view] = {"description": description}
+    return {
+        "title": f"{meta['title']} (version {meta['version']})",
+        "description_html": f"<p>{_html(meta['description'])}</p>"
+                            f"<p>Data package version {_html(meta['version'])}. Stances are coded from these "
+                            f"articles:</p><ul>{articles}</ul>",
+        "license": licence.get("name", ""),
+        "license_url": licence.get("path", ""),
+        "source": f"{meta['name']} data package {meta['version']}",
+        "source_url": meta.get("homepage", ""),
+        "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+    }
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+def metadata_path(path: Path) -> Path:
+    """Where the Datasette metadata of a SQLite export at `path` is written by default."""
+    return Path(path).with_name(Path(path).stem + ".metadata.json")
+
+
+def write_datasette_metadata(db_path: Path, out: Path | None = None, root: Path | None = None) -> Path:
+    out = Path(out) if out else metadata_path(db_path)
+    data = datasette_metadata(Path(db_path).stem, root)
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
+# --- DuckDB ---------------------------------------------------------------------------
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def duckdb_ddl(name: str) -> str:
+    """CREATE TABLE for one resource, derived from its Table Schema."""
+    schema = table_schema(name)
+    lines = []
+    for field in schema["fields"]:
+        constraints = field.get("constraints", {})
+        line = f"{_q(field['name'])} {_DUCKDB_TYPES[field['type']]}"
+        if constraints.get("required"):
+            line += " NOT NULL"
+        if constraints.get("enum"):
+            line += f" CHECK ({_q(field['name'])} IN ({', '.join(_literal(v) for v in constraints['enum'])}))"
+        lines.append(line)
+    lines.append(f"PRIMARY KEY ({', '.join(_q(c) for c in _primary_key(name))})")
+    for column, table, target in _foreign_keys(name):
+        lines.append(f"FOREIGN KEY ({_q(column)}) REFERENCES {_q(table)} ({_q(target)})")
+    return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _plain) -> dict[str, int]:
+    """Write every table to a DuckDB database at `path`; return the rows per table."""
+    counts: dict[str, int] = {}
+    meta = descriptor(root)
+
+    def write(target: Path) -> None:
+        import duckdb
+
+        with duckdb.connect(str(target)) as con:
+            resources = {r["name"]: r for r in meta["resources"]}
+            for name in progress(resource_names(), "DuckDB tables"):
+                con.execute(duckdb_ddl(name))
+                con.execute(f"COMMENT ON TABLE {_q(name)} IS {_literal(resources[name]['description'])}")
+                fields = table_schema(name)["fields"]
+                for field in fields:
+                    if field.get("description"):
+                        con.execute(f"COMMENT ON COLUMN {_q(name)}.{_q(field['name'])} "
+                                    f"IS {_literal(field['description'])}")
+                rows = table_rows(name, root)
+                columns = [f["name"] for f in fields]
+                insert = (f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "
+                          f"VALUES ({', '.join('?' for _ in columns)})")
+                for batch in _insertion_order(name, rows):
+                    if batch:
+                        con.executemany(insert, [[row[c] for c in columns] for row in batch])
+                counts[name] = len(rows)
+            package, _, _ = _about_rows(root)
+            con.execute(f"CREATE TABLE {PACKAGE_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.execute(f"COMMENT ON TABLE {PACKAGE_TABLE} IS 'Package metadata from datapackage.json.'")
+            con.executemany(f"INSERT INTO {PACKAGE_TABLE} VALUES (?, ?)", [[r["key"], r["value"]] for r in package])
+            for view, sql in VIEWS.items():
+                con.execute(f"CREATE VIEW {_q(view)} AS {sql.strip()}")
+                con.execute(f"COMMENT ON VIEW {_q(view)} IS {_literal(VIEW_DESCRIPTIONS[view])}")
+            con.execute("CHECKPOINT")
+
+    _replace_atomically(Path(path), write)
+    return counts
+
+
+EXPORTERS: dict[str, Callable[..., dict[str, int]]] = {"sqlite": export_sqlite, "duckdb": export_duckdb}
