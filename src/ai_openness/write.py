@@ -24,7 +24,8 @@ PARQUET_DESCRIPTOR = "datapackage.parquet.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A value as it is written into a CSV cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -40,7 +41,7 @@ def csv_bytes(name: str, rows: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([cell_text(row.get(c)) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
