@@ -8,13 +8,17 @@ import sys
 import traceback
 from pathlib import Path
 
-from .problems import BuildFailed
+from .problems import BuildFailed, Unreadable, visible
 
 EXAMPLES = """examples:
   ai-openness build            regenerate data/ and the descriptors from sources/ and codings/
   ai-openness build --check    exit 1 and name every generated file that is out of date
   ai-openness validate         check the package with frictionless and the package's own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
+
+checking a contribution:
+  ai-openness validate [DIR]                 exit 0 valid, 1 problems found, 2 input unusable
+  ai-openness validate --format github       the same findings as GitHub Actions annotations
 """
 
 
@@ -51,13 +55,11 @@ def _print_summary(tables: dict, wrote: list[str], quiet: bool) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
+    from .validate.report import RENDER
 
     report = validate(_root(args.root))
-    if args.format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(report.text())
-    return 0 if report.valid else 1
+    print(RENDER[args.format](report))
+    return report.exit_code
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -84,7 +86,8 @@ def parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="validate the package (frictionless + package rules)",
                               epilog="example: ai-openness validate --format json")
     validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
-    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.add_argument("--format", choices=["text", "json", "github"], default="text",
+                          help="text for people (default), json for programs, github for workflow annotations")
     validate.set_defaults(run=cmd_validate)
 
     coverage = sub.add_parser("coverage", help="report what the codings cover in each source",
@@ -104,13 +107,24 @@ def main(argv: list[str] | None = None) -> int:
         for problem in failed.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except Unreadable as unreadable:
+        print(f"ai-openness {args.command}: cannot read the input ({len(unreadable.problems)} problem(s)).",
+              file=sys.stderr)
+        for problem in unreadable.problems:
+            print(f"  {problem}" + (f" Fix: {problem.fix}" if problem.fix else ""), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug in ai-openness itself, not in the user's input
         if args.debug:
             traceback.print_exc()
-        print(f"ai-openness {args.command}: internal error ({type(exc).__name__}: {exc}). "
-              "This is a bug in ai-openness; rerun with --debug and report it.", file=sys.stderr)
+        message = (f"ai-openness {args.command}: internal error ({type(exc).__name__}: {visible(str(exc))}). "
+                   "This is a bug in ai-openness, not a problem of the input; rerun with --debug and report it.")
+        if getattr(args, "format", None) == "github":
+            from .validate.report import annotation
+
+            print(annotation(None, message, "ai-openness: internal error"))
+        print(message, file=sys.stderr)
         return 2
 
 
