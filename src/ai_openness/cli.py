@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .problems import BuildFailed, Unreadable, visible
+from .problems import BuildFailed, Problem, Unreadable, visible
 
 EXAMPLES = """examples:
   ai-openness build            regenerate data/ and the descriptors from sources/ and codings/
@@ -19,6 +19,8 @@ EXAMPLES = """examples:
 checking a contribution:
   ai-openness validate [DIR]                 exit 0 valid, 1 problems found, 2 input unusable
   ai-openness validate --format github       the same findings as GitHub Actions annotations
+  ai-openness diff origin/main               rows added, removed and changed since origin/main
+  ai-openness diff OLD_DIR NEW_DIR --format markdown   two package directories, as Markdown
 """
 
 
@@ -62,6 +64,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from . import gitref
+    from .diff import diff_packages
+    from .difftext import RENDER
+
+    root = _root(args.root)
+    with tempfile.TemporaryDirectory(prefix="ai-openness-diff-") as scratch:
+        def version(spec: str | None, name: str) -> tuple[Path, str]:
+            if spec is None:
+                return root, "working tree"
+            if Path(spec).is_dir():
+                return Path(spec), spec
+            repo = gitref.repository(root)
+            if repo is None:
+                raise Unreadable([Problem(spec, None, None, "is not a directory, and the current directory is not "
+                                          "in a git repository", fix="give two package directories")])
+            return gitref.materialise(repo, spec, Path(scratch) / name), spec
+
+        base, base_label = version(args.base, "base")
+        head, head_label = version(args.head, "head")
+        print(RENDER[args.format](diff_packages(base, head, base_label, head_label)))
+    return 0
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage
 
@@ -89,6 +117,17 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "json", "github"], default="text",
                           help="text for people (default), json for programs, github for workflow annotations")
     validate.set_defaults(run=cmd_validate)
+
+    diff = sub.add_parser("diff", help="rows added, removed and changed between two versions of the package",
+                          epilog="examples:\n  ai-openness diff origin/main\n"
+                                 "  ai-openness diff v0.1.0 HEAD --format json\n"
+                                 "  ai-openness diff old/ new/ --format markdown",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    diff.add_argument("base", help="a git ref (branch, tag, commit) or a package directory")
+    diff.add_argument("head", nargs="?", help="a git ref or a package directory (default: the working tree)")
+    diff.add_argument("--root", help="working tree and git repository (default: current directory)")
+    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    diff.set_defaults(run=cmd_diff)
 
     coverage = sub.add_parser("coverage", help="report what the codings cover in each source",
                               epilog="example: ai-openness coverage --format json")
