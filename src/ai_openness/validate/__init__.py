@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..problems import Problem
-from ..schema import resource_names
+from ..schema import resource_names, table_schema
 from ..write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .cells import cell_problems
 from .descriptor import Descriptor, read_descriptor
@@ -47,18 +47,17 @@ def _missing_resources(descriptor: Descriptor) -> list[Problem]:
 
 def _with_origins(problems: list[Problem], tables: dict[str, Table], origins: dict) -> list[Problem]:
     """Point findings on a generated row at the coding it comes from."""
-    by_file = {table.rel: table for table in tables.values()}
+    where: dict[tuple[str, int], str] = {}  # (CSV file, line) -> coding file:line
+    for name, table in tables.items():
+        if name in origins:
+            key = table_schema(name)["primaryKey"]
+            for line, row in table.records():
+                origin = origins[name].get(tuple(row.get(c, "") for c in key))
+                if origin:
+                    where[(table.rel, line)] = origin
     result = []
     for problem in problems:
-        table = by_file.get(problem.file)
-        origin = None
-        if table is not None and problem.line and table.name in origins:
-            from ..schema import table_schema
-
-            key_columns = table_schema(table.name)["primaryKey"]
-            row = next((dict(zip(table.header, cells)) for line, cells in table.rows if line == problem.line), None)
-            if row is not None:
-                origin = origins[table.name].get(tuple(row.get(c, "") for c in key_columns))
+        origin = where.get((problem.file, problem.line or 0))
         if origin:
             fix = f"{problem.fix}. " if problem.fix else ""
             problem = Problem(**{**problem.to_dict(), "fix": f"{fix}This row comes from {origin}."})
@@ -100,6 +99,8 @@ def validate(root: Path, today: dt.date | None = None) -> Report:
 
     schemas = {name: resource.schema for name, resource in csv_descriptor.resources.items()}
     texts, problems = stored_texts(root, tables)
+    if not (root / "sources").exists():
+        report.skipped.append("no sources/ here, so quotes and hashes were not checked against stored texts")
     report.problems += problems + quote_problems(tables, texts) + actor_problems(tables)
     report.problems += date_problems(tables, schemas, today or dt.date.today())
     for name, table in tables.items():

@@ -55,19 +55,16 @@ def _expected(resource_schema: dict, field_name: str | None, error) -> str | Non
 
 
 def _handed(descriptor: Descriptor, excluded: set[str]) -> dict:
-    """The checked descriptor without the resources the validator could not read, and
-    without foreign keys pointing at them (they would only add confusing errors)."""
+    """The checked descriptor without the resources the validator refused or could not
+    read, and without foreign keys pointing at them (they would only add confusing errors)."""
     document = copy.deepcopy(descriptor.checked)
-    kept = []
+    document["resources"] = [item for item in document["resources"] if item["name"] not in excluded]
+    names = {item["name"] for item in document["resources"]}
     for item in document["resources"]:
-        if item["name"] in excluded:
-            continue
         schema = item["schema"]
         if "foreignKeys" in schema:
             schema["foreignKeys"] = [fk for fk in schema["foreignKeys"]
-                                     if fk["reference"].get("resource", item["name"]) not in excluded]
-        kept.append(item)
-    document["resources"] = kept
+                                     if (fk["reference"].get("resource") or item["name"]) in names]
     return document
 
 

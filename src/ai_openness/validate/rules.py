@@ -24,9 +24,13 @@ RESTORE = ("a stored source never changes: restore it (`git checkout origin/main
 
 
 def stored_texts(root: Path, tables: dict[str, Table]) -> tuple[dict[str, str], list[Problem]]:
-    """The stored source texts, each checked against its recorded SHA-256 and length."""
+    """The stored source texts, each checked against its recorded SHA-256 and length.
+
+    A published copy without sources/ (such as the one inside the wheel) has no stored
+    texts to check; the caller reports that those checks were skipped.
+    """
     table, texts, problems = tables.get("sources"), {}, []
-    if table is None:
+    if table is None or not (root / "sources").exists():
         return texts, problems
     for line, row in table.records():
         path, source_id = row.get("path", ""), row.get("source_id", "")
@@ -39,8 +43,11 @@ def stored_texts(root: Path, tables: dict[str, Table]) -> tuple[dict[str, str], 
                 raise Refused(f"{shown(path)} is not under sources/", "store source texts under sources/articles/")
             data = read_bounded(file, path, MAX_INPUT_BYTES)
         except Refused as refused:
+            fix = refused.fix if refused.fix != REGENERATE else (
+                "restore the stored text at this path, or correct `path` in sources/articles.yaml and run "
+                "`ai-openness build`")
             problems.append(Problem(**at, field="path", message=f"the stored text cannot be read: {refused.message}",
-                                    value=shown(path), fix=refused.fix, column=table.column(line, "path")))
+                                    value=shown(path), fix=fix, column=table.column(line, "path")))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != row.get("sha256"):

@@ -12,11 +12,29 @@ from .tables import Table
 MAX_REPORTED = 20  # differing cells reported per table; the fix is the same for all
 
 
+def _decoded_bytes(table) -> int:
+    """Bytes the table takes once every dictionary-encoded cell is expanded, computed
+    without expanding anything (a repeated value can stand for millions of copies)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for column in table.columns:
+        for chunk in column.chunks:
+            if pa.types.is_dictionary(chunk.type):
+                lengths = pc.take(pc.binary_length(chunk.dictionary), chunk.indices)
+                total += (pc.sum(lengths).as_py() or 0) + chunk.indices.nbytes
+            else:
+                total += chunk.nbytes
+    return total
+
+
 def read_parquet(resource: Resource, rel_descriptor: str):
     """The Parquet table, or None with the problems that kept it from being read.
 
     The footer's row, column and size counts are checked before any data page is decoded,
-    so a small file that would decompress into gigabytes is refused.
+    and text columns are read dictionary-encoded and measured before they are expanded, so
+    a small file that would decode into gigabytes is refused.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -27,14 +45,22 @@ def read_parquet(resource: Resource, rel_descriptor: str):
     except Refused as refused:
         return None, [Problem(rel_descriptor, resource.line, "path", refused.message, fix=refused.fix)]
     try:
-        parquet = pq.ParquetFile(pa.BufferReader(data))
-        meta = parquet.metadata
-        decoded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if meta.num_columns > MAX_COLUMNS or meta.num_rows > MAX_ROWS or decoded > MAX_PARQUET_UNCOMPRESSED:
+        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        stored = sum(meta.row_group(i).column(j).total_uncompressed_size
+                     for i in range(meta.num_row_groups) for j in range(meta.num_columns))
+        if meta.num_columns > MAX_COLUMNS or meta.num_rows > MAX_ROWS or stored > MAX_PARQUET_UNCOMPRESSED:
             return None, [Problem(rel, None, None, f"declares {meta.num_rows} rows, {meta.num_columns} columns and "
-                                  f"{decoded} decoded bytes, beyond the limits ({MAX_ROWS} rows, {MAX_COLUMNS} "
+                                  f"{stored} uncompressed bytes, beyond the limits ({MAX_ROWS} rows, {MAX_COLUMNS} "
                                   f"columns, {MAX_PARQUET_UNCOMPRESSED} bytes)", fix=REGENERATE)]
-        return parquet.read(), []
+        text_columns = [f.name for f in meta.schema.to_arrow_schema()
+                        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                        or pa.types.is_binary(f.type)]
+        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text_columns).read()
+        decoded = _decoded_bytes(table)
+        if decoded > MAX_TABLE_BYTES:
+            return None, [Problem(rel, None, None, f"decodes to {decoded} bytes, beyond the limit of {MAX_TABLE_BYTES} "
+                                  "(its CSV twin cannot be larger)", fix=REGENERATE)]
+        return table, []
     except (pa.ArrowException, OSError) as exc:
         return None, [Problem(rel, None, None, f"is not a readable Parquet file ({shown(exc, 200)})",
                               fix=REGENERATE)]
