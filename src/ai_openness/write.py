@@ -80,13 +80,19 @@ def _resource(name: str, path: str, data: bytes, fmt: str) -> dict:
         # Parquet twin with its CSV row by row instead.
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    resource["schema"] = table_schema(name)
+    resource["schema"] = resource_schema(name, fmt)
+    return resource
+
+
+def resource_schema(name: str, fmt: str) -> dict:
+    """The Table Schema a descriptor gives resource `name` in format `fmt`."""
+    schema = table_schema(name)
     if fmt == "parquet":
         # frictionless reads Parquet through pandas, where a null integer becomes the float
         # NaN; declaring "nan" missing lets it validate the twins. The CSV side stays strict
         # and `ai-openness validate` checks that each twin equals its CSV.
-        resource["schema"] = {**resource["schema"], "missingValues": ["", "nan"]}
-    return resource
+        schema = {**schema, "missingValues": ["", "nan"]}
+    return schema
 
 
 def descriptor_bytes(files: dict[str, bytes], fmt: str, sources: list[dict]) -> bytes:

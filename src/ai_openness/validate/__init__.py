@@ -15,7 +15,7 @@ from ..problems import Problem
 from ..schema import resource_names, table_schema
 from ..write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .cells import cell_problems
-from .descriptor import Descriptor, read_descriptor
+from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .files import REGENERATE
 from .generated import generated_problems
 from .official import frictionless_problems
@@ -78,6 +78,7 @@ def validate(root: Path, today: dt.date | None = None) -> Report:
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
+    report.problems += pin_schemas(csv_descriptor, "csv") + pin_schemas(parquet_descriptor, "parquet")
     report.problems += _missing_resources(csv_descriptor) + _missing_resources(parquet_descriptor)
 
     tables: dict[str, Table] = {}

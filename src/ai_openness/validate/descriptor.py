@@ -195,3 +195,31 @@ def read_descriptor(root: Path, rel: str) -> tuple[Descriptor | None, list[Probl
             kept.append(item)
     document["resources"] = kept
     return descriptor, problems
+
+
+def pin_schemas(descriptor: Descriptor, fmt: str) -> list[Problem]:
+    """Replace each resource's schema by the package's own (schema/), reporting any difference.
+
+    frictionless evaluates a schema's patterns as regular expressions; a contributed one could
+    be written to take exponential time, so only the package's own schemas are evaluated.
+    """
+    from ..schema import resource_names
+    from ..write import resource_schema
+
+    problems, known = [], set(resource_names())
+    for item in list(descriptor.checked["resources"]):
+        resource = descriptor.resources[item["name"]]
+        if resource.name not in known:
+            problems.append(Problem(descriptor.rel, resource.line, "name", f"{shown(resource.name)!r} is not a table "
+                                    "of this package", expected=", ".join(sorted(known)),
+                                    fix="add the table to schema/package.yaml and schema/, then run `ai-openness build`"))
+            descriptor.checked["resources"].remove(item)
+            del descriptor.resources[resource.name]
+            continue
+        trusted = resource_schema(resource.name, fmt)
+        if item["schema"] != trusted:
+            problems.append(Problem(descriptor.rel, resource.line, "schema", f"the schema of {shown(resource.name)!r} "
+                                    f"is not the one in schema/{resource.name}.schema.json; it is validated against "
+                                    "that one", fix=REGENERATE))
+            item["schema"] = resource.schema = trusted
+    return problems

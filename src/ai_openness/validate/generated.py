@@ -6,6 +6,7 @@ wrongly encoded file), because the build reads them.
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def _first_difference(committed: bytes, generated: bytes) -> tuple[int | None, s
     return line, (old[line - 1] if line <= len(old) else ""), (new[line - 1] if line <= len(new) else "")
 
 
+def _differing_cell(generated: bytes, old: str, new: str) -> tuple[str | None, str, str]:
+    """For a CSV line: the first column whose cell differs, and both cells."""
+    header = next(csv.reader([generated.decode("utf-8").split("\n", 1)[0]]))
+    try:
+        cells_old, cells_new = next(csv.reader([old])), next(csv.reader([new]))
+    except (csv.Error, StopIteration):
+        return None, old, new
+    for index, (a, b) in enumerate(zip(cells_old, cells_new)):
+        if a != b:
+            return (header[index] if index < len(header) else None), a, b
+    return None, old, new
+
+
 def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
     problems = []
     for rel, generated in files.items():
@@ -73,7 +87,8 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
             problems.append(Problem(rel, None, None, message, fix=REGENERATE))
             continue
         line, old, new = _first_difference(committed, generated)
-        problems.append(Problem(rel, line, None, f"{message} (first difference on this line)", shown(old, 120),
+        field, old, new = _differing_cell(generated, old, new) if rel.endswith(".csv") else (None, old, new)
+        problems.append(Problem(rel, line, field, f"{message} (first difference on this line)", shown(old, 120),
                                 expected=shown(new, 120), fix=REGENERATE))
     return problems
 
