@@ -169,6 +169,16 @@ def compressed_resource(root: Path, outside: Path) -> None:
     edit_descriptor(root, lambda d: resource(d, "people").update(compression="zip"))
 
 
+@case("regex-bomb-in-schema", 1, DESCRIPTOR, line_containing(DESCRIPTOR, '"data/people.csv"'),
+      "is not the one in schema/people.schema.json")
+def regex_bomb(root: Path, outside: Path) -> None:
+    def change(document):
+        name = next(f for f in resource(document, "people")["schema"]["fields"] if f["name"] == "name")
+        name.setdefault("constraints", {})["pattern"] = "(a+)+"  # exponential backtracking on a…a!
+    edit_descriptor(root, change)
+    set_cell(root, "people", 2, "name", "a" * 32 + "!")
+
+
 # Encodings ---------------------------------------------------------------------------------
 
 

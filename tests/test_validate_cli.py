@@ -115,3 +115,14 @@ def test_help_shows_validate_and_diff_usage(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "ai-openness validate --format github" in out and "ai-openness diff origin/main" in out
+
+
+def test_a_contributed_regular_expression_is_never_evaluated(built_mini, tmp_path, capsys):
+    """Evaluating the pattern on the cell would take minutes (2**32 steps)."""
+    import time
+
+    root = _broken(built_mini, tmp_path, "regex-bomb-in-schema")
+    started = time.monotonic()
+    assert main(["validate", str(root)]) == 1
+    assert time.monotonic() - started < 30
+    assert "is not the one in schema/people.schema.json" in capsys.readouterr().out
