@@ -57,7 +57,9 @@ def cell_problems(table: Table, schema: dict) -> list[Problem]:
                                         expected="text that does not start with =, +, - or @ (numbers may)",
                                         fix="reword the value so that it starts with a letter or a digit; "
                                         + FIX_IN_CODING))
-            hidden = [(i, c) for i, c in enumerate(value) if _invisible(c)]
+            # isprintable() is False for every control, format and separator character: a
+            # fast test that spares the per-character scan for almost every cell.
+            hidden = [] if value.isprintable() else [(i, c) for i, c in enumerate(value) if _invisible(c)]
             if hidden:
                 position, char = hidden[0]
                 more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""

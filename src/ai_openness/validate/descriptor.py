@@ -190,7 +190,10 @@ def read_descriptor(root: Path, rel: str) -> tuple[Descriptor | None, list[Probl
     for item in items:
         resource, found = _check_resource(root, item, rel, text)
         problems += found
-        if resource is not None and resource.name not in descriptor.resources:
+        if resource is not None and resource.name in descriptor.resources:
+            problems.append(Problem(rel, resource.line, "name", f"the resource name {shown(resource.name)!r} is "
+                                    "used twice; only the first is read", fix=REGENERATE))
+        elif resource is not None:
             descriptor.resources[resource.name] = resource
             kept.append(item)
     document["resources"] = kept
@@ -209,10 +212,11 @@ def pin_schemas(descriptor: Descriptor, fmt: str) -> list[Problem]:
     problems, known = [], set(resource_names())
     for item in list(descriptor.checked["resources"]):
         resource = descriptor.resources[item["name"]]
-        if resource.name not in known:
-            problems.append(Problem(descriptor.rel, resource.line, "name", f"{shown(resource.name)!r} is not a table "
-                                    "of this package", expected=", ".join(sorted(known)),
-                                    fix="add the table to schema/package.yaml and schema/, then run `ai-openness build`"))
+        if resource.name not in known or resource.format != fmt:
+            problems.append(Problem(descriptor.rel, resource.line, "name", f"{shown(resource.name)!r} is not a "
+                                    f"{fmt.upper()} table of this package", expected=", ".join(sorted(known)),
+                                    fix="add a new table to schema/package.yaml and schema/, then run "
+                                    "`ai-openness build`"))
             descriptor.checked["resources"].remove(item)
             del descriptor.resources[resource.name]
             continue
