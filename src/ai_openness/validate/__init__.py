@@ -46,7 +46,7 @@ def _missing_resources(descriptor: Descriptor) -> list[Problem]:
 
 
 def _with_origins(problems: list[Problem], tables: dict[str, Table], origins: dict) -> list[Problem]:
-    """Point findings on a generated row at the coding it comes from."""
+    """Point findings on a generated row at the coding it comes from, and at their column."""
     where: dict[tuple[str, int], str] = {}  # (CSV file, line) -> coding file:line
     for name, table in tables.items():
         if name in origins:
@@ -55,13 +55,16 @@ def _with_origins(problems: list[Problem], tables: dict[str, Table], origins: di
                 origin = origins[name].get(tuple(row.get(c, "") for c in key))
                 if origin:
                     where[(table.rel, line)] = origin
+    by_file = {table.rel: table for table in tables.values()}
     result = []
     for problem in problems:
+        changes = {}
         origin = where.get((problem.file, problem.line or 0))
         if origin:
-            fix = f"{problem.fix}. " if problem.fix else ""
-            problem = Problem(**{**problem.to_dict(), "fix": f"{fix}This row comes from {origin}."})
-        result.append(problem)
+            changes["fix"] = (f"{problem.fix}. " if problem.fix else "") + f"This row comes from {origin}."
+        if problem.column is None and problem.file in by_file:  # e.g. frictionless findings
+            changes["column"] = by_file[problem.file].column(problem.line, problem.field)
+        result.append(Problem(**{**problem.to_dict(), **changes}) if changes else problem)
     return result
 
 
