@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,63 @@ def mini(tmp_path: Path) -> Path:
 def package_copy(tmp_path: Path) -> Path:
     """A copy of the real package's inputs and committed outputs."""
     return copy_tree(ROOT, tmp_path / "package")
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> Path:
+    """The small test package, built once per session; copy it before changing it."""
+    from ai_openness.cli import main
+
+    root = copy_tree(FIXTURES / "mini", tmp_path_factory.mktemp("built") / "mini")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    return root
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root (links recorded by their target), to prove nothing was written."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[rel] = b"-> " + str(path.readlink()).encode()
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+class AuditRecorder:
+    """Records, while active, the files opened and the network and process events raised
+    by the Python runtime (PEP 578 audit hooks see every open(), socket and subprocess)."""
+
+    WATCHED = ("socket.connect", "socket.getaddrinfo", "subprocess.Popen", "os.system", "os.exec",
+               "os.posix_spawn", "os.spawn", "os.fork")
+
+    def __init__(self):
+        self.active = False
+        self.opened: list[str] = []
+        self.listed: list[str] = []
+        self.events: list[str] = []
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if not self.active:
+            return
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            self.opened.append(os.path.abspath(os.fsdecode(args[0])))
+        elif event == "os.scandir" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            self.listed.append(os.path.abspath(os.fsdecode(args[0])))
+        elif event in self.WATCHED:
+            self.events.append(event)
+
+
+AUDIT = AuditRecorder()
+sys.addaudithook(AUDIT)  # hooks cannot be removed; the recorder is inert unless active
+
+
+@pytest.fixture
+def audit():
+    AUDIT.opened, AUDIT.listed, AUDIT.events = [], [], []
+    AUDIT.active = True
+    try:
+        yield AUDIT
+    finally:
+        AUDIT.active = False

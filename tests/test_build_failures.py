@@ -26,6 +26,7 @@ CASES = {
     "generated-column": ("codings/stances/mini.yaml", 11, "computed by the build"),
     "no-actor": ("codings/stances/mini.yaml", 3, "needs a person_id, an organisation_id or both"),
     "future-date": ("codings/stances/mini.yaml", 5, "in the future"),
+    "yaml-alias": ("codings/people.yaml", 5, "uses a YAML alias"),
 }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import traceback
 from pathlib import Path
 
 from .console import Output
-from .problems import BuildFailed
+from .problems import BuildFailed, Problem, Unreadable, visible
 
 EXAMPLES = """examples:
   ai-openness build            regenerate data/ and the descriptors from sources/ and codings/
@@ -19,6 +21,12 @@ EXAMPLES = """examples:
   ai-openness export sqlite ai-openness.db && datasette ai-openness.db -m ai-openness.metadata.json
   ai-openness export duckdb ai-openness.duckdb && duckdb ai-openness.duckdb
   ai-openness build --quiet --format json    for scripts: one JSON document, no decoration
+
+checking a contribution:
+  ai-openness validate [DIR]                 exit 0 valid, 1 problems found, 2 input unusable
+  ai-openness validate --format github       the same findings as GitHub Actions annotations
+  ai-openness diff origin/main               rows added, removed and changed since origin/main
+  ai-openness diff OLD_DIR NEW_DIR --format markdown   two package directories, as Markdown
 """
 
 
@@ -55,15 +63,40 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
+    from .validate.report import RENDER
 
-    out = Output(args.format, args.quiet)
+    out = Output("json" if args.format == "json" else "text", args.quiet)
     with out.status("Validating…"):
         report = validate(_root(args.root))
-    if args.format == "json":
-        out.json(report.to_dict())
-    elif not report.valid or not args.quiet:  # problems are printed even with --quiet
-        print(report.text())
-    return 0 if report.valid else 1
+    if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
+        print(RENDER[args.format](report))
+    return report.exit_code
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from . import gitref
+    from .diff import diff_packages
+    from .difftext import RENDER
+
+    root = _root(args.root)
+    with tempfile.TemporaryDirectory(prefix="ai-openness-diff-") as scratch:
+        def version(spec: str | None, name: str) -> tuple[Path, str]:
+            if spec is None:
+                return root, "working tree"
+            if Path(spec).is_dir():
+                return Path(spec), spec
+            repo = gitref.repository(root)
+            if repo is None:
+                raise Unreadable([Problem(spec, None, None, "is not a directory, and the current directory is not "
+                                          "in a git repository", fix="give two package directories")])
+            return gitref.materialise(repo, spec, Path(scratch) / name), spec
+
+        base, base_label = version(args.base, "base")
+        head, head_label = version(args.head, "head")
+        print(RENDER[args.format](diff_packages(base, head, base_label, head_label)))
+    return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -145,8 +178,21 @@ def parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="validate the package (frictionless + package rules)",
                               epilog="example: ai-openness validate --format json")
     validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
-    _script_options(validate)
+    validate.add_argument("--quiet", action="store_true", help="print nothing when the package is valid")
+    validate.add_argument("--format", choices=["text", "json", "github"], default="text",
+                          help="text for people (default), json for programs, github for workflow annotations")
     validate.set_defaults(run=cmd_validate)
+
+    diff = sub.add_parser("diff", help="rows added, removed and changed between two versions of the package",
+                          epilog="examples:\n  ai-openness diff origin/main\n"
+                                 "  ai-openness diff v0.1.0 HEAD --format json\n"
+                                 "  ai-openness diff old/ new/ --format markdown",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    diff.add_argument("base", help="a git ref (branch, tag, commit) or a package directory")
+    diff.add_argument("head", nargs="?", help="a git ref or a package directory (default: the working tree)")
+    diff.add_argument("--root", help="working tree and git repository (default: current directory)")
+    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    diff.set_defaults(run=cmd_diff)
 
     coverage = sub.add_parser("coverage", help="report what the codings cover in each source",
                               epilog="example: ai-openness coverage --format json")
@@ -201,13 +247,27 @@ def main(argv: list[str] | None = None) -> int:
         for problem in failed.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except Unreadable as unreadable:
+        print(f"ai-openness {args.command}: cannot read the input ({len(unreadable.problems)} problem(s)).",
+              file=sys.stderr)
+        for problem in unreadable.problems:
+            print(f"  {problem}" + (f" Fix: {problem.fix}" if problem.fix else ""), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented idiom
+        return 1
     except Exception as exc:  # a bug in ai-openness itself, not in the user's input
         if args.debug:
             traceback.print_exc()
-        print(f"ai-openness {args.command}: internal error ({type(exc).__name__}: {exc}). "
-              "This is a bug in ai-openness; rerun with --debug and report it.", file=sys.stderr)
+        message = (f"ai-openness {args.command}: internal error ({type(exc).__name__}: {visible(str(exc))}). "
+                   "This is a bug in ai-openness, not a problem of the input; rerun with --debug and report it.")
+        if getattr(args, "format", None) == "github":
+            from .validate.report import annotation
+
+            print(annotation(None, message, "ai-openness: internal error"))
+        print(message, file=sys.stderr)
         return 2
 
 

@@ -24,7 +24,8 @@ PARQUET_DESCRIPTOR = "datapackage.parquet.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A value as it is written into a CSV cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -40,7 +41,7 @@ def csv_bytes(name: str, rows: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([cell_text(row.get(c)) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -79,13 +80,19 @@ def _resource(name: str, path: str, data: bytes, fmt: str) -> dict:
         # Parquet twin with its CSV row by row instead.
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    resource["schema"] = table_schema(name)
+    resource["schema"] = resource_schema(name, fmt)
+    return resource
+
+
+def resource_schema(name: str, fmt: str) -> dict:
+    """The Table Schema a descriptor gives resource `name` in format `fmt`."""
+    schema = table_schema(name)
     if fmt == "parquet":
         # frictionless reads Parquet through pandas, where a null integer becomes the float
         # NaN; declaring "nan" missing lets it validate the twins. The CSV side stays strict
         # and `ai-openness validate` checks that each twin equals its CSV.
-        resource["schema"] = {**resource["schema"], "missingValues": ["", "nan"]}
-    return resource
+        schema = {**schema, "missingValues": ["", "nan"]}
+    return schema
 
 
 def descriptor_bytes(files: dict[str, bytes], fmt: str, sources: list[dict]) -> bytes:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from .limits import MAX_INPUT_BYTES, MAX_YAML_DEPTH
 from .problems import BuildFailed, Problem
 
 try:  # the C parser is much faster; the constructor below works with either
@@ -55,14 +56,37 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _check_shape(text: str, rel: str) -> None:
+    """Refuse aliases and deep nesting before anything is built from the events.
+
+    An alias (`*name`) lets a few lines expand into an exponentially large structure (a
+    "billion laughs" bomb); codings never need one, so none is accepted.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, yaml.AliasEvent):
+            raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
+                                       "uses a YAML alias (*name); write the value out instead")])
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
+                                           f"is nested more than {MAX_YAML_DEPTH} levels deep")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def read_yaml(path: Path, root: Path):
     """Parse one YAML file; a syntax error becomes a located Problem."""
     rel = path.relative_to(root).as_posix()
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise BuildFailed([Problem(rel, None, None, f"is larger than {MAX_INPUT_BYTES} bytes; split it")])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise BuildFailed([Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")])
     try:
+        _check_shape(text, rel)
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

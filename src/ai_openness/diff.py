@@ -1,0 +1,204 @@
+"""Compare two versions of the package, row by row and schema by schema.
+
+`diff_packages(base, head)` reads both directories within the validator's limits (a
+version may come from a pull request) and returns a `PackageDiff`: per table the rows
+added, removed and changed (matched by primary key), and the schema changes (resources
+and columns added or removed, field types, vocabularies and other constraints changed),
+the facts a release needs to write its changelog and to choose a major, minor or patch
+version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .problems import Problem, Unreadable
+from .validate.descriptor import read_descriptor
+from .validate.tables import Table, read_table
+from .write import DESCRIPTOR
+
+
+@dataclass
+class RowChange:
+    key: dict[str, str]
+    fields: dict[str, tuple[str, str]]  # column -> (old value, new value)
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "fields": {c: {"old": o, "new": n} for c, (o, n) in self.fields.items()}}
+
+
+@dataclass
+class TableDiff:
+    name: str
+    key: list[str]  # the columns rows were matched by
+    added: list[dict[str, str]] = field(default_factory=list)
+    removed: list[dict[str, str]] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "added": self.added, "removed": self.removed,
+                "changed": [c.to_dict() for c in self.changed]}
+
+
+@dataclass
+class ResourceSchemaDiff:
+    added_columns: list[str] = field(default_factory=list)
+    removed_columns: list[str] = field(default_factory=list)
+    changed_types: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
+    added_enum_values: dict[str, list[str]] = field(default_factory=dict)
+    removed_enum_values: dict[str, list[str]] = field(default_factory=dict)
+    changed_constraints: dict[str, tuple[dict, dict]] = field(default_factory=dict)  # other than enum
+    changed_primary_key: tuple[list[str], list[str]] | None = None
+    added_foreign_keys: list[dict] = field(default_factory=list)
+    removed_foreign_keys: list[dict] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(asdict(self).values())
+
+
+@dataclass
+class SchemaDiff:
+    added_resources: list[str] = field(default_factory=list)
+    removed_resources: list[str] = field(default_factory=list)
+    resources: dict[str, ResourceSchemaDiff] = field(default_factory=dict)  # only those that changed
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added_resources or self.removed_resources or self.resources)
+
+
+@dataclass
+class PackageDiff:
+    base: str
+    head: str
+    base_version: str | None
+    head_version: str | None
+    tables: dict[str, TableDiff]
+    schema: SchemaDiff
+
+    @property
+    def is_empty(self) -> bool:
+        return self.schema.is_empty and all(t.is_empty for t in self.tables.values())
+
+    def to_dict(self) -> dict:
+        return {"base": self.base, "head": self.head, "base_version": self.base_version,
+                "head_version": self.head_version, "empty": self.is_empty,
+                "tables": {name: t.to_dict() for name, t in self.tables.items()},
+                "schema": {"added_resources": self.schema.added_resources,
+                           "removed_resources": self.schema.removed_resources,
+                           "resources": {name: asdict(r) for name, r in self.schema.resources.items()}}}
+
+
+@dataclass
+class _Version:
+    version: str | None
+    schemas: dict[str, dict]
+    tables: dict[str, Table]
+
+
+def _read(root: Path) -> _Version:
+    descriptor, problems = read_descriptor(root, DESCRIPTOR)
+    tables = {}
+    for name, resource in (descriptor.resources.items() if descriptor else []):
+        table, found = read_table(resource, DESCRIPTOR)
+        problems += found
+        tables[name] = table
+    if descriptor is None or problems:
+        raise Unreadable([Problem(**{**p.to_dict(), "file": f"{root}/{p.file}"}) for p in problems])
+    version = descriptor.checked.get("version")
+    return _Version(str(version) if version is not None else None,
+                    {name: r.schema for name, r in descriptor.resources.items()}, tables)
+
+
+def _fields(schema: dict) -> dict[str, dict]:
+    return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
+
+
+def _key_list(value: object) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
+    result = ResourceSchemaDiff()
+    before, after = _fields(old), _fields(new)
+    result.added_columns = [c for c in after if c not in before]
+    result.removed_columns = [c for c in before if c not in after]
+    for column in (c for c in after if c in before):
+        a, b = before[column], after[column]
+        if a.get("type", "string") != b.get("type", "string"):
+            result.changed_types[column] = (a.get("type", "string"), b.get("type", "string"))
+        ca, cb = a.get("constraints") or {}, b.get("constraints") or {}
+        ea, eb = ca.get("enum"), cb.get("enum")
+        if ea is not None or eb is not None:
+            added = [v for v in (eb or []) if v not in (ea or [])]
+            removed = [v for v in (ea or []) if v not in (eb or [])]
+            if added:
+                result.added_enum_values[column] = added
+            if removed:
+                result.removed_enum_values[column] = removed
+        rest_a = {k: v for k, v in ca.items() if k != "enum"}
+        rest_b = {k: v for k, v in cb.items() if k != "enum"}
+        if rest_a != rest_b:
+            result.changed_constraints[column] = (rest_a, rest_b)
+    pk_old, pk_new = _key_list(old.get("primaryKey")), _key_list(new.get("primaryKey"))
+    if pk_old != pk_new:
+        result.changed_primary_key = (pk_old, pk_new)
+    fks_old, fks_new = old.get("foreignKeys") or [], new.get("foreignKeys") or []
+    result.added_foreign_keys = [fk for fk in fks_new if fk not in fks_old]
+    result.removed_foreign_keys = [fk for fk in fks_old if fk not in fks_new]
+    return result
+
+
+def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
+    """The primary key both versions can be matched by (head's first), else the shared columns."""
+    columns_base = set(base.tables[name].header) if name in base.tables else set()
+    columns_head = set(head.tables[name].header) if name in head.tables else set()
+    for schema in (head.schemas.get(name), base.schemas.get(name)):
+        key = _key_list((schema or {}).get("primaryKey"))
+        if key and set(key) <= columns_base and set(key) <= columns_head:
+            return key
+    table = head.tables.get(name) or base.tables[name]
+    return [c for c in table.header if c in columns_base and c in columns_head] or table.header
+
+
+def _rows(table: Table | None, key: list[str]) -> dict[tuple, dict[str, str]]:
+    rows: dict[tuple, dict[str, str]] = {}
+    for _, row in (table.records() if table else []):
+        rows.setdefault(tuple(row.get(c, "") for c in key), row)
+    return rows
+
+
+def table_diff(name: str, base: _Version, head: _Version) -> TableDiff:
+    key = _match_key(name, base, head)
+    old, new = _rows(base.tables.get(name), key), _rows(head.tables.get(name), key)
+    result = TableDiff(name, key)
+    result.added = [new[k] for k in sorted(new) if k not in old]
+    result.removed = [old[k] for k in sorted(old) if k not in new]
+    for k in sorted(set(old) & set(new)):
+        a, b = old[k], new[k]
+        fields = {c: (a[c], b[c]) for c in b if c in a and a[c] != b[c]}
+        if fields:
+            result.changed.append(RowChange(dict(zip(key, k)), fields))
+    return result
+
+
+def diff_packages(base: Path, head: Path, base_label: str | None = None,
+                  head_label: str | None = None) -> PackageDiff:
+    """Rows and schemas of `head` compared with `base`; raise Unreadable when a version
+    cannot be read within the validator's limits."""
+    old, new = _read(Path(base)), _read(Path(head))
+    schema = SchemaDiff(added_resources=[n for n in new.schemas if n not in old.schemas],
+                        removed_resources=[n for n in old.schemas if n not in new.schemas])
+    for name in (n for n in new.schemas if n in old.schemas):
+        changes = schema_diff(old.schemas[name], new.schemas[name])
+        if not changes.is_empty:
+            schema.resources[name] = changes
+    names = list(new.schemas) + [n for n in old.schemas if n not in new.schemas]
+    return PackageDiff(base_label or str(base), head_label or str(head), old.version, new.version,
+                       {name: table_diff(name, old, new) for name in names}, schema)

@@ -1,0 +1,168 @@
+"""`diff_packages` and `ai-openness diff`: two directories, and two commits of this repository."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ai_openness.cli import main
+from ai_openness.diff import diff_packages
+from conftest import ROOT
+from contributions import CANARY, edit_descriptor, make_outside, rebuild, replace, resource
+
+
+@pytest.fixture
+def changed(built_mini: Path, tmp_path: Path) -> Path:
+    """The mini package after a contribution: an organisation added, one changed, a
+    translation reworded, an argument removed."""
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+    replace(head, "codings/organisations.yaml", "name: xAI\n  kind: company", "name: xAI\n  kind: nonprofit")
+    (head / "codings/organisations.yaml").write_text(
+        (head / "codings/organisations.yaml").read_text(encoding="utf-8")
+        + "- organisation_id: meta\n  name: Meta\n  kind: company\n  country: US\n", encoding="utf-8")
+    replace(head, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: Closed, for now.")
+    replace(head, "codings/stances/mini.yaml", "    arguments: [security]\n", "")
+    rebuild(head)
+    return head
+
+
+def test_rows_added_removed_and_changed_by_primary_key(built_mini, changed):
+    diff = diff_packages(built_mini, changed)
+
+    organisations = diff.tables["organisations"]
+    assert organisations.key == ["organisation_id"]
+    assert [row["organisation_id"] for row in organisations.added] == ["meta"]
+    assert organisations.removed == []
+    assert [(c.key, c.fields) for c in organisations.changed] == [
+        ({"organisation_id": "xai"}, {"kind": ("company", "nonprofit")})]
+    stances = diff.tables["stances"]
+    assert [(c.key["stance_id"], c.fields) for c in stances.changed] == [
+        ("openai-2023-stays-closed", {"quote_en": ("Closed source.", "Closed, for now.")})]
+    arguments = diff.tables["stance_arguments"]
+    assert arguments.removed == [{"stance_id": "elon-musk-2023-open-safest", "argument": "security"}]
+    assert diff.tables["people"].is_empty and diff.tables["mentions"].is_empty
+    assert diff.schema.is_empty and not diff.is_empty
+
+
+def test_no_change_is_an_empty_diff(built_mini):
+    diff = diff_packages(built_mini, built_mini)
+    assert diff.is_empty
+    assert all(not t["added"] and not t["removed"] and not t["changed"] for t in diff.to_dict()["tables"].values())
+
+
+def test_schema_changes_are_reported(built_mini, tmp_path):
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+
+    def change(document):
+        position = next(f for f in resource(document, "stances")["schema"]["fields"] if f["name"] == "position")
+        position["constraints"]["enum"] = [v for v in position["constraints"]["enum"] if v != "neutral"] + ["undecided"]
+        parameters = next(f for f in resource(document, "models")["schema"]["fields"] if f["name"] == "parameters")
+        parameters["type"] = "number"
+        resource(document, "people")["schema"]["fields"].append({"name": "born", "type": "date"})
+        document["resources"] = [r for r in document["resources"] if r["name"] != "mentions"]
+
+    edit_descriptor(head, change)
+    diff = diff_packages(built_mini, head)
+
+    assert diff.schema.removed_resources == ["mentions"] and diff.schema.added_resources == []
+    assert diff.schema.resources["stances"].added_enum_values == {"position": ["undecided"]}
+    assert diff.schema.resources["stances"].removed_enum_values == {"position": ["neutral"]}
+    assert diff.schema.resources["models"].changed_types == {"parameters": ("integer", "number")}
+    assert diff.schema.resources["people"].added_columns == ["born"]
+    assert len(diff.tables["mentions"].removed) == 2  # every row of a removed resource is removed
+    as_dict = json.loads(json.dumps(diff.to_dict()))
+    assert as_dict["schema"]["resources"]["models"]["changed_types"] == {"parameters": ["integer", "number"]}
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("text", "organisations: 1 added, 0 removed, 1 changed"),
+    ("markdown", "| `organisations` | 1 | 0 | 1 |"),
+    ("json", '"organisation_id": "meta"'),
+])
+def test_cli_formats(built_mini, changed, capsys, fmt, expected):
+    assert main(["diff", str(built_mini), str(changed), "--format", fmt]) == 0
+    assert expected in capsys.readouterr().out
+
+
+def test_markdown_escapes_values(built_mini, tmp_path, capsys):
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+    replace(head, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: '<img src=x> | `x`'")
+    rebuild(head)
+    assert main(["diff", str(built_mini), str(head), "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "<img" not in out and "&lt;img src=x&gt; \\| 'x'" in out
+
+
+def test_a_hostile_version_is_refused_without_reading_outside(built_mini, tmp_path, capsys, audit):
+    audit.active = False
+    head, outside = tmp_path / "head", tmp_path / "outside"
+    shutil.copytree(built_mini, head)
+    make_outside(outside)
+    edit_descriptor(head, lambda d: resource(d, "people").update(path="../outside/canary.csv"))
+    audit.active = True
+    code = main(["diff", str(built_mini), str(head)])
+    audit.active = False
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "leaves the package directory" in captured.err and CANARY not in captured.out + captured.err
+    assert not [p for p in audit.opened if Path(p).resolve().is_relative_to(outside.resolve())]
+
+
+def test_a_ref_that_looks_like_an_option_is_refused(capsys):
+    assert main(["diff", "--root", str(ROOT), "--", "--output=/tmp/x"]) == 2
+    assert "is neither a directory nor a commit" in capsys.readouterr().err
+
+
+# Two real commits of this repository ------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _history() -> tuple[str, str]:
+    try:
+        first = _git("log", "--reverse", "--format=%H", "--", "data/stances.csv").split()
+    except (OSError, subprocess.CalledProcessError):
+        first = []
+    if not first:
+        pytest.skip("this checkout has no git history (e.g. an sdist), so there are no commits to compare")
+    return first[0], _git("rev-parse", "HEAD").strip()
+
+
+def _rows_at(commit: str, table: str) -> list[dict]:
+    text = _git("show", f"{commit}:data/{table}.csv")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_diff_of_two_real_commits(capsys):
+    base, head = _history()
+    assert main(["diff", base, head, "--root", str(ROOT), "--format", "json"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert diff["base"] == base and diff["head"] == head
+    assert "stances" in diff["tables"]
+    for name, table in diff["tables"].items():
+        key = table["key"]
+        before = {tuple(r[c] for c in key) for r in _rows_at(base, name)}
+        after = {tuple(r[c] for c in key) for r in _rows_at(head, name)}
+        assert {tuple(r[c] for c in key) for r in table["added"]} == after - before, name
+        assert {tuple(r[c] for c in key) for r in table["removed"]} == before - after, name
+    unchanged_data = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", base, head, "--", "data"]).returncode == 0
+    assert diff["empty"] == (unchanged_data and not any(diff["schema"].values()))
+
+
+def test_diff_of_a_ref_against_the_working_tree_leaves_the_tree_alone(capsys):
+    _history()
+    status = _git("status", "--porcelain")
+    assert main(["diff", "HEAD", "--root", str(ROOT), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.startswith("## Data changes: `HEAD` → `working tree`")
+    assert _git("status", "--porcelain") == status

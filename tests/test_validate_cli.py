@@ -1,0 +1,128 @@
+"""`ai-openness validate`: exit codes, the three output formats, and internal errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ai_openness.cli import main
+from ai_openness.problems import Problem
+from ai_openness.validate.report import Report, annotation, github
+from conftest import ROOT
+from contributions import CASES, make_outside
+
+
+def _broken(built: Path, tmp_path: Path, name: str) -> Path:
+    root = tmp_path / "package"
+    shutil.copytree(built, root)
+    make_outside(tmp_path / "outside")
+    CASES[name].patch(root, tmp_path / "outside")
+    return root
+
+
+def test_real_package_is_valid_as_json(capsys):
+    assert main(["validate", str(ROOT), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True and report["exit_code"] == 0 and report["problems"] == []
+    assert report["rows"]["stances"] > 0
+    assert report["skipped"] == []  # the real package has its sources and codings: nothing skipped
+
+
+def test_default_directory_is_the_current_one(built_mini, monkeypatch, capsys):
+    monkeypatch.chdir(built_mini)
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("Valid")
+
+
+def test_a_missing_directory_is_unusable(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    assert "is not a directory" in capsys.readouterr().out
+
+
+def test_a_published_copy_without_codings_is_valid_and_says_what_was_not_checked(built_mini, tmp_path, capsys):
+    root = tmp_path / "published"
+    for name in ("data", "datapackage.json", "datapackage.parquet.json"):
+        source = built_mini / name
+        shutil.copytree(source, root / name) if source.is_dir() else shutil.copy(source, root / name)
+    assert main(["validate", str(root)]) == 0
+    assert "Not checked: no sources/ or codings/ here" in capsys.readouterr().out
+
+
+def test_github_format_annotates_file_line_and_column(built_mini, tmp_path, capsys):
+    root = _broken(built_mini, tmp_path, "formula-injection")
+    capsys.readouterr()
+    assert main(["validate", str(root), "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    raw_line = (root / "data/people.csv").read_text(encoding="utf-8").split("\n")[1]
+    column = raw_line.index("=HYPERLINK") + 1 - 1  # the cell starts at its opening quote
+    header = "::error file=data/people.csv,line=2,col=%d,title=ai-openness validate%%3A role::" % column
+    annotations = [line for line in out.splitlines() if line.startswith(header)]
+    assert annotations, out
+    assert "%0AFix: reword the value" in annotations[0]
+    assert "\r" not in out and out.splitlines()[-1].startswith("Invalid: ")
+
+
+def test_github_escaping_follows_the_workflow_command_rules():
+    problem = Problem("data/a:b,c%.csv", 3, "name", "100% wrong\r\nsecond line", value="x", column=7)
+    line = annotation(problem, problem.message, "title: with, specials")
+    assert line == ("::error file=data/a%3Ab%2Cc%25.csv,line=3,col=7,title=title%3A with%2C specials"
+                    "::100%25 wrong%0D%0Asecond line")
+
+
+def test_github_output_cannot_inject_a_workflow_command():
+    problem = Problem("data/x.csv", 2, "note", "bad", value="\n::set-env name=X::1\u202e")
+    out = github(Report("/p", [problem]))
+    assert all(not line.startswith("::set-env") for line in out.splitlines())
+    assert "\\n::set-env" in out and "\\u202e" in out
+
+
+def test_text_output_makes_invisible_characters_visible(built_mini, tmp_path, capsys):
+    root = _broken(built_mini, tmp_path, "bidi-control")
+    capsys.readouterr()
+    assert main(["validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "Closed \\u202esource." in out
+
+
+def test_internal_error_is_reported_as_a_bug_with_exit_2(built_mini, monkeypatch, capsys):
+    import ai_openness.validate as validate
+
+    def broken(root):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(validate, "generated_problems", broken)
+    assert main(["validate", str(built_mini), "--format", "github"]) == 2
+    captured = capsys.readouterr()
+    assert "internal error" in captured.err and "This is a bug in ai-openness" in captured.err
+    assert captured.out.startswith("::error title=ai-openness%3A internal error::")
+    assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_unusable_input_exits_2_in_every_format(built_mini, tmp_path, capsys, fmt):
+    root = _broken(built_mini, tmp_path, "missing-descriptor")
+    capsys.readouterr()
+    assert main(["validate", str(root), "--format", fmt]) == 2
+    out = capsys.readouterr().out
+    assert "datapackage.json" in out and "Traceback" not in out
+
+
+def test_help_shows_validate_and_diff_usage(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "ai-openness validate --format github" in out and "ai-openness diff origin/main" in out
+
+
+def test_a_contributed_regular_expression_is_never_evaluated(built_mini, tmp_path, capsys):
+    """Evaluating the pattern on the cell would take minutes (2**32 steps)."""
+    import time
+
+    root = _broken(built_mini, tmp_path, "regex-bomb-in-schema")
+    started = time.monotonic()
+    assert main(["validate", str(root)]) == 1
+    assert time.monotonic() - started < 30
+    assert "is not the one in schema/people.schema.json" in capsys.readouterr().out
