@@ -102,10 +102,15 @@ def arrow_schema(name: str, directory: Path | None = None) -> pa.Schema:
 
 def pandas_dtypes(name: str, directory: Path | None = None) -> dict[str, Any]:
     """pandas dtypes for the loader: vocabularies become ordered-as-documented categoricals."""
+    return dtypes_for(fields(name, directory))
+
+
+def dtypes_for(schema_fields: list[dict]) -> dict[str, Any]:
+    """pandas dtypes for a list of Table Schema fields (also those of a past release)."""
     import pandas as pd
 
     dtypes: dict[str, Any] = {}
-    for f in fields(name, directory):
+    for f in schema_fields:
         enum = f.get("constraints", {}).get("enum")
         dtypes[f["name"]] = pd.CategoricalDtype(enum) if enum else _PANDAS_DTYPES[f["type"]]
     return dtypes
