@@ -15,6 +15,7 @@ EXAMPLES = """examples:
   ai-openness build --check    exit 1 and name every generated file that is out of date
   ai-openness validate         check the package with frictionless and the package's own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
+  ai-openness release 0.2.0    bump the version, write CHANGELOG.md, build archives in dist/
 """
 
 
@@ -68,6 +69,18 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    root = _root(args.root)
+    section, made = release(root, args.version, date=args.date)
+    print(section)
+    print("Release files:")
+    for path in made:
+        print(f"  {path.relative_to(root) if path.is_relative_to(root) else path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="ai-openness", description="Build, check and read the ai-openness data package.",
                                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -92,6 +105,12 @@ def parser() -> argparse.ArgumentParser:
     coverage.add_argument("--root", help="package directory (default: current directory)")
     coverage.add_argument("--format", choices=["text", "json"], default="text")
     coverage.set_defaults(run=cmd_coverage)
+    release = sub.add_parser("release", help="cut a release: version, changelog, archives",
+                             epilog="example: ai-openness release 0.2.0")
+    release.add_argument("version", help="the new version, X.Y.Z (refused if smaller than the changes require)")
+    release.add_argument("--root", help="package directory, a git checkout (default: current directory)")
+    release.add_argument("--date", help="release date YYYY-MM-DD (default: the recorded one, else today)")
+    release.set_defaults(run=cmd_release)
     return main
 
 

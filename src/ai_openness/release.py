@@ -29,6 +29,7 @@ PACKAGE_YAML = "schema/package.yaml"
 GENERATED_TABLES = ("aliases", "mentions")  # derived from the codings: counted, not listed
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _SECTION = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
+_PINNED = re.compile(r"\n\nReleased from commit ([0-9a-f]{7,40})\.")
 _HEADER = ("# Changelog\n\nRow-level changes of each release of the ai-openness data package, "
            "written by `ai-openness release`.\nVersions follow the policy in README.md "
            "(major: a column, table or meaning removed or changed; minor: rows, tables or "
@@ -79,8 +80,12 @@ def previous_release(root: Path, version: str) -> Previous | None:
     """The newest release in CHANGELOG.md other than `version`, with the commit that added it."""
     path = root / CHANGELOG
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    for found in _SECTION.findall(text):
+    for match in _SECTION.finditer(text):
+        found = match.groups()
         if found[0] != version:
+            pinned = _PINNED.match(text, match.end())
+            if pinned:  # a release cut before this command existed names its commit
+                return Previous(found[0], pinned.group(1))
             heading = f"## [{found[0]}] - {found[1]}"
             log = subprocess.run(["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
                                  capture_output=True, text=True, check=False)
