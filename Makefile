@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The library plus everything `make` and `make test` use: figures (Altair, vl-convert and a
 # CJK font), database exports (sqlite-utils, DuckDB), Datasette, and the test tools.
-EXTRAS := figures,export,browse,test
+EXTRAS := figures,export,browse,test,release
 
 .PHONY: all build validate coverage figures test check clean
 all: build figures validate coverage

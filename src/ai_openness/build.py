@@ -9,13 +9,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks
+from . import checks, metadata
 from .inputs import Inputs, read_all
 from .mentions import AliasMatcher
+from .paths import building
 from .problems import BuildFailed, Problem
 from .records import validate_rows
-from .schema import resource_names, table_schema
-from .write import render, stale, write_atomically
+from .schema import package_meta, resource_names, table_schema
+from .write import DESCRIPTOR, render, stale, write_atomically
 
 GENERATED_ONLY = ("mentions",)  # tables with no hand-written rows at all
 
@@ -48,6 +49,11 @@ def mention_rows(inputs: Inputs) -> list[dict]:
 
 def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[dict]], Inputs]:
     """Read and check every input; raise BuildFailed listing every problem found."""
+    with building(root):
+        return _collect(root, today)
+
+
+def _collect(root: Path, today: dt.date | None) -> tuple[dict[str, list[dict]], Inputs]:
     inputs = read_all(root)
     problems = list(inputs.problems)
     for name in resource_names():
@@ -83,13 +89,26 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs) -> dict[st
     return {docs.README: text.encode("utf-8")}
 
 
+def released() -> str | None:
+    """The release date of the current version, recorded by `ai-openness release`."""
+    value = package_meta().get("released")
+    return str(value) if value else None
+
+
 def build(root: Path, check: bool = False) -> tuple[Result, list[str]]:
     """Regenerate the package under `root`.
 
     With check=True nothing is written and the stale files are returned instead.
     """
+    with building(root):
+        return _build(root, check)
+
+
+def _build(root: Path, check: bool) -> tuple[Result, list[str]]:
     tables, inputs = collect(root)
-    files = render(tables) | readme(root, tables, inputs)
+    files = render(tables)
+    files |= metadata.render(files[DESCRIPTOR], released())
+    files |= readme(root, tables, inputs)
     outdated = stale(root, files)
     if not check and outdated:
         write_atomically(root, {rel: files[rel] for rel in outdated})

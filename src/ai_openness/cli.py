@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   ai-openness build --check    exit 1 and name every generated file that is out of date
   ai-openness validate         check the package with frictionless and the package's own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
+  ai-openness release 0.2.0    bump the version, write CHANGELOG.md, build archives in dist/
   ai-openness figures          redraw docs/figures/ (timeline, licence matrix, arguments)
   ai-openness export sqlite ai-openness.db && datasette ai-openness.db -m ai-openness.metadata.json
   ai-openness export duckdb ai-openness.duckdb && duckdb ai-openness.duckdb
@@ -162,6 +163,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    root = _root(args.root)
+    section, made = release(root, args.version, date=args.date)
+    print(section)
+    print("Release files:")
+    for path in made:
+        print(f"  {path.relative_to(root) if path.is_relative_to(root) else path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="ai-openness", description="Build, check and read the ai-openness data package.",
                                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -229,6 +242,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--root", help="package directory (default: the installed or checked-out package)")
     _script_options(export)
     export.set_defaults(run=cmd_export)
+    release = sub.add_parser("release", help="cut a release: version, changelog, archives",
+                             epilog="example: ai-openness release 0.2.0")
+    release.add_argument("version", help="the new version, X.Y.Z (refused if smaller than the changes require)")
+    release.add_argument("--root", help="package directory, a git checkout (default: current directory)")
+    release.add_argument("--date", help="release date YYYY-MM-DD (default: the recorded one, else today)")
+    release.set_defaults(run=cmd_release)
     return main
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import zipfile
 from pathlib import Path
 
 from .paths import package_root
-from .schema import pandas_dtypes, resource_names
+from .schema import dtypes_for, fields, resource_names
+
+RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
 
 
 def _root(root: str | Path | None) -> Path:
@@ -19,21 +24,62 @@ def data_version(root: str | Path | None = None) -> str:
     return json.loads(descriptor.read_text(encoding="utf-8"))["version"]
 
 
-def load(name: str | None = None, *, root: str | Path | None = None):
+def release_archive_name(version: str) -> str:
+    return f"ai-openness-{version}-parquet.zip"
+
+
+def find_release(version: str, root: str | Path | None = None) -> Path:
+    """The local Parquet archive of a named release, or a clear error saying where to get it."""
+    name = release_archive_name(version)
+    places = [Path(p) for p in [os.environ.get(RELEASES_ENV)] if p] + [_root(root) / "dist", Path.cwd()]
+    for place in places:
+        if (place / name).is_file():
+            return place / name
+    raise FileNotFoundError(
+        f"release {version} is not available locally: {name} was not found in "
+        f"{', '.join(str(p) for p in places)}. Download it from the project's releases, or rebuild it "
+        f"from a checkout of that version with `ai-openness release {version}`, and put it in one of "
+        f"those folders (or set {RELEASES_ENV}).")
+
+
+def _frame(table, schema_fields: list[dict]):
+    import pandas as pd
+
+    frame = table.to_pandas(date_as_object=False)
+    return pd.DataFrame({column: frame[column].astype(dtype) for column, dtype in dtypes_for(schema_fields).items()})
+
+
+def _load_release(name: str | None, version: str, root: str | Path | None):
+    import pyarrow.parquet as pq
+
+    with zipfile.ZipFile(find_release(version, root)) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        if descriptor["version"] != version:
+            raise ValueError(f"archive for {version} holds version {descriptor['version']}")
+        resources = {r["name"]: r for r in descriptor["resources"]}
+        names = list(resources) if name is None else [name]
+        if name is not None and name not in resources:
+            raise ValueError(f"release {version} has no table {name!r}; it has: {', '.join(resources)}")
+        frames = {n: _frame(pq.read_table(io.BytesIO(archive.read(resources[n]["path"]))),
+                            resources[n]["schema"]["fields"]) for n in names}
+    return frames if name is None else frames[name]
+
+
+def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None):
     """One table as a pandas DataFrame, or every table as a dict when `name` is None.
 
     Dates are datetime64, vocabularies categoricals (categories in documented order),
     integers and booleans nullable (Int64, boolean), text the pandas string dtype.
+    With `version`, the table is read from that release's archive (see find_release);
+    there is never a fallback to another version.
     """
-    import pandas as pd
     import pyarrow.parquet as pq
 
+    if version is not None:
+        return _load_release(name, version, root)
     names = resource_names()
     if name is None:
         return {n: load(n, root=root) for n in names}
     if name not in names:
         raise ValueError(f"no table {name!r}; the tables are: {', '.join(names)}")
-    path = _root(root) / "data" / f"{name}.parquet"
-    frame = pq.read_table(path).to_pandas(date_as_object=False)
-    dtypes = pandas_dtypes(name)
-    return pd.DataFrame({column: frame[column].astype(dtype) for column, dtype in dtypes.items()})
+    return _frame(pq.read_table(_root(root) / "data" / f"{name}.parquet"), fields(name))

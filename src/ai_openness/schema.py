@@ -25,21 +25,34 @@ _PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64",
                   "boolean": "boolean", "date": "datetime64[s]"}
 
 
-@lru_cache(maxsize=None)
 def package_meta(directory: Path | None = None) -> dict:
     """The hand-written package metadata (schema/package.yaml)."""
-    path = (directory or schema_dir()) / "package.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    directory = directory or schema_dir()
+    return _package_meta(directory, _stamp(directory / "package.yaml"))
+
+
+def _stamp(path: Path) -> int:
+    # Part of the cache key, so an edited schema file is read again in the same process.
+    return path.stat().st_mtime_ns
+
+
+@lru_cache(maxsize=None)
+def _package_meta(directory: Path, stamp: int) -> dict:
+    return yaml.safe_load((directory / "package.yaml").read_text(encoding="utf-8"))
 
 
 def resource_names(directory: Path | None = None) -> list[str]:
     return [r["name"] for r in package_meta(directory)["resources"]]
 
 
-@lru_cache(maxsize=None)
 def table_schema(name: str, directory: Path | None = None) -> dict:
-    path = (directory or schema_dir()) / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    directory = directory or schema_dir()
+    return _table_schema(name, directory, _stamp(directory / f"{name}.schema.json"))
+
+
+@lru_cache(maxsize=None)
+def _table_schema(name: str, directory: Path, stamp: int) -> dict:
+    return json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def fields(name: str, directory: Path | None = None) -> list[dict]:
@@ -75,9 +88,14 @@ def _annotation(field: dict) -> Any:
     return base
 
 
-@lru_cache(maxsize=None)
 def record_model(name: str, directory: Path | None = None) -> type[BaseModel]:
     """A pydantic model of one row of resource `name`, derived from its Table Schema."""
+    directory = directory or schema_dir()
+    return _record_model(name, directory, _stamp(directory / f"{name}.schema.json"))
+
+
+@lru_cache(maxsize=None)
+def _record_model(name: str, directory: Path, stamp: int) -> type[BaseModel]:
     definitions = {}
     for f in fields(name, directory):
         constraints = f.get("constraints", {})
@@ -102,10 +120,15 @@ def arrow_schema(name: str, directory: Path | None = None) -> pa.Schema:
 
 def pandas_dtypes(name: str, directory: Path | None = None) -> dict[str, Any]:
     """pandas dtypes for the loader: vocabularies become ordered-as-documented categoricals."""
+    return dtypes_for(fields(name, directory))
+
+
+def dtypes_for(schema_fields: list[dict]) -> dict[str, Any]:
+    """pandas dtypes for a list of Table Schema fields (also those of a past release)."""
     import pandas as pd
 
     dtypes: dict[str, Any] = {}
-    for f in fields(name, directory):
+    for f in schema_fields:
         enum = f.get("constraints", {}).get("enum")
         dtypes[f["name"]] = pd.CategoricalDtype(enum) if enum else _PANDAS_DTYPES[f["type"]]
     return dtypes

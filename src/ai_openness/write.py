@@ -99,7 +99,8 @@ def descriptor_bytes(files: dict[str, bytes], fmt: str, sources: list[dict]) -> 
     meta = package_meta()
     descriptor = {"$schema": PROFILE}
     for key in ("name", "title", "version", "description", "homepage", "keywords", "licenses", "contributors"):
-        descriptor[key] = meta[key]
+        if key in meta:
+            descriptor[key] = meta[key]
     descriptor["sources"] = [
         {"title": s.get("title") or s["source_id"], **({"path": s["url"]} if s.get("url") else {})}
         for s in sources if s["kind"] == "article"]

@@ -1,0 +1,220 @@
+"""Cut a versioned release: enforce the version policy, write the changelog section from
+the row-level diff against the previous release, and build reproducible archives.
+
+The previous release is the newest section of CHANGELOG.md; its data are those of the
+commit that added that section (a release commits its changelog with its data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import archives, gitref
+from .build import build
+from .diff import PackageDiff, diff_packages
+from .load import release_archive_name
+from .metadata import CITATION
+from .problems import BuildFailed, Problem
+from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
+
+CHANGELOG = "CHANGELOG.md"
+PACKAGE_YAML = "schema/package.yaml"
+GENERATED_TABLES = ("aliases", "mentions")  # derived from the codings: counted, not listed
+_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+_SECTION = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
+_PINNED = re.compile(r"\n\nReleased from commit ([0-9a-f]{7,40})\.")
+_HEADER = ("# Changelog\n\nRow-level changes of each release of the ai-openness data package, "
+           "written by `ai-openness release`.\nVersions follow the policy in README.md "
+           "(major: a column, table or meaning removed or changed; minor: rows, tables or "
+           "columns added or rows removed; patch: corrections of existing values).\n")
+LEVELS = ("patch", "minor", "major")
+
+
+def parse(version: str) -> tuple[int, int, int]:
+    match = _VERSION.match(version)
+    if not match:
+        raise BuildFailed([Problem(PACKAGE_YAML, None, "version", "is not a semantic version X.Y.Z", version)])
+    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+
+
+def change_class(diff: PackageDiff) -> str | None:
+    """major, minor or patch, by the README's policy; None when nothing changed."""
+    schema = diff.schema
+    if schema.removed_resources or any(
+            r.removed_columns or r.changed_types or r.removed_enum_values or r.changed_primary_key
+            for r in schema.resources.values()):
+        return "major"
+    if schema.added_resources or not schema.is_empty:
+        return "minor"
+    tables = diff.tables.values()
+    if any(t.added or t.removed for t in tables):
+        return "minor"
+    if any(t.changed for t in tables):
+        return "patch"
+    return None
+
+
+def smallest_next(previous: str, level: str | None) -> str:
+    major, minor, patch = parse(previous)
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+@dataclass
+class Previous:
+    version: str
+    commit: str
+
+
+def previous_release(root: Path, version: str) -> Previous | None:
+    """The newest release in CHANGELOG.md other than `version`, with the commit that added it."""
+    path = root / CHANGELOG
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    for match in _SECTION.finditer(text):
+        found = match.groups()
+        if found[0] != version:
+            pinned = _PINNED.match(text, match.end())
+            if pinned:  # a release cut before this command existed names its commit
+                return Previous(found[0], pinned.group(1))
+            heading = f"## [{found[0]}] - {found[1]}"
+            log = subprocess.run(["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
+                                 capture_output=True, text=True, check=False)
+            commits = log.stdout.split()
+            if not commits:
+                raise BuildFailed([Problem(CHANGELOG, None, None, f"release {found[0]} is not in the git history",
+                                           fix="commit each release's changelog section with its data")])
+            return Previous(found[0], commits[-1])
+    return None
+
+
+def _cell(value: str) -> str:
+    return f"`{value}`" if value else "(empty)"
+
+
+def changelog_section(version: str, date: str, previous: Previous | None, diff: PackageDiff | None,
+                      counts: dict[str, int], level: str | None) -> str:
+    lines = [f"## [{version}] - {date}", ""]
+    if diff is None or previous is None:
+        lines += ["Initial release.", "", "| table | rows |", "|---|---:|"]
+        lines += [f"| `{name}` | {count} |" for name, count in counts.items()]
+        return "\n".join(lines) + "\n"
+    lines += [f"Compared with {previous.version}: {level or 'no'} change.", "",
+              "| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
+    for name, table in diff.tables.items():
+        lines.append(f"| `{name}` | {counts.get(name, 0)} | {len(table.added)} | {len(table.removed)} | {len(table.changed)} |")
+    schema = diff.schema
+    if not schema.is_empty:
+        lines += ["", "### Schema"]
+        lines += [f"- table added: `{n}`" for n in schema.added_resources]
+        lines += [f"- table removed: `{n}`" for n in schema.removed_resources]
+        for name, r in schema.resources.items():
+            lines += [f"- `{name}`: column added `{c}`" for c in r.added_columns]
+            lines += [f"- `{name}`: column removed `{c}`" for c in r.removed_columns]
+            lines += [f"- `{name}.{c}`: type {a} → {b}" for c, (a, b) in r.changed_types.items()]
+            lines += [f"- `{name}.{c}`: values added {', '.join(v)}" for c, v in r.added_enum_values.items()]
+            lines += [f"- `{name}.{c}`: values removed {', '.join(v)}" for c, v in r.removed_enum_values.items()]
+            lines += [f"- `{name}.{c}`: constraints changed" for c in r.changed_constraints]
+    for name, table in diff.tables.items():
+        if table.is_empty or name in GENERATED_TABLES:
+            continue
+        key = lambda row: ", ".join(_cell(row[c]) for c in table.key)  # noqa: E731
+        lines += ["", f"### {name}"]
+        if table.added:
+            lines.append("- added: " + "; ".join(key(r) for r in table.added))
+        if table.removed:
+            lines.append("- removed: " + "; ".join(key(r) for r in table.removed))
+        for change in table.changed:
+            fields = "; ".join(f"{c}: {_cell(o)} → {_cell(n)}" for c, (o, n) in change.fields.items())
+            lines.append(f"- changed {key(change.key)}: {fields}")
+    if any(not diff.tables[n].is_empty for n in GENERATED_TABLES if n in diff.tables):
+        lines += ["", "Rows of the generated tables (" + ", ".join(f"`{n}`" for n in GENERATED_TABLES)
+                  + ") follow from the codings; `ai-openness diff` lists them."]
+    return "\n".join(lines) + "\n"
+
+
+def write_changelog(root: Path, version: str, section: str) -> None:
+    path = root / CHANGELOG
+    text = path.read_text(encoding="utf-8") if path.is_file() else _HEADER
+    sections = [(m.start(), m.group(1)) for m in _SECTION.finditer(text)]
+    head = text[: sections[0][0]] if sections else text.rstrip("\n") + "\n\n"
+    kept = []
+    for i, (start, found) in enumerate(sections):
+        end = sections[i + 1][0] if i + 1 < len(sections) else len(text)
+        if found != version:
+            kept.append(text[start:end].rstrip("\n") + "\n")
+    path.write_text(head + "\n".join([section, *kept]), encoding="utf-8")
+
+
+def set_version(root: Path, version: str, date: str) -> None:
+    """Record the version and its release date in schema/package.yaml, the one place they live."""
+    path = root / PACKAGE_YAML
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^version: .*$", f"version: {version}", text, count=1)
+    if re.search(r"(?m)^released: ", text):
+        text = re.sub(r"(?m)^released: .*$", f"released: {date}", text, count=1)
+    else:
+        text = re.sub(r"(?m)^(version: .*)$", rf"\1\nreleased: {date}", text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _recorded(root: Path) -> tuple[str, str | None]:
+    text = (root / PACKAGE_YAML).read_text(encoding="utf-8")
+    version = re.search(r"(?m)^version: (.*)$", text).group(1).strip()
+    released = re.search(r"(?m)^released: (.*)$", text)
+    return version, released.group(1).strip() if released else None
+
+
+def _build_archives(root: Path, version: str, dist: Path) -> list[Path]:
+    extra = (CITATION, "README.md", CHANGELOG)
+    csv_zip = dist / f"ai-openness-{version}-csv.zip"
+    parquet_zip = dist / release_archive_name(version)
+    archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra))
+    archives.write_zip(parquet_zip, archives.package_members(root, PARQUET_DESCRIPTOR, "parquet", extra))
+    for old in dist.glob(f"ai_openness-{version}-*.whl"):
+        old.unlink()
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(dist), str(root)], check=True, timeout=600)
+    wheel = next(dist.glob(f"ai_openness-{version}-*.whl"))
+    made = [csv_zip, parquet_zip, wheel]
+    return made + [archives.write_checksum(path) for path in made]
+
+
+def release(root: Path, version: str, date: str | None = None, dist: Path | None = None) -> tuple[str, list[Path]]:
+    """Release `version` from the package under `root`; return the changelog section and the files made."""
+    parse(version)
+    result, stale = build(root, check=True)
+    if stale:
+        raise BuildFailed([Problem(s, None, None, "is out of date", fix="run `ai-openness build` and commit first")
+                           for s in stale])
+    previous = previous_release(root, version)
+    diff, level = None, None
+    if previous is not None:
+        with tempfile.TemporaryDirectory() as base:
+            gitref.materialise(root, previous.commit, Path(base))
+            diff = diff_packages(Path(base), root, previous.version, "release")
+        level = change_class(diff)
+        floor = smallest_next(previous.version, level)
+        if parse(version) < parse(floor):
+            raise BuildFailed([Problem(PACKAGE_YAML, None, "version",
+                                       f"{version} is smaller than the changes since {previous.version} require "
+                                       f"({level or 'no'} change): the next version is at least {floor}",
+                                       version, expected=floor)])
+    recorded_version, recorded_date = _recorded(root)
+    date = date or (recorded_date if recorded_version == version and recorded_date else None)
+    date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    set_version(root, version, date)
+    result, _ = build(root)
+    counts = {name: len(rows) for name, rows in result.tables.items()}
+    section = changelog_section(version, date, previous, diff, counts, level)
+    write_changelog(root, version, section)
+    made = _build_archives(root, version, dist or root / "dist")
+    return section, made

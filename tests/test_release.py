@@ -1,0 +1,160 @@
+"""Releases: version policy, changelog from the row diff, reproducible archives, metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ai_openness
+from ai_openness.cli import main
+from conftest import FIXTURES, ROOT, copy_tree
+
+CFF_SCHEMA = Path(__file__).parent / "data" / "citation-file-format-1.2.0.schema.json"
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding the mini package, released as 0.1.0."""
+    root = copy_tree(FIXTURES / "mini", tmp_path / "repo")
+    for name in ("pyproject.toml", ".gitignore"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "src", root / "src")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    blocks = "".join(f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n" for n in ("tables", "coverage", "data-dictionary"))
+    (root / "README.md").write_text("# mini\n" + blocks, encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "config", "user.email", "release@example.org")
+    _git(root, "config", "user.name", "release test")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "data")
+    assert main(["release", "0.1.0", "--root", str(root), "--date", "2026-01-01"]) == 0
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "release 0.1.0")
+    return root
+
+
+def _add_stance(root: Path) -> None:
+    path = root / "codings/stances/mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + """  - stance_id: openai-2023-closed-again
+    organisation_id: openai
+    date: 2023
+    date_basis: stated
+    kind: statement
+    attribution: paraphrase
+    position: closed
+    quote: 閉源。
+    occurrence: 3
+    quote_en: Closed source.
+""", encoding="utf-8")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [0.1.0] - 2026-01-01" in changelog and "Initial release." in changelog
+    names = sorted(p.name for p in (repo / "dist").iterdir())
+    assert "ai-openness-0.1.0-csv.zip" in names and "ai-openness-0.1.0-parquet.zip.sha256" in names
+    assert any(n.endswith(".whl") for n in names)
+    for checksum in (repo / "dist").glob("*.sha256"):
+        digest, name = checksum.read_text().split()
+        assert hashlib.sha256((repo / "dist" / name).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(repo / "dist" / "ai-openness-0.1.0-parquet.zip") as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        assert descriptor["version"] == "0.1.0"
+        assert {r["path"] for r in descriptor["resources"]} <= set(archive.namelist())
+        assert all(r["format"] == "parquet" for r in descriptor["resources"])
+
+
+def test_version_smaller_than_the_change_is_refused(repo: Path, capsys):
+    _add_stance(repo)
+    before = (repo / "schema/package.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["release", "0.1.1", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "at least 0.2.0" in err and "minor" in err
+    assert (repo / "schema/package.yaml").read_bytes() == before
+
+
+def test_release_is_reproducible_and_lists_rows(repo: Path, tmp_path: Path):
+    _add_stance(repo)
+    assert main(["release", "0.2.0", "--root", str(repo), "--date", "2026-02-01"]) == 0
+    section = (repo / "CHANGELOG.md").read_text(encoding="utf-8").split("## [0.1.0]")[0]
+    assert "Compared with 0.1.0: minor change." in section
+    assert "`openai-2023-closed-again`" in section
+    first = _digests(repo / "dist")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "release 0.2.0")
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    assert main(["release", "0.2.0", "--root", str(clone)]) == 0
+    assert _digests(clone / "dist") == {k: v for k, v in first.items() if "0.1.0" not in k}
+    assert _git(clone, "status", "--porcelain") == ""
+
+
+def test_past_release_loads_with_the_same_code(repo: Path, monkeypatch):
+    _add_stance(repo)
+    monkeypatch.setenv("AI_OPENNESS_RELEASES", str(repo / "dist"))
+    old = ai_openness.load("stances", version="0.1.0")
+    current = ai_openness.load("stances", root=repo)
+    assert len(current) == len(old) + 1
+    assert list(old.columns) == list(current.columns)
+    assert old["position"].dtype == current["position"].dtype
+
+
+def test_missing_release_says_where_to_get_it(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("AI_OPENNESS_RELEASES", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="release 9.9.9 is not available locally"):
+        ai_openness.load("stances", version="9.9.9")
+
+
+def test_removed_contract_column_requires_a_major_version(repo: Path, capsys):
+    schema_path = repo / "schema/stances.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "note"]
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    assert main(["build", "--root", str(repo), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["release", "0.2.0", "--root", str(repo)]) == 1
+    assert "at least 1.0.0" in capsys.readouterr().err
+    assert main(["release", "1.0.0", "--root", str(repo)]) == 0
+
+
+def test_citation_file_is_valid_cff():
+    import jsonschema
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    jsonschema.validate(cff, json.loads(CFF_SCHEMA.read_text(encoding="utf-8")))
+    assert cff["version"] == ai_openness.data_version()
+
+
+def test_croissant_passes_mlcroissant_validate():
+    result = subprocess.run([str(Path(sys.executable).with_name("mlcroissant")), "validate", "--jsonld",
+                             str(ROOT / "croissant.json")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "error" not in result.stderr.lower().replace("0 error", "")
+
+
+def test_zenodo_metadata_follows_the_descriptor():
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert zenodo["version"] == descriptor["version"] and zenodo["title"] == descriptor["title"]
+    assert zenodo["upload_type"] == "dataset"
