@@ -12,11 +12,8 @@ __all__ = ["load", "data_version", "__version__"]
 
 
 def __getattr__(name: str):
+    # The version is the data package's (datapackage.json, from schema/package.yaml), read
+    # when asked for: an editable install's metadata would lag behind a release.
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("ai-openness")
-        except PackageNotFoundError:  # running from a checkout that is not installed
-            return data_version()
+        return data_version()
     raise AttributeError(name)

@@ -96,8 +96,12 @@ def previous_release(root: Path, version: str) -> Previous | None:
     return None
 
 
-def _cell(value: str) -> str:
-    return f"`{value}`" if value else "(empty)"
+def _cell(value: str, limit: int = 60) -> str:
+    """A value as the changelog shows it; long text is cut (`ai-openness diff` shows it whole)."""
+    if not value:
+        return "(empty)"
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return "`" + value.replace("`", "'") + "`"
 
 
 def changelog_section(version: str, date: str, previous: Previous | None, diff: PackageDiff | None,
