@@ -6,6 +6,7 @@ The one-way flow of the package: nothing downstream writes upstream.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,14 @@ class Result:
     inputs: Inputs
 
 
-def _sort_key(columns: list[str]):
+def _sort_key(name: str):
+    schema = table_schema(name)
+    columns = schema["primaryKey"]
+    required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
+    if set(columns) <= required:
+        # Checked rows have no empty required cell, so the plain values order the rows
+        # exactly as the general key below does, at a fraction of its cost on large tables.
+        return operator.itemgetter(*columns)
     return lambda row: tuple((row[c] is None, row[c]) for c in columns)
 
 
@@ -62,7 +70,7 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[di
     tables = {}
     for name in resource_names():
         rows = mention_rows(inputs) if name == "mentions" else [r.values for r in inputs.tables[name]]
-        tables[name] = sorted(rows, key=_sort_key(table_schema(name)["primaryKey"]))
+        tables[name] = sorted(rows, key=_sort_key(name))
     return tables, inputs
 
 
