@@ -6,7 +6,9 @@ The one-way flow of the package: nothing downstream writes upstream.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import operator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +56,31 @@ def mention_rows(inputs: Inputs) -> list[dict]:
     return rows
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Pause Python's cycle collector while the package is read and rendered.
+
+    A large package is tens of millions of objects that all live until the tables are
+    written; while they accumulate, the collector scans them again and again (a fifth of
+    the build at 100,000 stances, and a growing share above). They hold no reference
+    cycles, so reference counting frees them as before; collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[dict]], Inputs]:
     """Read and check every input; raise BuildFailed listing every problem found."""
+    with _without_cycle_collection():
+        return _collect(root, today)
+
+
+def _collect(root: Path, today: dt.date | None) -> tuple[dict[str, list[dict]], Inputs]:
     inputs = read_all(root)
     problems = list(inputs.problems)
     for name in resource_names():
@@ -96,8 +121,9 @@ def build(root: Path, check: bool = False) -> tuple[Result, list[str]]:
 
     With check=True nothing is written and the stale files are returned instead.
     """
-    tables, inputs = collect(root)
-    files = render(tables) | readme(root, tables, inputs)
+    with _without_cycle_collection():
+        tables, inputs = collect(root)
+        files = render(tables) | readme(root, tables, inputs)
     outdated = stale(root, files)
     if not check and outdated:
         write_atomically(root, {rel: files[rel] for rel in outdated})
