@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build validate coverage test check clean
+.PHONY: all build validate coverage test check bench clean
 all: build validate coverage
 
 $(BIN)/python:
@@ -32,5 +32,11 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Synthetic packages up to a million stances; writes benchmarks/results.json (see
+# benchmarks/RESULTS.md). About twenty minutes on two cores, 14 GB of memory at the top size.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python benchmarks/run.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache dist
+	rm -rf $(VENV) .pytest_cache dist benchmarks/out
