@@ -57,11 +57,12 @@ def machine() -> dict:
 
     import frictionless
 
-    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), None)
+    import psutil
+
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
-    return {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "memory_mb": memory,
+    return {"cores": os.cpu_count(), "physical_cores": psutil.cpu_count(logical=False),
+            "usable_cores": len(os.sched_getaffinity(0)), "memory_mb": psutil.virtual_memory().total >> 20,
             "cpu": model, "python": platform.python_version(), "polars": polars.__version__,
             "pyarrow": pyarrow.__version__, "frictionless": frictionless.__version__}
 
