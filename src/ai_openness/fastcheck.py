@@ -220,20 +220,23 @@ class Cells:
 
 
 def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, type error) of a non-missing cell, by the field's type and format."""
+    """(typed value, type error) of a non-missing cell, by the field's type and format.
+
+    The vectorised parsers accept the usual spellings; a cell they reject is parsed again
+    the way frictionless parses it (see _parse) before it counts as a type error.
+    """
     kind, fmt = field["type"], field.get("format", "default")
     if kind == "string":
         if fmt == "uri":  # what rfc3986 requires of frictionless' uri: a scheme and no blanks
             return text, ~text.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$")
         return text, pl.lit(False)
     if kind == "integer":
-        value = text.str.strip_chars().cast(pl.Int64, strict=False)
+        value = text.cast(pl.Int64, strict=False)
     elif kind == "number":
-        value = text.str.strip_chars().cast(pl.Float64, strict=False)
+        value = text.cast(pl.Float64, strict=False)
     elif kind == "boolean":
         true, false = field.get("trueValues", DEFAULT_TRUE), field.get("falseValues", DEFAULT_FALSE)
-        mapping = {v: True for v in true} | {v: False for v in false}
-        value = text.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+        value = pl.when(text.is_in(true)).then(True).when(text.is_in(false)).then(False).otherwise(None)
     elif kind == "date":
         if fmt in ("default", None):
             value = text.str.to_date("%Y-%m-%d", strict=False)
@@ -242,6 +245,25 @@ def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     else:  # a type this package does not use: keep the text, check nothing more
         return text, pl.lit(False)
     return value, value.is_null()
+
+
+def _parse(field: dict, cell: str) -> object:
+    """A cell as frictionless reads it (its integer, number and date readers); None if invalid."""
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        if field["type"] == "integer":
+            value = int(cell.strip())
+            return value if -(2**63) <= value < 2**63 else None  # what a 64-bit column holds
+        if field["type"] == "number":
+            return float(Decimal(cell.strip()))
+        if field["type"] == "date":
+            fmt = field.get("format", "default")
+            return dt.datetime.strptime(cell, "%Y-%m-%d" if fmt in ("default", None) else fmt).date()
+    except (ValueError, InvalidOperation):
+        return None
+    return None
 
 
 def _literal(field: dict, value: object) -> object:
@@ -273,6 +295,18 @@ def check_cells(resource: Resource, chunk: pl.DataFrame, row0: int, problems: Pr
         first += [missing.alias(f"{name}|missing"), (~missing & type_error).alias(f"{name}|wrong"),
                   pl.when(~missing & ~type_error).then(value).otherwise(None).alias(name)]
     cells = chunk.select(first)
+    for f in resource.fields:  # cells the vectorised parsers rejected, read as frictionless does
+        name = f["name"]
+        if f["type"] not in ("integer", "number", "date") or not cells[f"{name}|wrong"].any():
+            continue
+        rows = cells[f"{name}|wrong"].arg_true()
+        parsed = [(row, _parse(f, raw)) for row, raw in zip(rows.to_list(), chunk[name].gather(rows).to_list())]
+        fixed = [(row, value) for row, value in parsed if value is not None]
+        if fixed:
+            where = pl.Series([row for row, _ in fixed], dtype=pl.UInt32)
+            values = pl.Series([value for _, value in fixed], dtype=cells[name].dtype)
+            cells = cells.with_columns(cells[name].scatter(where, values),
+                                       cells[f"{name}|wrong"].scatter(where, False))
     flags: dict[str, pl.Expr] = {}  # "field|kind|message" -> True where the problem is
     for f in resource.fields:
         name, constraints = f["name"], f.get("constraints", {})
@@ -334,7 +368,7 @@ class KeyHashes:
         if not self.hashes:
             return np.zeros(0, dtype=np.int64)
         hashes = np.concatenate(self.hashes)
-        ordered = np.sort(hashes)
+        ordered = pl.Series(hashes).sort().to_numpy()  # polars sorts on both cores
         repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         if not len(repeated):
             return np.zeros(0, dtype=np.int64)
