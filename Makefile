@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # CJK font), database exports (sqlite-utils, DuckDB), Datasette, and the test tools.
 EXTRAS := figures,export,browse,test,release
 
-.PHONY: all build validate coverage figures test check clean
+.PHONY: all build validate coverage figures test check bench clean
 all: build figures validate coverage
 
 $(BIN)/python:
@@ -41,5 +41,11 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Synthetic packages up to a million stances; writes benchmarks/results.json (see
+# benchmarks/RESULTS.md). About twenty minutes on two cores, 14 GB of memory at the top size.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python benchmarks/run.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache dist
+	rm -rf $(VENV) .pytest_cache dist benchmarks/out

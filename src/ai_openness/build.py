@@ -6,6 +6,9 @@ The one-way flow of the package: nothing downstream writes upstream.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import operator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +31,14 @@ class Result:
     inputs: Inputs
 
 
-def _sort_key(columns: list[str]):
+def _sort_key(name: str):
+    schema = table_schema(name)
+    columns = schema["primaryKey"]
+    required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
+    if set(columns) <= required:
+        # Checked rows have no empty required cell, so the plain values order the rows
+        # exactly as the general key below does, at a fraction of its cost on large tables.
+        return operator.itemgetter(*columns)
     return lambda row: tuple((row[c] is None, row[c]) for c in columns)
 
 
@@ -47,9 +57,27 @@ def mention_rows(inputs: Inputs) -> list[dict]:
     return rows
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Pause Python's cycle collector while the package is read and rendered.
+
+    A large package is tens of millions of objects that all live until the tables are
+    written; while they accumulate, the collector scans them again and again (a fifth of
+    the build at 100,000 stances, and a growing share above). They hold no reference
+    cycles, so reference counting frees them as before; collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def collect(root: Path, today: dt.date | None = None) -> tuple[dict[str, list[dict]], Inputs]:
     """Read and check every input; raise BuildFailed listing every problem found."""
-    with building(root):
+    with building(root), _without_cycle_collection():
         return _collect(root, today)
 
 
@@ -68,7 +96,7 @@ def _collect(root: Path, today: dt.date | None) -> tuple[dict[str, list[dict]], 
     tables = {}
     for name in resource_names():
         rows = mention_rows(inputs) if name == "mentions" else [r.values for r in inputs.tables[name]]
-        tables[name] = sorted(rows, key=_sort_key(table_schema(name)["primaryKey"]))
+        tables[name] = sorted(rows, key=_sort_key(name))
     return tables, inputs
 
 
@@ -100,7 +128,7 @@ def build(root: Path, check: bool = False) -> tuple[Result, list[str]]:
 
     With check=True nothing is written and the stale files are returned instead.
     """
-    with building(root):
+    with building(root), _without_cycle_collection():
         return _build(root, check)
 
 

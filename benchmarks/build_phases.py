@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Time each phase of `ai-openness build` on a package, to see where the time goes.
+
+The phases are the build's own functions called in the build's order (read the sources,
+the entities and the stances, type the rows, check keys and rules, find the mentions,
+sort, render CSV and Parquet), under the same cycle-collector setting as the build.
+
+    python benchmarks/build_phases.py benchmarks/out/100k
+    python benchmarks/build_phases.py benchmarks/out/100k --collector   # with the collector on
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from ai_openness import build, checks, inputs, write  # noqa: E402
+from ai_openness.records import validate_rows  # noqa: E402
+from ai_openness.schema import resource_names  # noqa: E402
+
+
+def phases(root: Path) -> dict[str, float]:
+    times: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        times[name] = round(now - last, 2)
+        last = now
+
+    read = inputs.Inputs()
+    inputs.read_sources(root, read)
+    lap("read sources and stored texts")
+    aliases = inputs.read_entities(root, read)
+    read.tables["aliases"] = inputs.alias_rows(aliases)
+    read.aliases = [a for a, _ in aliases]
+    lap("read entities")
+    inputs.read_stances(root, read)
+    lap("read stances and locate quotes")
+    for name in resource_names():
+        if name not in build.GENERATED_ONLY:
+            validate_rows(name, read.tables[name])
+    lap("type rows (pydantic)")
+    checks.all_rules(read.tables, dt.date.today())
+    lap("keys and rules")
+    mentions = build.mention_rows(read)
+    lap("find mentions")
+    tables = {name: sorted(mentions if name == "mentions" else [r.values for r in read.tables[name]],
+                           key=build._sort_key(name)) for name in resource_names()}
+    lap("sort")
+    for name, rows in tables.items():
+        write.csv_bytes(name, rows)
+    lap("render CSV")
+    for name, rows in tables.items():
+        write.parquet_bytes(name, rows)
+    lap("render Parquet")
+    times["total"] = round(sum(times.values()), 2)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--collector", action="store_true", help="leave the cycle collector on")
+    args = parser.parse_args()
+    if not args.collector:
+        gc.disable()
+    print(json.dumps(phases(args.root), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
