@@ -68,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     out = Output("json" if args.format == "json" else "text", args.quiet)
     with out.status("Validating…"):
-        report = validate(_root(args.root))
+        report = validate(_root(args.root), engine=args.engine)
     if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
         print(RENDER[args.format](report))
     return report.exit_code
@@ -192,6 +192,10 @@ def parser() -> argparse.ArgumentParser:
                               epilog="example: ai-openness validate --format json")
     validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
     validate.add_argument("--quiet", action="store_true", help="print nothing when the package is valid")
+    validate.add_argument("--engine", choices=["full", "fast"], default="full",
+                          help="full (default): every rule, with frictionless and the contribution limits; "
+                               "fast: types, constraints, keys, hashes, quotes and Parquet twins checked "
+                               "column-wise with polars, for packages of millions of rows")
     validate.add_argument("--format", choices=["text", "json", "github"], default="text",
                           help="text for people (default), json for programs, github for workflow annotations")
     validate.set_defaults(run=cmd_validate)
