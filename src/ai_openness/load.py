@@ -34,6 +34,11 @@ def load(name: str | None = None, *, root: str | Path | None = None):
     if name not in names:
         raise ValueError(f"no table {name!r}; the tables are: {', '.join(names)}")
     path = _root(root) / "data" / f"{name}.parquet"
-    frame = pq.read_table(path).to_pandas(date_as_object=False)
     dtypes = pandas_dtypes(name)
-    return pd.DataFrame({column: frame[column].astype(dtype) for column, dtype in dtypes.items()})
+    vocabularies = [c for c, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    # Vocabulary columns are read dictionary-encoded, so they arrive as categoricals and only
+    # their few categories are put in the documented order, instead of hashing every cell
+    # (a third of the time for a million stances).
+    frame = pq.read_table(path, read_dictionary=vocabularies).to_pandas(date_as_object=False)
+    return pd.DataFrame({column: frame[column].cat.set_categories(dtype.categories) if column in vocabularies
+                         else frame[column].astype(dtype) for column, dtype in dtypes.items()})
