@@ -42,16 +42,22 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
         f"those folders (or set {RELEASES_ENV}).")
 
 
-def _frame(table, schema_fields: list[dict]):
+def _frame(source, schema_fields: list[dict]):
+    """Read one Parquet table (a path or a file object) into a DataFrame with the schema's dtypes."""
     import pandas as pd
+    import pyarrow.parquet as pq
 
-    frame = table.to_pandas(date_as_object=False)
-    return pd.DataFrame({column: frame[column].astype(dtype) for column, dtype in dtypes_for(schema_fields).items()})
+    dtypes = dtypes_for(schema_fields)
+    vocabularies = [c for c, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    # Vocabulary columns are read dictionary-encoded, so they arrive as categoricals and only
+    # their few categories are put in the documented order, instead of hashing every cell
+    # (a third of the time for a million stances).
+    frame = pq.read_table(source, read_dictionary=vocabularies).to_pandas(date_as_object=False)
+    return pd.DataFrame({column: frame[column].cat.set_categories(dtype.categories) if column in vocabularies
+                         else frame[column].astype(dtype) for column, dtype in dtypes.items()})
 
 
 def _load_release(name: str | None, version: str, root: str | Path | None):
-    import pyarrow.parquet as pq
-
     with zipfile.ZipFile(find_release(version, root)) as archive:
         descriptor = json.loads(archive.read("datapackage.json"))
         if descriptor["version"] != version:
@@ -60,8 +66,8 @@ def _load_release(name: str | None, version: str, root: str | Path | None):
         names = list(resources) if name is None else [name]
         if name is not None and name not in resources:
             raise ValueError(f"release {version} has no table {name!r}; it has: {', '.join(resources)}")
-        frames = {n: _frame(pq.read_table(io.BytesIO(archive.read(resources[n]["path"]))),
-                            resources[n]["schema"]["fields"]) for n in names}
+        frames = {n: _frame(io.BytesIO(archive.read(resources[n]["path"])), resources[n]["schema"]["fields"])
+                  for n in names}
     return frames if name is None else frames[name]
 
 
@@ -73,8 +79,6 @@ def load(name: str | None = None, *, version: str | None = None, root: str | Pat
     With `version`, the table is read from that release's archive (see find_release);
     there is never a fallback to another version.
     """
-    import pyarrow.parquet as pq
-
     if version is not None:
         return _load_release(name, version, root)
     names = resource_names()
@@ -82,4 +86,4 @@ def load(name: str | None = None, *, version: str | None = None, root: str | Pat
         return {n: load(n, root=root) for n in names}
     if name not in names:
         raise ValueError(f"no table {name!r}; the tables are: {', '.join(names)}")
-    return _frame(pq.read_table(_root(root) / "data" / f"{name}.parquet"), fields(name))
+    return _frame(_root(root) / "data" / f"{name}.parquet", fields(name))
