@@ -25,10 +25,8 @@ text), and records what a checker must report in faults.json.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import random
 import shutil
