@@ -59,10 +59,6 @@ def fields(name: str, directory: Path | None = None) -> list[dict]:
     return table_schema(name, directory)["fields"]
 
 
-def field_names(name: str, directory: Path | None = None) -> list[str]:
-    return [f["name"] for f in fields(name, directory)]
-
-
 def enum_values(name: str, field: str, directory: Path | None = None) -> list[str]:
     for f in fields(name, directory):
         if f["name"] == field:
@@ -116,11 +112,6 @@ def arrow_schema(name: str, directory: Path | None = None) -> pa.Schema:
                  nullable=not f.get("constraints", {}).get("required", False))
         for f in fields(name, directory)
     ])
-
-
-def pandas_dtypes(name: str, directory: Path | None = None) -> dict[str, Any]:
-    """pandas dtypes for the loader: vocabularies become ordered-as-documented categoricals."""
-    return dtypes_for(fields(name, directory))
 
 
 def dtypes_for(schema_fields: list[dict]) -> dict[str, Any]:

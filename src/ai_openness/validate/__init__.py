@@ -68,15 +68,12 @@ def _with_origins(problems: list[Problem], tables: dict[str, Table], origins: di
     return result
 
 
-def validate_fast(root: Path, report: Report, descriptors: dict[str, Descriptor]) -> Report:
-    """The large-package path: descriptor and path checks as below, then the vectorised
+def validate_fast(root: Path, report: Report) -> Report:
+    """The large-package path, after the same descriptor and path checks: the vectorised
     checker (the checks frictionless makes on the CSVs, stored-source hashes, quote
     grounding and Parquet twins) instead of the row-by-row readers and their row limits."""
     from ..fastcheck import check_package
 
-    csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
-    report.problems += pin_schemas(csv_descriptor, "csv") + pin_schemas(parquet_descriptor, "parquet")
-    report.problems += _missing_resources(csv_descriptor) + _missing_resources(parquet_descriptor)
     if report.problems:  # paths and schemas must be safe before anything reads the tables
         report.skipped.append("the tables: the descriptor problems above come first")
         return report
@@ -98,11 +95,11 @@ def validate(root: Path, today: dt.date | None = None, engine: str = "full") -> 
     if report.unusable:
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report
-    if engine == "fast":
-        return validate_fast(root, report, descriptors)
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
     report.problems += pin_schemas(csv_descriptor, "csv") + pin_schemas(parquet_descriptor, "parquet")
     report.problems += _missing_resources(csv_descriptor) + _missing_resources(parquet_descriptor)
+    if engine == "fast":
+        return validate_fast(root, report)
 
     tables: dict[str, Table] = {}
     for name, resource in csv_descriptor.resources.items():
