@@ -177,12 +177,14 @@ def _recorded(root: Path) -> tuple[str, str | None]:
     return version, released.group(1).strip() if released else None
 
 
-def _build_archives(root: Path, version: str, dist: Path) -> list[Path]:
-    extra = (CITATION, "README.md", CHANGELOG)
+def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Path]:
+    # The repository's README.md describes the checkout; each archive gets its own (a
+    # dataset card generated from its descriptor, see archives.package_members).
+    extra = (CITATION, CHANGELOG)
     csv_zip = dist / f"ai-openness-{version}-csv.zip"
     parquet_zip = dist / release_archive_name(version)
-    archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra))
-    archives.write_zip(parquet_zip, archives.package_members(root, PARQUET_DESCRIPTOR, "parquet", extra))
+    archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra, date))
+    archives.write_zip(parquet_zip, archives.package_members(root, PARQUET_DESCRIPTOR, "parquet", extra, date))
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -220,5 +222,5 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     counts = {name: len(rows) for name, rows in result.tables.items()}
     section = changelog_section(version, date, previous, diff, counts, level)
     write_changelog(root, version, section)
-    made = _build_archives(root, version, dist or root / "dist")
+    made = _build_archives(root, version, date, dist or root / "dist")
     return section, made
