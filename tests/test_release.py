@@ -129,14 +129,25 @@ def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(releas
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
-def test_a_published_copy_is_still_checked_table_by_table(released: Path, tmp_path, capsys):
-    folder = _unzipped(released, "csv", tmp_path)
-    stances = folder / "data" / "stances.csv"
-    stances.write_text(stances.read_text(encoding="utf-8").replace(",closed,", ",shut,", 1), encoding="utf-8")
+@pytest.mark.parametrize("flavour", ["csv", "parquet"])
+def test_a_published_copy_is_still_checked_table_by_table(released: Path, flavour, tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _unzipped(released, flavour, tmp_path)
+    stances = folder / "data" / f"stances.{flavour}"
+    if flavour == "csv":
+        stances.write_text(stances.read_text(encoding="utf-8").replace(",closed,", ",shut,", 1), encoding="utf-8")
+    else:
+        table = pq.read_table(stances)
+        positions = table.column("position").to_pylist()
+        positions[positions.index("closed")] = "shut"
+        table = table.set_column(table.schema.get_field_index("position"), "position", pa.array(positions))
+        pq.write_table(table, stances)
     capsys.readouterr()
     assert main(["validate", str(folder), "--format", "json"]) == 1
     problems = json.loads(capsys.readouterr().out)["problems"]
-    assert any(p["file"] == "data/stances.csv" and p["field"] == "position" for p in problems), problems
+    assert any(p["file"] == f"data/stances.{flavour}" and "shut" in json.dumps(p) for p in problems), problems
 
 
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
