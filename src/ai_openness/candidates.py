@@ -30,8 +30,9 @@ CUES = ("开源", "闭源", "开放", "封闭", "公开", "权重", "源代码",
         "open source", "open-source", "open weight", "open-weight", "closed", "proprietary")
 _CUE = re.compile("|".join(re.escape(fold(c)) for c in CUES))
 # A sentence ends at a Chinese or Latin full stop, question or exclamation mark (with any
-# closing quotation marks after it), at a semicolon, or at a line break.
-_SENTENCE = re.compile(r"[^。！？!?；\n]+(?:[。！？!?；]+[”」』\"）)]*)?")
+# closing quotation marks after it), at a semicolon (full- or half-width: the articles in
+# Simplified script use half-width punctuation), or at a line break.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』\"）)]*)?")
 
 
 @dataclass
