@@ -76,3 +76,14 @@ def test_real_sources_have_no_unexplained_passage():
     assert {r.source_id for r in results} == {p.stem for p in (ROOT / "sources/articles").glob("*.txt")}
     assert [p.text for r in results for p in r.unexplained] == []
     assert all(r.with_cue > 0 for r in results)
+
+
+def test_set_aside_entry_that_explains_nothing_must_go(built_mini: Path, tmp_path: Path, capsys):
+    from conftest import copy_tree
+
+    root = copy_tree(built_mini, tmp_path / "mini")
+    # 開源軟件最安全。 is already quoted by a stance, so setting it aside explains nothing.
+    (root / "codings/set_aside.yaml").write_text(
+        "- source_id: mini\n  passage: 開源軟件最安全。\n  reason: x\n", encoding="utf-8")
+    assert main(["candidates", "--root", str(root)]) == 1
+    assert "codings/set_aside.yaml:1 [passage]: sets aside no sentence that needs it" in capsys.readouterr().err

@@ -50,6 +50,7 @@ class SourceSweep:
     quoted: int = 0
     set_aside: int = 0
     unexplained: list[Passage] = field(default_factory=list)
+    unused: list[int] = field(default_factory=list)  # indexes of set-aside spans that explain nothing
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -73,6 +74,7 @@ def sweep_text(source_id: str, text: str, not_content: list[tuple[int, int]],
     """Classify each content sentence with a cue: quoted, set aside, or unexplained."""
     folded = fold(text)
     result = SourceSweep(source_id)
+    used: set[int] = set()
     for start, end in sentences(text):
         cues = [m.start() for m in _CUE.finditer(folded, start, end)]
         if not any(not any(s <= c < e for s, e in not_content) for c in cues):
@@ -82,13 +84,15 @@ def sweep_text(source_id: str, text: str, not_content: list[tuple[int, int]],
             result.quoted += 1
         elif _overlaps(start, end, set_aside):
             result.set_aside += 1
+            used |= {i for i, (s, e) in enumerate(set_aside) if s < end and start < e}
         else:
             result.unexplained.append(Passage(source_id, start, end, text[start:end]))
+    result.unused = [i for i in range(len(set_aside)) if i not in used]
     return result
 
 
-def read_set_aside(root: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int]]], list[Problem]]:
-    """The set-aside passages located in their sources, and the problems of the file."""
+def read_set_aside(root: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int, int]]], list[Problem]]:
+    """The set-aside passages located in their sources as (start, end, line), and the problems of the file."""
     path, spans, problems = root / SET_ASIDE, {}, []
     if not path.is_file():
         return spans, problems
@@ -119,7 +123,7 @@ def read_set_aside(root: Path, texts: dict[str, str]) -> tuple[dict[str, list[tu
         except ValueError as exc:
             problems.append(Problem(SET_ASIDE, entry.line_of("passage"), "passage", str(exc), passage[:80]))
             continue
-        spans.setdefault(source_id, []).append((start, end))
+        spans.setdefault(source_id, []).append((start, end, entry.line))
     return spans, problems
 
 
@@ -135,9 +139,20 @@ def sweep_inputs(root: Path, tables: dict[str, list[dict]], inputs: Inputs) -> l
     quoted: dict[str, list[tuple[int, int]]] = {}
     for stance in tables["stances"]:
         quoted.setdefault(stance["source_id"], []).append((stance["quote_start"], stance["quote_end"]))
-    return [sweep_text(source_id, text, inputs.not_content.get(source_id, []),
-                       quoted.get(source_id, []), set_aside.get(source_id, []))
-            for source_id, text in sorted(inputs.texts.items())]
+    results = []
+    for source_id, text in sorted(inputs.texts.items()):
+        entries = set_aside.get(source_id, [])
+        result = sweep_text(source_id, text, inputs.not_content.get(source_id, []),
+                            quoted.get(source_id, []), [(s, e) for s, e, _ in entries])
+        # An entry that explains nothing (its sentence is now quoted, or holds no cue) would
+        # hide a later change of the text or the codings: it must go.
+        problems += [Problem(SET_ASIDE, entries[i][2], "passage", "sets aside no sentence that needs it (a stance "
+                             "quote already covers it, or it holds no open/closed cue); remove the entry")
+                     for i in result.unused]
+        results.append(result)
+    if problems:
+        raise BuildFailed(problems)
+    return results
 
 
 def report(root: Path, fmt: str = "text", quiet: bool = False) -> int:
