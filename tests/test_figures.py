@@ -11,7 +11,6 @@ import html
 import html.parser
 import io
 import json
-import math
 import re
 import subprocess
 import sys
@@ -313,7 +312,8 @@ def test_timeline_axis_ends_just_after_the_last_stance(tables, figure_files):
     # The drawn axis: year labels up to the year the last stance ends in, not one more.
     texts = _svg_texts(figure_files["stance-timeline.svg"].decode("utf-8"))
     years = sorted(int(t) for t in texts if re.fullmatch(r"\d{4}", t))
-    assert years == ticks and years[-1] == math.ceil(last)
+    # (the last label is the start of the year the axis ends in: no empty year follows it)
+    assert years == ticks and last - 1 < years[-1] <= last + 0.25
 
 
 def test_timeline_marks_in_a_lane_never_overlap(tables):
