@@ -10,7 +10,7 @@ import pytest
 
 from ai_openness import data_version
 from ai_openness.cli import main
-from ai_openness.schema import fields, resource_names, table_schema
+from conftest import fields, resource_names, table_schema
 
 export = pytest.importorskip("ai_openness.export")
 pytest.importorskip("sqlite_utils", reason="needs the export extra")

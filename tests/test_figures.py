@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ai_openness.contract import Contract
 from conftest import ROOT
 
 figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
@@ -166,7 +167,7 @@ def test_timeline_marks_in_a_lane_never_overlap(tables):
 
 
 def test_licence_matrix_shows_empty_cells_as_unknown_not_no(tables):
-    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables)}
+    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables, Contract.installed())}
     models = tables["models"].set_index("name")
     licences = tables["licences"].set_index("licence_id")
     # Gemma's licence has no checked OSI status: unknown, never "no".
