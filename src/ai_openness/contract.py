@@ -349,17 +349,15 @@ def _read_contained(root: Path, rel: str, limit: int) -> bytes:
     """The bytes of `root`/`rel`, opened only when it is a regular file inside `root`
     (a link may point elsewhere inside it) of at most `limit` bytes."""
     base = root.resolve()
-    path = base / rel
     fix = f"make {rel} a regular file inside the package"
     try:
+        # Every link on the way (schema/ itself, or the file) is followed by name only
+        # (readlink), never opened; the place it leads must be inside the package.
+        path = Path(os.path.realpath(base / rel, strict=True))
+        if not path.is_relative_to(base):
+            raise BuildFailed([Problem(rel, None, None, "is a symbolic link to a place outside the package",
+                                       fix="replace the link by the file itself")])
         info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            real = path.resolve()
-            if not real.is_relative_to(base):
-                raise BuildFailed([Problem(rel, None, None, "is a symbolic link to a place outside the package",
-                                           fix="replace the link by the file itself")])
-            info = os.stat(real)
-            path = real
     except FileNotFoundError:
         raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")]) from None
     except (OSError, RuntimeError) as exc:  # a link loop, a name too long, no permission

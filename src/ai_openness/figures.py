@@ -480,6 +480,14 @@ def _strings(value) -> list[str]:
     return []
 
 
+def drawn_from(root: Path) -> tuple[dict, Contract]:
+    """The tables of the package under `root` and its own contract (the vocabularies the
+    figures show), both from that package's datapackage.json and Parquet files."""
+    from .load import load
+
+    return load(root=root), Contract.from_descriptor_file(Path(root) / "datapackage.json")
+
+
 def generate(root: Path | None = None, out: Path | None = None, check: bool = False,
              progress: Callable = lambda items, description: items) -> tuple[dict[str, int], list[str]]:
     """Draw every figure from the package under `root` into `out` (default: docs/figures/).
@@ -487,15 +495,12 @@ def generate(root: Path | None = None, out: Path | None = None, check: bool = Fa
     Returns the size of each file and the files that changed (with check=True: that are
     stale; nothing is written).
     """
-    from .load import load
     from .paths import package_root
     from .write import stale, write_atomically
 
     root = Path(root) if root is not None else package_root()
     target = Path(out) if out is not None else root / FIGURES_DIR
-    # The tables and the vocabularies they are drawn with are those of the package under root.
-    contract = Contract.from_descriptor_file(root / "datapackage.json")
-    tables = load(root=root)
+    tables, contract = drawn_from(root)
     files: dict[str, bytes] = {}
     for figure in progress(list(FIGURES), "Drawing figures"):
         files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract).items()}
