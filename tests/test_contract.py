@@ -296,3 +296,31 @@ def test_from_root_raises_a_located_problem(case, tmp_path: Path):
     assert [p.file for p in failed.value.problems] == [rel]
     if case != "symlink-out":
         assert failed.value.problems[0].line  # where in the file
+
+
+def test_no_import_cycle_between_modules():
+    """No module imports, even lazily, one that imports it back (build and coverage did)."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in SRC.rglob("*.py"):
+        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+        package = parts[:-1]
+        name = ".".join(parts[:-1] if path.name == "__init__.py" else parts)
+        deps = graph.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package[: len(package) - (node.level - 1)]
+                if node.module:
+                    deps.add(".".join(base + [node.module]))
+                else:
+                    deps.update(".".join(base + [alias.name]) for alias in node.names)
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for dep in graph.get(start, ()):
+            if dep == goal or (dep not in seen and not seen.add(dep) and reaches(dep, goal, seen)):
+                return True
+        return False
+
+    cycles = sorted(name for name in graph if reaches(name, name, set()))
+    assert not cycles, f"modules on an import cycle: {cycles}"

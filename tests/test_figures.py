@@ -150,7 +150,7 @@ def test_timeline_shows_date_precision(tables):
     assert year["x0"] == 2019 and year["x1"] == 2020 and year["when"] == "2019 (year)"
     assert day["x1"] - day["x0"] == pytest.approx(1 / 366, abs=1e-5)  # coordinates are rounded
     # In the chart, month and year stances are bars from x0 to x1; day stances are points.
-    spec = figures._config(figures.stance_timeline(tables)).to_dict()
+    spec = figures._config(figures.stance_timeline(tables, Contract.installed())).to_dict()
     layers = spec["hconcat"][0]["layer"]
     marks = {layer["transform"][0]["filter"]: (layer["mark"]["type"], layer["encoding"]) for layer in layers}
     assert marks["datum.precision == 'year'"][0] == "bar" and marks["datum.precision == 'year'"][1]["x2"]

@@ -143,16 +143,15 @@ def _about_rows(root: Path | None, contract: Contract) -> tuple[list[dict], list
                                                   "licenses", "sources")]
     tables, columns = [], []
     for resource in meta["resources"]:
-        schema = resource["schema"]
-        tables.append({"table_name": resource["name"], "title": resource["title"],
-                       "description": resource["description"],
-                       "primary_key": ", ".join(contract.primary_key(resource["name"]))})
-        for position, field in enumerate(schema["fields"], start=1):
-            constraints = field.get("constraints", {})
-            columns.append({"table_name": resource["name"], "column_name": field["name"],
+        name = resource["name"]
+        tables.append({"table_name": name, "title": resource["title"], "description": resource["description"],
+                       "primary_key": ", ".join(contract.primary_key(name))})
+        required = contract.required(name)
+        for position, field in enumerate(contract.fields(name), start=1):
+            columns.append({"table_name": name, "column_name": field["name"],
                             "position": position, "type": field["type"], "title": field.get("title"),
-                            "required": bool(constraints.get("required")),
-                            "values": ", ".join(constraints.get("enum", [])) or None,
+                            "required": field["name"] in required,
+                            "values": ", ".join(contract.vocabulary(name, field["name"])) or None,
                             "description": field.get("description")})
     return package, tables, columns
 
@@ -220,6 +219,7 @@ def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _pl
 def datasette_metadata(database: str, root: Path | None = None) -> dict:
     """Datasette metadata for the SQLite export (named `database`), from datapackage.json."""
     meta = descriptor(root)
+    contract = Contract.from_descriptor(meta, str(_root(root) / "datapackage.json"))
     licence = (meta.get("licenses") or [{}])[0]
     articles = "".join(
         f'<li><a href="{_html(s["path"])}">{_html(s["title"])}</a></li>' if s.get("path") else f"<li>{_html(s['title'])}</li>"
@@ -234,7 +234,7 @@ def datasette_metadata(database: str, root: Path | None = None) -> dict:
         if label:
             table["label_column"] = label
         # Vocabularies with a handful of values make useful facets.
-        facets = [f["name"] for f in fields if 1 < len(f.get("constraints", {}).get("enum", [])) <= 12]
+        facets = [f["name"] for f in fields if 1 < len(contract.vocabulary(resource["name"], f["name"])) <= 12]
         if facets:
             table["facets"] = facets
         if "date" in names:
