@@ -324,3 +324,10 @@ def test_no_import_cycle_between_modules():
 
     cycles = sorted(name for name in graph if reaches(name, name, set()))
     assert not cycles, f"modules on an import cycle: {cycles}"
+
+
+def test_load_from_a_folder_without_a_package_is_a_clear_error(tmp_path: Path):
+    import ai_openness
+
+    with pytest.raises(FileNotFoundError, match="datapackage.json does not exist"):
+        ai_openness.load("stances", root=tmp_path)

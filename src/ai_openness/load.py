@@ -71,6 +71,15 @@ def _load_release(name: str | None, version: str, root: str | Path | None):
     return frames if name is None else frames[name]
 
 
+def _contract(root: str | Path | None) -> Contract:
+    """The package's own contract: the one its datapackage.json gives its Parquet files."""
+    descriptor = _root(root) / "datapackage.json"
+    if not descriptor.is_file():
+        raise FileNotFoundError(f"{descriptor} does not exist; name a directory holding an ai-openness "
+                                "package (datapackage.json and data/)")
+    return Contract.installed() if root is None else Contract.from_descriptor_file(descriptor)
+
+
 def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None):
     """One table as a pandas DataFrame, or every table as a dict when `name` is None.
 
@@ -82,7 +91,7 @@ def load(name: str | None = None, *, version: str | None = None, root: str | Pat
     """
     if version is not None:
         return _load_release(name, version, root)
-    contract = Contract.installed() if root is None else Contract.from_descriptor_file(Path(root) / "datapackage.json")
+    contract = _contract(root)
     if name is None:
         return {n: _frame(_root(root) / "data" / f"{n}.parquet", contract, n) for n in contract.names}
     if name not in contract.names:
