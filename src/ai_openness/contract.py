@@ -198,7 +198,7 @@ class Contract:
         from .paths import package_root
 
         path = package_root() / DESCRIPTOR
-        return _installed(path, path.stat().st_mtime_ns)
+        return _installed(path, path.stat().st_mtime_ns if path.is_file() else 0)
 
     @classmethod
     def for_build(cls, root: str | Path) -> "Contract":
@@ -295,8 +295,11 @@ class Contract:
         import pandas as pd
 
         def make():
-            return {f["name"]: pd.CategoricalDtype(self.vocabulary(name, f["name"])) if self.vocabulary(
-                name, f["name"]) else pandas_dtype(f) for f in self.fields(name)}
+            dtypes = {}
+            for f in self.fields(name):
+                vocabulary = self.vocabulary(name, f["name"])
+                dtypes[f["name"]] = pd.CategoricalDtype(vocabulary) if vocabulary else pandas_dtype(f)
+            return dtypes
         return dict(self._cached(("pandas", name), make))
 
     def polars_schema(self, name: str) -> dict[str, Any]:
