@@ -331,3 +331,35 @@ def test_load_from_a_folder_without_a_package_is_a_clear_error(tmp_path: Path):
 
     with pytest.raises(FileNotFoundError, match="datapackage.json does not exist"):
         ai_openness.load("stances", root=tmp_path)
+
+
+CROISSANT = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float", "boolean": "sc:Boolean",
+             "date": "sc:Date"}
+DUCKDB = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
+
+
+def test_croissant_types_follow_the_schema():
+    croissant = json.loads((ROOT / "croissant.json").read_text(encoding="utf-8"))
+    written = {(rs["name"], f["name"]): f["dataType"] for rs in croissant["recordSet"] for f in rs["field"]}
+    expected = {(name, f["name"]): CROISSANT[f["type"]] for name in resource_names() for f in fields(name)}
+    assert written == expected
+
+
+def test_duckdb_ddl_types_follow_the_schema():
+    from ai_openness.export import duckdb_ddl
+
+    contract = Contract.installed()
+    for name in resource_names():
+        ddl = duckdb_ddl(contract, name)
+        for f in fields(name):
+            assert f'"{f["name"]}" {DUCKDB[f["type"]]}' in ddl, (name, f["name"])
+
+
+def test_a_descriptor_of_the_wrong_shape_is_unreadable():
+    from ai_openness.problems import Unreadable
+
+    with pytest.raises(Unreadable):
+        Contract.from_descriptor({"resources": [{"name": "t"}]})
+    with pytest.raises(Unreadable) as refused:
+        Contract.from_descriptor({"resources": [{"name": "t", "schema": {"fields": [{"name": "a", "type": "geo"}]}}]})
+    assert "geo" in str(refused.value.problems[0])
