@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ai_openness.contract import Contract
 from conftest import ROOT
 
 figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
@@ -334,21 +335,30 @@ def test_position_colours_follow_the_schema(figure_files):
         assert domains and all(d == positions for d in domains)
 
 
-def test_a_vocabulary_value_the_figure_cannot_read_stops_it_with_a_message(tables):
-    real = figures.vocabulary_of(ROOT)
-
-    def extended(table, field):
-        return real(table, field) + (["torrent"] if (table, field) == ("models", "access") else [])
-
-    with pytest.raises(ValueError, match="models.access.*torrent"):
-        figures.FIGURES[1].chart(tables, extended)  # the licence matrix
-    assert set(_schema_enum("models", "access")) == set(real("models", "access"))
+def test_a_value_the_schema_adds_is_drawn_not_dropped(tables):
+    """A position or an access value the schema adds is drawn, not dropped or fatal."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            if (resource["name"], field["name"]) in (("stances", "position"), ("models", "access")):
+                field["constraints"]["enum"] = field["constraints"]["enum"] + ["torrent"]
+    contract = Contract.from_descriptor(descriptor)
+    colours = figures.position_colours(contract)
+    assert list(colours) == _schema_enum("stances", "position") + ["torrent"]
+    assert len(set(colours.values())) == len(colours)
+    models = tables["models"].copy()
+    models["access"] = models["access"].cat.add_categories(["torrent"])
+    models.loc[models.index[0], "access"] = "torrent"
+    cells = figures.licence_cells({**tables, "models": models}, contract)
+    name = models.iloc[0]["name"]
+    cell = next(c for c in cells if c["model"].startswith(name + " · ") and c["term"] == "weights released")
+    assert (cell["value"], cell["kind"]) == ("torrent", "unknown")
 
 
 # --- the licence matrix and the arguments -------------------------------------------------
 
 def test_licence_matrix_shows_empty_cells_as_unknown_not_no(tables):
-    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables)}
+    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables, Contract.installed())}
     models = tables["models"].set_index("name")
     licences = tables["licences"].set_index("licence_id")
     # Gemma's licence has no checked OSI status: unknown, never "no".

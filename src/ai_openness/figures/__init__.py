@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Callable
 
 from .arguments import argument_counts, arguments_by_position
-from .common import FIGURES_DIR, Figure, actor_labels, cjk_font, font_stack, vocabulary_of
+from .common import FIGURES_DIR, Figure, actor_labels, cjk_font, drawn_from, font_stack, position_colours
 from .licences import TERMS, licence_cells, licence_matrix
 from .render import png, render_one, spec
 from .timeline import date_end, stance_timeline, time_domain, timeline_rows
 
 __all__ = ["FIGURES", "FIGURES_DIR", "TERMS", "Figure", "actor_labels", "argument_counts", "cjk_font",
-           "date_end", "draw", "font_stack", "generate", "licence_cells", "png", "render_one", "spec",
-           "time_domain", "timeline_rows", "vocabulary_of", "write"]
+           "date_end", "draw", "drawn_from", "font_stack", "generate", "licence_cells", "png",
+           "position_colours", "render_one", "spec", "time_domain", "timeline_rows", "write"]
 
 FIGURES = (
     Figure("stance-timeline", "Stance timeline", stance_timeline),
@@ -28,13 +28,10 @@ FIGURES = (
 
 def draw(root: Path, progress: Callable = lambda items, description: items) -> dict[str, bytes]:
     """Every figure of the package under `root`: file name -> bytes."""
-    from ..load import load
-
-    tables = load(root=root)
-    vocabulary = vocabulary_of(root)
+    tables, contract = drawn_from(root)
     files: dict[str, bytes] = {}
     for figure in progress(list(FIGURES), "Drawing figures"):
-        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, vocabulary).items()}
+        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract).items()}
     return files
 
 

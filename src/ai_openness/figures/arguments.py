@@ -18,7 +18,7 @@ def argument_counts(tables: dict) -> list[dict]:
     return rows
 
 
-def arguments_by_position(tables: dict, vocabulary):
+def arguments_by_position(tables: dict, contract):
     import altair as alt
 
     rows = argument_counts(tables)
@@ -26,13 +26,13 @@ def arguments_by_position(tables: dict, vocabulary):
     for row in rows:
         totals[row["argument"]] = totals.get(row["argument"], 0) + row["stances"]
     order = sorted(totals, key=lambda a: (-totals[a], a))
-    positions = vocabulary("stances", "position")
+    positions = contract.vocabulary("stances", "position")
     for row in rows:
         row["stack"] = positions.index(row["position"])
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("argument:N", sort=order, title=None, axis=alt.Axis(labelFontSize=12)),
         x=alt.X("sum(stances):Q", title="stances making the argument", axis=alt.Axis(tickMinStep=1)),
-        color=position_colour(alt, vocabulary), order=alt.Order("stack:Q"),
+        color=position_colour(alt, contract), order=alt.Order("stack:Q"),
         tooltip=[alt.Tooltip("argument:N"), alt.Tooltip("position:N"), alt.Tooltip("stances:Q"),
                  alt.Tooltip("actors:N", title="who")])
     return bars.properties(width=560, height=alt.Step(22), title=alt.Title(

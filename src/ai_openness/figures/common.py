@@ -27,30 +27,31 @@ POSITION_PALETTE = ("#009E73", "#D55E00", "#CC79A7", "#999999", "#0072B2", "#E69
 class Figure:
     name: str
     title: str
-    chart: Callable  # (tables, vocabulary) -> altair chart
+    chart: Callable  # (tables, contract) -> altair chart
 
 
 # --- the contract -------------------------------------------------------------------
 
-def vocabulary_of(root: Path) -> Callable[[str, str], list[str]]:
-    """`vocabulary(table, field)`: the allowed values of a field, in the order the Table
-    Schemas under `root` give them (the one place a vocabulary is written)."""
-    from ..schema import enum_values
+def drawn_from(root: Path):
+    """The tables of the package under `root` and its own contract (the vocabularies the
+    figures show), both from that package's datapackage.json and Parquet files."""
+    from ..contract import Contract
+    from ..load import load
 
-    directory = Path(root) / "schema"
-    return lambda table, field: enum_values(table, field, directory)
+    return load(root=root), Contract.from_descriptor_file(Path(root) / "datapackage.json")
 
 
-def position_colours(vocabulary) -> dict[str, str]:
-    positions = vocabulary("stances", "position")
+def position_colours(contract) -> dict[str, str]:
+    """Position -> colour, for every value of stances.position in the contract's order."""
+    positions = contract.vocabulary("stances", "position")
     if len(positions) > len(POSITION_PALETTE):
         raise ValueError(f"the schema has {len(positions)} positions; the figures have colours for "
                          f"{len(POSITION_PALETTE)}: add colours to POSITION_PALETTE")
     return dict(zip(positions, POSITION_PALETTE))
 
 
-def position_colour(alt, vocabulary, legend: bool = True):
-    colours = position_colours(vocabulary)
+def position_colour(alt, contract, legend: bool = True):
+    colours = position_colours(contract)
     return alt.Color("position:N", title="position",
                      scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                      legend=alt.Legend(orient="top", symbolOpacity=1) if legend else None)

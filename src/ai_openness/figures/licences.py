@@ -11,9 +11,10 @@ CELL_KINDS = {
     "unknown": "#ececec",
     "not applicable": "#ffffff",
 }
-# How the figure reads each value of models.access and licences.commercial_use (their
-# meanings are in the schema's descriptions). The values come from the schema: a value
-# the figure has no reading for stops the drawing with a message, see `_readings`.
+# How the figure reads values of models.access and licences.commercial_use (their meanings
+# are in the schema's descriptions; which access values withhold the weights is the
+# contract's). A value the schema adds and the figure has no reading for reads as itself,
+# of unknown kind.
 ACCESS_CELLS = {
     "open-weights": ("yes", "open"),
     "restricted-weights": ("yes, restricted", "conditional"),
@@ -28,34 +29,26 @@ TERMS = ["weights released", "licence", "commercial use", "user limit", "accepta
          "OSI approved"]
 
 
-def _readings(vocabulary) -> None:
-    for (table, field), reading in {("models", "access"): ACCESS_CELLS,
-                                    ("licences", "commercial_use"): COMMERCIAL_CELLS}.items():
-        values = vocabulary(table, field)
-        if set(values) != set(reading):
-            raise ValueError(f"the licence matrix reads {table}.{field} as {sorted(reading)}, the schema "
-                             f"allows {values}: update the readings in {__name__}")
-
-
-def _weights_released(access) -> str | None:
+def _weights_released(access, withheld: tuple[str, ...]) -> str | None:
     if not isinstance(access, str):
         return None
-    return "no" if ACCESS_CELLS[access][1] == "closed" else "yes"
+    return "no" if access in withheld else "yes"
 
 
-def licence_cells(tables: dict) -> list[dict]:
+def licence_cells(tables: dict, contract) -> list[dict]:
     """One cell per model and licence term: a label and a kind (open ... unknown)."""
     import pandas as pd
 
     licences = tables["licences"].set_index("licence_id")
     organisations = tables["organisations"].set_index("organisation_id")
     cells = []
+    withheld = contract.weights_withheld()
     models = tables["models"].assign(released_key=tables["models"]["access"].map(
-        lambda a: {"yes": 0, "no": 1}.get(_weights_released(a), 2)))
+        lambda a: {"yes": 0, "no": 1}.get(_weights_released(a, withheld), 2)))
     for order, model in enumerate(models.sort_values(["released_key", "name"]).itertuples(index=False)):
         org = organisations.loc[model.organisation_id]
         label = f"{model.name} · {org['name']}"
-        released = _weights_released(model.access)
+        released = _weights_released(model.access, withheld)
         licence = licences.loc[model.licence_id] if isinstance(model.licence_id, str) else None
 
         def cell(term, value, kind):
@@ -66,7 +59,7 @@ def licence_cells(tables: dict) -> list[dict]:
         if released is None:
             cell("weights released", "unknown", "unknown")
         else:
-            cell("weights released", *ACCESS_CELLS[model.access])
+            cell("weights released", *ACCESS_CELLS.get(model.access, (model.access, "unknown")))
         if released != "yes":
             kind, value = ("not applicable", "—") if released == "no" else ("unknown", "unknown")
             for term in TERMS[1:]:
@@ -79,7 +72,7 @@ def licence_cells(tables: dict) -> list[dict]:
         cell("licence", model.licence_id.removeprefix("LicenseRef-"), "open" if licence["spdx"] else "conditional")
         commercial = licence["commercial_use"]
         cell("commercial use", "unknown" if pd.isna(commercial) else str(commercial),
-             "unknown" if pd.isna(commercial) else COMMERCIAL_CELLS[str(commercial)])
+             "unknown" if pd.isna(commercial) else COMMERCIAL_CELLS.get(str(commercial), "unknown"))
         # The schema gives an empty user_limit a meaning: the licence sets no limit.
         limit = licence["user_limit"]
         cell("user limit", "none" if pd.isna(limit) else f"{int(limit) / 1e6:,.0f}M monthly users",
@@ -93,11 +86,10 @@ def licence_cells(tables: dict) -> list[dict]:
     return cells
 
 
-def licence_matrix(tables: dict, vocabulary):
+def licence_matrix(tables: dict, contract):
     import altair as alt
 
-    _readings(vocabulary)
-    cells = licence_cells(tables)
+    cells = licence_cells(tables, contract)
     order = [c["model"] for c in sorted(cells, key=lambda c: c["order"]) if c["term"] == TERMS[0]]
     base = alt.Chart(alt.Data(values=cells)).encode(
         x=alt.X("term:N", sort=TERMS, title=None,

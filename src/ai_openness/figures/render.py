@@ -83,15 +83,15 @@ def _strings(value) -> list[str]:
     return []
 
 
-def spec(figure: Figure, tables: dict, vocabulary) -> dict:
-    return configure(figure.chart(tables, vocabulary)).to_dict()
+def spec(figure: Figure, tables: dict, contract) -> dict:
+    return configure(figure.chart(tables, contract)).to_dict()
 
 
-def render_one(figure: Figure, tables: dict, vocabulary) -> dict[str, bytes]:
+def render_one(figure: Figure, tables: dict, contract) -> dict[str, bytes]:
     import vl_convert
 
     register_font()
-    chart = spec(figure, tables, vocabulary)
+    chart = spec(figure, tables, contract)
     svg = embed_font(vl_convert.vegalite_to_svg(chart))
     # The page embeds a subset with every character of the chart and of its data, so that
     # tooltips (quotes in Chinese) render without a CJK font on the reader's machine.
@@ -105,9 +105,9 @@ def render_one(figure: Figure, tables: dict, vocabulary) -> dict[str, bytes]:
             f"{FIGURES_DIR}/{figure.name}.html": page.encode("utf-8")}
 
 
-def png(figure: Figure, tables: dict, vocabulary, scale: float = 1.0) -> bytes:
+def png(figure: Figure, tables: dict, contract, scale: float = 1.0) -> bytes:
     """A PNG of one figure (for a quick look; the committed figures are SVG and HTML)."""
     import vl_convert
 
     register_font()
-    return vl_convert.vegalite_to_png(spec(figure, tables, vocabulary), scale=scale)
+    return vl_convert.vegalite_to_png(spec(figure, tables, contract), scale=scale)

@@ -112,10 +112,10 @@ def time_domain(rows: list[dict]) -> tuple[float, float, list[int]]:
     return start, end, list(range(int(start), int(end) + 1))
 
 
-def stance_timeline(tables: dict, vocabulary):
+def stance_timeline(tables: dict, contract):
     import altair as alt
 
-    missing = set(vocabulary("stances", "date_precision")) - set(MARKS)
+    missing = set(contract.vocabulary("stances", "date_precision")) - set(MARKS)
     if missing:
         raise ValueError(f"the timeline has no mark for the date precision(s) {sorted(missing)}: add them to MARKS")
     rows, lanes, n = timeline_rows(tables)
@@ -128,7 +128,7 @@ def stance_timeline(tables: dict, vocabulary):
         ("actor", "actor"), ("when", "date"), ("position", "position"), ("kind", "kind"),
         ("attribution", "attribution"), ("quote", "quote"), ("quote_en", "quote (English)"),
         ("source", "source"), ("stance_id", "stance"))]
-    colour = position_colour(alt, vocabulary)
+    colour = position_colour(alt, contract)
     base = alt.Chart(alt.Data(values=dated)).encode(
         y=y, yOffset=alt.YOffset("slot:O", scale=alt.Scale(domain=list(range(n["slots"])))),
         color=colour, tooltip=tooltip)
@@ -136,13 +136,13 @@ def stance_timeline(tables: dict, vocabulary):
               axis=alt.Axis(values=ticks, format="d", grid=True, labelFontSize=11))
     marks = {
         "pale bar": lambda chart: chart.mark_bar(opacity=0.3, strokeWidth=1.2, strokeDash=[3, 2]).encode(
-            x=x, x2="x1:Q", stroke=position_colour(alt, vocabulary, legend=False)),
+            x=x, x2="x1:Q", stroke=position_colour(alt, contract, legend=False)),
         "bar": lambda chart: chart.mark_bar(opacity=0.95).encode(x=x, x2="x1:Q"),
         "point": lambda chart: chart.mark_point(filled=True, shape="circle", size=55, opacity=1).encode(
             x=alt.X("mid:Q")),
     }
     layers = [marks[MARKS[p]](base.transform_filter(f"datum.precision == '{p}'"))
-              for p in reversed(vocabulary("stances", "date_precision"))]
+              for p in reversed(contract.vocabulary("stances", "date_precision"))]
     height = step * len(lanes)  # one fixed height for both panels, which share the lanes
     dated_chart = alt.layer(*layers).properties(width=760, height=height)
     panel = alt.Chart(alt.Data(values=undated)).mark_point(

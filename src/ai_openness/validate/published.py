@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..archives import PUBLISHED
+from ..contract import Contract
 from ..problems import Problem
 from ..write import DESCRIPTOR, cell_text
 from .cells import cell_problems
@@ -52,9 +53,9 @@ def _parquet_table(name: str, rel: str, parquet) -> Table:
     return Table(name, rel, list(parquet.schema.names), rows, [])
 
 
-def validate_published(root: Path, report: Report, today: dt.date | None = None) -> Report | None:
-    """The report on `root` when its datapackage.json says it is a published copy; None
-    (nothing reported) when it does not."""
+def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract) -> Report | None:
+    """The report on `root` when its datapackage.json says it is a published copy (checked
+    against `contract`); None (nothing reported) when it does not."""
     from . import _missing_resources
 
     descriptor, problems = read_descriptor(root, DESCRIPTOR)
@@ -63,7 +64,7 @@ def validate_published(root: Path, report: Report, today: dt.date | None = None)
     report.problems += problems
     formats = {resource.format for resource in descriptor.resources.values()}
     fmt = formats.pop() if len(formats) == 1 else "csv"
-    report.problems += pin_schemas(descriptor, fmt) + _missing_resources(descriptor)
+    report.problems += pin_schemas(contract, descriptor, fmt) + _missing_resources(contract, descriptor)
     tables: dict[str, Table] = {}
     for name, resource in descriptor.resources.items():
         if fmt == "parquet":
