@@ -68,17 +68,14 @@ def published(descriptor: bytes) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def package_members(root: Path, descriptor: str, suffix: str, extra: tuple[str, ...],
-                    released: str | None) -> dict[str, bytes]:
-    """The files of one flavour of the package: its descriptor as datapackage.json, the
-    tables, a README.md generated from the descriptor, and the `extra` files."""
-    from .metadata import archive_readme
-
+def package_members(root: Path, descriptor: str, suffix: str, extra: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of one flavour of the package: its descriptor as datapackage.json (marked
+    as published), the tables and the `extra` files. The caller adds the README.md
+    (metadata.archive_readme), which is generated from that descriptor."""
     members = {DESCRIPTOR: published((root / descriptor).read_bytes())}
     for path in sorted((root / "data").glob(f"*.{suffix}")):
         members[f"data/{path.name}"] = path.read_bytes()
     for name in extra:
         if (root / name).is_file():
             members[name] = (root / name).read_bytes()
-    members["README.md"] = archive_readme(json.loads(members[DESCRIPTOR]), released).encode("utf-8")
     return members

@@ -8,6 +8,7 @@ commit that added that section (a release commits its changelog with its data).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from .build import build
 from .contract import PACKAGE_YAML, Contract
 from .diff import PackageDiff, diff_packages
 from .load import release_archive_name
-from .metadata import CITATION
+from .metadata import CITATION, archive_readme
 from .problems import BuildFailed, Problem
 from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
 
@@ -183,8 +184,10 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
     extra = (CITATION, CHANGELOG)
     csv_zip = dist / f"ai-openness-{version}-csv.zip"
     parquet_zip = dist / release_archive_name(version)
-    archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra, date))
-    archives.write_zip(parquet_zip, archives.package_members(root, PARQUET_DESCRIPTOR, "parquet", extra, date))
+    for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
+        members = archives.package_members(root, descriptor, suffix, extra)
+        card = archive_readme(json.loads(members[archives.DESCRIPTOR]), date)
+        archives.write_zip(path, members | {"README.md": card.encode("utf-8")})
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
