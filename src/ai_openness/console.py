@@ -33,7 +33,8 @@ class Output:
         self.quiet = quiet
         # Without `file` the console looks up sys.stdout when printing (it is not bound now),
         # so redirections made later (pytest's capsys, redirect_stdout) are honoured.
-        self.console = Console(file=file, force_terminal=force_terminal, highlight=False, soft_wrap=True)
+        self.console = Console(file=file, force_terminal=force_terminal, highlight=False, emoji=False,
+                               soft_wrap=True)
         if not self.console.is_terminal:
             # A pipe or a log has no width; rich's default of 80 columns would fold ids.
             self.console.width = 200
