@@ -60,6 +60,8 @@ def environment(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), *filter(None, [env.get("PYTHONPATH")])])
     env.pop("NO_COLOR", None)
+    for who in ("AUTHOR", "COMMITTER"):  # the guide's `git commit`, in a checkout without a user
+        env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "ai-openness tests", "tests@ai-openness.invalid"
     return env
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,19 +69,24 @@ def _is_listed(rel: str, listed: list[str]) -> bool:
 
 
 def _regenerate_check_and_commit(root: Path, edited: set[str]) -> set[str]:
-    """Section 4's commands, then what the pull request runs; returns the files committed."""
+    """Section 4's commands, ending with the commit, then what the pull request runs on that
+    commit; returns the files committed."""
     commands = _commands(_blocks(_sections()["4"], "sh")[0])
-    assert ["make"] in commands and ["git", "add", "-A"] in commands, commands
+    assert ["make"] in commands and ["git", "add", "-A"] in commands and commands[-1][:2] == ["git", "commit"]
+    base = git(root, "rev-parse", "HEAD").strip()
     for argv in commands:
         if argv not in NOT_RUN:
             _run_ok(root, argv)
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == "", "the guide's commit left files out"
+    # The pull request sees the commit, not the contributor's working tree: check a clone of it.
+    pull_request = root.parent / "pull-request"
+    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(root), str(pull_request)],
+                   check=True, capture_output=True)
+    git(pull_request, "checkout", "--quiet", "--detach", git(root, "rev-parse", "HEAD").strip())
     for check in (["validate"], ["build", "--check"], ["figures", "--check"]):
-        result = ai_openness(root, *check)
+        result = ai_openness(pull_request, *check)
         assert result.returncode == 0, f"ai-openness {' '.join(check)}:\n{result.stdout}\n{result.stderr}"
-    status = git(root, "status", "--porcelain", "--untracked-files=all")
-    unstaged = [line for line in status.splitlines() if line[1] != " "]
-    assert unstaged == [], f"`git add -A` left changes out of the commit: {unstaged}"
-    changed = {line[3:] for line in status.splitlines()}
+    changed = set(git(root, "diff", "--name-only", base, "HEAD").splitlines())
     generated = changed - edited
     listed = _generated_paths()
     assert edited <= changed
@@ -90,8 +96,6 @@ def _regenerate_check_and_commit(root: Path, edited: set[str]) -> set[str]:
     # once forgot, so the checks above would fail without them.
     assert any(rel.startswith("docs/figures/") for rel in generated), generated
     assert {"data/stances.csv", "data/stances.parquet", "datapackage.json"} <= generated, generated
-    git(root, "commit", "--quiet", "-m", "A contribution made by following CONTRIBUTING.md")
-    assert git(root, "status", "--porcelain") == ""
     return changed
 
 

@@ -361,10 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     fmt, command, debug = _requested_format(argv), None, False
     try:
-        args = parser().parse_args(argv)
+        cli = parser()
+        args = cli.parse_args(argv)
         command, fmt, debug = args.command, args.format, args.debug
         if fmt not in args.formats:
-            raise UsageError(f"argument --format: {command} writes {', '.join(args.formats)}, not {fmt}")
+            raise UsageError(f"argument --format: {command} writes {', '.join(args.formats)}, not {fmt}",
+                             cli.commands[command])
         return args.run(args, Output(fmt, args.quiet))
     except UsageError as error:
         command = command or next((arg for arg in argv if arg in parser().commands), None)
