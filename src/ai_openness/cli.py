@@ -158,6 +158,34 @@ def cmd_coverage(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_candidates(args: argparse.Namespace, out: Output) -> int:
+    from dataclasses import asdict
+
+    from .candidates import SET_ASIDE, sweep
+
+    with out.status("Finding open/closed sentences in the sources…"):
+        results = sweep(_root(args.root))
+    unexplained = [passage for result in results for passage in result.unexplained]
+    code = 1 if unexplained else 0
+    if out.fmt == "json":
+        return _report(out, code, {"unexplained": len(unexplained), "sources": [asdict(r) for r in results]},
+                       [Problem(f"sources/articles/{p.source_id}.txt", None, None,
+                                f"characters {p.start}-{p.end}: no stance quotes this sentence and {SET_ASIDE} "
+                                "does not set it aside", value=p.text,
+                                fix=f"code it as a stance (docs/codebook.md) or set it aside with a reason in {SET_ASIDE}")
+                        for p in unexplained])
+    out = Output(out.fmt, out.quiet and not unexplained)  # what is left to explain prints even with --quiet
+    out.table("Sentences with an open/closed cue in the stored sources",
+              ["source", ("with cue", "right"), ("quoted", "right"), ("set aside", "right"), ("unexplained", "right")],
+              [(r.source_id, r.with_cue, r.quoted, r.set_aside, len(r.unexplained)) for r in results])
+    for passage in unexplained:
+        out.line(f"  {passage.source_id} [{passage.start}:{passage.end}] {passage.text}")
+    if unexplained:
+        out.line(f"{len(unexplained)} passage(s) unexplained: code each as a stance (docs/codebook.md) or set it "
+                 f"aside with a reason in {SET_ASIDE}.")
+    return code
+
+
 def cmd_figures(args: argparse.Namespace, out: Output) -> int:
     from .figures import FIGURES_DIR, generate
 
@@ -287,6 +315,12 @@ def parser() -> argparse.ArgumentParser:
     _command(sub, "coverage", cmd_coverage, "report what the codings cover in each source", [
         ("ai-openness coverage", "per source: aliases matched, gaps, unexplained candidate names"),
         ("ai-openness coverage --format json", "the same, for programs"),
+    ])
+
+    _command(sub, "candidates", cmd_candidates, "list open/closed sentences no coding explains (exit 1 if any)", [
+        ("ai-openness candidates", "every sentence about open or closed AI that no stance quotes and no "
+                                   "set-aside explains"),
+        ("ai-openness candidates --format json", "the same, for programs"),
     ])
 
     figures = _command(sub, "figures", cmd_figures, "draw the figures in docs/figures/ from the tables", [
