@@ -177,7 +177,7 @@ def test_json_when_the_build_fails_and_when_a_check_fails(mini, capsys):
 def test_json_on_an_internal_error(mini, capsys, monkeypatch):
     import ai_openness.build as build
 
-    monkeypatch.setattr(build, "render", lambda tables: 1 / 0)
+    monkeypatch.setattr(build, "render", lambda *args, **kwargs: 1 / 0)
     capsys.readouterr()
     assert main(["build", "--root", str(mini), "--format", "json"]) == 2
     report = _json(capsys)
