@@ -15,7 +15,7 @@ from .problems import BuildFailed, Problem, Unreadable, visible
 EXAMPLES = """examples:
   ai-openness build            regenerate data/ and the descriptors from sources/ and codings/
   ai-openness build --check    exit 1 and name every generated file that is out of date
-  ai-openness validate         check the package with frictionless and the package's own rules
+  ai-openness validate         check the package against its Table Schemas and its own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
   ai-openness release 0.2.0    bump the version, write CHANGELOG.md, build archives in dist/
   ai-openness figures          redraw docs/figures/ (timeline, licence matrix, arguments)
@@ -68,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     out = Output("json" if args.format == "json" else "text", args.quiet)
     with out.status("Validating…"):
-        report = validate(_root(args.root), engine=args.engine)
+        report = validate(_root(args.root))
     if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
         print(RENDER[args.format](report))
     return report.exit_code
@@ -188,14 +188,10 @@ def parser() -> argparse.ArgumentParser:
     _script_options(build)
     build.set_defaults(run=cmd_build)
 
-    validate = sub.add_parser("validate", help="validate the package (frictionless + package rules)",
+    validate = sub.add_parser("validate", help="validate the package (Table Schemas + package rules)",
                               epilog="example: ai-openness validate --format json")
     validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
     validate.add_argument("--quiet", action="store_true", help="print nothing when the package is valid")
-    validate.add_argument("--engine", choices=["full", "fast"], default="full",
-                          help="full (default): every rule, with frictionless and the contribution limits; "
-                               "fast: types, constraints, keys, hashes, quotes and Parquet twins checked "
-                               "column-wise with polars, for packages of millions of rows")
     validate.add_argument("--format", choices=["text", "json", "github"], default="text",
                           help="text for people (default), json for programs, github for workflow annotations")
     validate.set_defaults(run=cmd_validate)

@@ -1,0 +1,214 @@
+"""The checking engine: every table read once, a chunk of rows at a time, every check made
+on the chunk's columns.
+
+Tables are read referenced-first, so most foreign keys are checked as each chunk is read;
+across chunks only key hashes, the referenced key values and the columns the stored-text
+rule needs are kept, so memory stays bounded whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from ..limits import Limits
+from .cells import check_hygiene
+from .descriptor import Descriptor, Resource
+from .findings import Findings, Located
+from .keys import ForeignKey, KeyHashes, dangling, foreign_keys, unique_keys
+from .package_rules import KEEP, check_actor, check_dates, check_offsets, check_texts
+from .scan import Scan, scan
+from .schema_checks import check_cells, check_labels, check_limits, check_shape
+from .twins import Twin
+
+CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
+
+
+def _order(resources: list[Resource]) -> list[Resource]:
+    """Referenced tables first, so foreign keys are checked as each chunk is read."""
+    by_name = {r.name: r for r in resources}
+    done: list[Resource] = []
+
+    def visit(resource: Resource, path: tuple[str, ...]) -> None:
+        if resource in done or resource.name in path:
+            return
+        for fk in foreign_keys(resource.name, resource.schema):
+            if fk.resource != resource.name and fk.resource in by_name:
+                visit(by_name[fk.resource], path + (resource.name,))
+        done.append(resource)
+
+    for resource in resources:
+        visit(resource, ())
+    return done
+
+
+def _chunks(path: Path):
+    return pl.scan_csv(path, infer_schema=False, truncate_ragged_lines=True).collect_batches(chunk_size=CHUNK_ROWS)
+
+
+class Engine:
+    def __init__(self, root: Path, descriptor: Descriptor, twins: dict[str, Resource], limits: Limits,
+                 today: dt.date, check_stored_texts: bool):
+        self.root, self.descriptor, self.twins, self.limits, self.today = root, descriptor, twins, limits, today
+        self.check_stored_texts = check_stored_texts
+        self.findings = Findings()
+        self.files: dict[str, Located] = {}
+        self.rows: dict[str, int] = {}
+        self.unreadable: set[str] = set()
+        self.targets: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}  # referenced key values per table
+        self.kept: dict[str, pl.DataFrame] = {}
+        self.referenced: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for resource in descriptor.resources.values():
+            for fk in foreign_keys(resource.name, resource.schema):
+                self.referenced[fk.resource].add(tuple(fk.reference))
+
+    def run(self) -> None:
+        later, texts = [], None
+        for resource in _order(list(self.descriptor.resources.values())):
+            later += self.table(resource)
+            if texts is None and self.check_stored_texts and set(KEEP) <= set(self.kept):
+                # Reading the stored texts waits on files and hashlib, not on polars: it runs
+                # beside the remaining tables (the largest, mentions, comes last).
+                rels = {name: self.descriptor.resources[name].path for name in KEEP}
+                texts = threading.Thread(target=check_texts, args=(self.root, rels, self.kept,
+                                                                   self.limits.text_bytes, self.findings))
+                texts.start()
+        for resource, fk, frame in later:
+            if not self._skipped(fk):
+                dangling(resource.path, fk, frame, self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
+        if texts is not None:
+            texts.join()
+
+    def _skipped(self, fk: ForeignKey) -> bool:
+        """A foreign key to a table that is not read (already reported): every value would dangle."""
+        return fk.resource in self.unreadable or fk.resource not in self.descriptor.resources
+
+    def _counts(self, resource: Resource, found: Scan) -> None:
+        item = next((i for i in self.descriptor.checked["resources"] if i["name"] == resource.name), {})
+        expected = dict(expected="the hash and size that `ai-openness build` records")
+        recorded = item.get("hash")
+        if isinstance(recorded, str) and recorded.removeprefix("sha256:") != found.sha256:
+            self.findings.at(resource.path, None, None, "hash-count", "the file's SHA-256 is not the one recorded "
+                             f"in the descriptor ({found.sha256})", recorded, **expected)
+        if item.get("bytes") not in (None, found.size):
+            self.findings.at(resource.path, None, None, "byte-count", "the file's size is not the one recorded in "
+                             f"the descriptor ({found.size} bytes)", item["bytes"], **expected)
+
+    def _open(self, resource: Resource) -> tuple[Scan, list[str]] | None:
+        """The file's scan and header, or None (with findings) when its rows cannot be read."""
+        rel, limit = resource.path, self.limits.table_bytes
+        size = resource.file.stat().st_size
+        if limit is not None and size > limit:
+            self.findings.at(self.descriptor.rel, resource.line, "path", "limit", f"{rel} is {size} bytes, more than "
+                             f"the limit of {limit} bytes", fix="this package's files are far smaller; check that "
+                             "the right file was committed")
+            return None
+        found = scan(resource.file, rel)
+        self._counts(resource, found)
+        if found.problem is not None:
+            self.findings.problem(found.problem)
+            return None
+        if self.limits.columns is not None and found.cells[0] > self.limits.columns:
+            self.findings.at(rel, 1, None, "limit", f"has {found.cells[0]} columns, more than the limit of "
+                             f"{self.limits.columns}", expected="the columns of the table's schema")
+            return None
+        with open(resource.file, "rb") as handle:
+            first = handle.read(int(found.ends[0]) if len(found.ends) else found.size).decode("utf-8")
+        header = next(csv.reader([first]), [])
+        self.files[rel] = Located(resource.file, found, header)
+        return found, header
+
+    def table(self, resource: Resource) -> list[tuple[Resource, ForeignKey, pl.DataFrame]]:
+        """Check one table; return the foreign keys to check once their targets are read."""
+        opened = self._open(resource)
+        names = [f["name"] for f in resource.schema["fields"]]
+        if opened is None or not check_labels(resource.path, opened[1], names, self.findings):
+            self.unreadable.add(resource.name)
+            return []
+        found, _ = opened
+        check_shape(resource.path, found, names, self.findings)
+        keys = {columns: KeyHashes(list(columns), kinds) for columns, kinds in unique_keys(resource.schema).items()}
+        fks = foreign_keys(resource.name, resource.schema)
+        now = [fk for fk in fks if (fk.resource, tuple(fk.reference)) in self.targets or self._skipped(fk)]
+        later = {i: (fk, []) for i, fk in enumerate(f for f in fks if f not in now)}
+        mine = {columns: [] for columns in self.referenced.get(resource.name, ())}
+        keep = [c for c in KEEP.get(resource.name, []) if c in names]
+        kept, row0 = [], 0
+        twin = self._twin(resource, found)
+        try:
+            for chunk in _chunks(resource.file):
+                self.chunk(resource, chunk, row0, keys, now, later, mine, keep, kept, twin)
+                row0 += chunk.height
+        except pl.exceptions.PolarsError as exc:
+            self.findings.at(resource.path, None, None, "source-error", f"is not well-formed CSV ({exc})".split("\n")[0],
+                             expected='comma-separated cells, quoted with " when they hold a comma, quote or newline')
+            self.unreadable.add(resource.name)
+            return []
+        self.rows[resource.name] = row0
+        if twin:
+            twin.finish(row0, self.findings)
+        for columns, frames in mine.items():
+            frame = pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.String for c in columns})
+            self.targets[(resource.name, columns)] = frame.drop_nulls().unique()
+        if keep:
+            self.kept[resource.name] = pl.concat(kept)
+        for key in keys.values():
+            key.report(resource.path, lambda rows, columns: self.reread(resource, rows, columns), self.findings)
+        return [(resource, fk, pl.concat(frames)) for fk, frames in later.values() if frames]
+
+    def _twin(self, resource: Resource, found: Scan) -> Twin | None:
+        twin = self.twins.get(resource.name)
+        if twin is None:
+            return None
+        return Twin(twin.file, twin.path, resource.path, twin.schema, self.limits, found.size)
+
+    def chunk(self, resource: Resource, chunk: pl.DataFrame, row0: int, keys, now, later, mine, keep, kept,
+              twin) -> None:
+        rel, schema = resource.path, resource.schema
+        check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
+        cells = check_cells(rel, schema, chunk, row0, self.findings)
+        typed = cells.typed
+        check_hygiene(rel, schema, chunk, row0, self.findings)
+        check_dates(rel, schema, typed, cells.unreliable, row0, self.today, self.findings)
+        if resource.name == "stances":
+            check_actor(rel, typed, row0, self.findings)
+            check_offsets(rel, typed, row0, self.findings)
+        numbered = typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
+        for key in keys.values():
+            key.add(typed, row0)
+        for fk in now:
+            if not self._skipped(fk):
+                dangling(rel, fk, numbered.select("row", *fk.fields),
+                         self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
+        for fk, frames in later.values():
+            frames.append(numbered.select("row", *fk.fields))
+        for columns, frames in mine.items():
+            frames.append(typed.select(list(columns)))
+        if keep:
+            kept.append(numbered.select("row", *keep))
+        if twin:
+            twin.compare(chunk, cells, row0, self.findings)
+
+    def reread(self, resource: Resource, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
+        """The typed `columns` of some rows, read again."""
+        wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
+        for chunk in _chunks(resource.file):
+            typed = check_cells(resource.path, resource.schema, chunk, row0, None).typed
+            found.append(typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
+                         .filter(pl.col("row").is_in(wanted)).select("row", *columns))
+            row0 += chunk.height
+        return pl.concat(found)
+
+
+def check_tables(root: Path, descriptor: Descriptor, twins: dict[str, Resource], limits: Limits, today: dt.date,
+                 check_stored_texts: bool) -> tuple[Findings, dict[str, Located], dict[str, int]]:
+    engine = Engine(root, descriptor, twins, limits, today, check_stored_texts)
+    engine.run()
+    return engine.findings, engine.files, engine.rows
+
