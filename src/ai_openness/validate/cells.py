@@ -45,13 +45,16 @@ def id_columns(schema: dict) -> set[str]:
     return columns
 
 
-def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings: Findings) -> None:
+def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
+    """`suspect`: the file may hold an invisible character (its scan found a non-printable one)."""
     ids = id_columns(schema)
     tests = {}
-    for name in chunk.columns:
+    # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
+    for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
         text = pl.col(name)
         tests[f"{name}|formula"] = text.str.contains(_FORMULA) & ~text.str.contains(_NUMBER)
-        tests[f"{name}|invisible"] = text.str.contains(_INVISIBLE_CHARS)
+        if suspect:
+            tests[f"{name}|invisible"] = text.str.contains(_INVISIBLE_CHARS)
         if name in ids:
             tests[f"{name}|nfc"] = text.str.contains(r"[^\x00-\x7F]")  # ASCII is always NFC
     flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])

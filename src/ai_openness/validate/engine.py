@@ -23,7 +23,7 @@ from .descriptor import Descriptor, Resource
 from .findings import Findings, Located
 from .keys import ForeignKey, KeyHashes, dangling, foreign_keys, unique_keys
 from .package_rules import KEEP, check_actor, check_dates, check_offsets, check_texts
-from .scan import Scan, scan
+from .scan import Scan, not_utf8_problem, scan
 from .schema_checks import check_cells, check_labels, check_limits, check_shape
 from .twins import Twin
 
@@ -146,8 +146,13 @@ class Engine:
                 self.chunk(resource, chunk, row0, keys, now, later, mine, keep, kept, twin)
                 row0 += chunk.height
         except pl.exceptions.PolarsError as exc:
-            self.findings.at(resource.path, None, None, "source-error", f"is not well-formed CSV ({exc})".split("\n")[0],
-                             expected='comma-separated cells, quoted with " when they hold a comma, quote or newline')
+            encoding = not_utf8_problem(resource.file, resource.path)
+            if encoding is not None:
+                self.findings.problem(encoding)
+            else:
+                self.findings.at(resource.path, None, None, "source-error", "is not well-formed CSV "
+                                 f"({str(exc).splitlines()[0]})", expected='comma-separated cells, quoted with " '
+                                 "when they hold a comma, quote or line break")
             self.unreadable.add(resource.name)
             return []
         self.rows[resource.name] = row0
@@ -171,10 +176,11 @@ class Engine:
     def chunk(self, resource: Resource, chunk: pl.DataFrame, row0: int, keys, now, later, mine, keep, kept,
               twin) -> None:
         rel, schema = resource.path, resource.schema
-        check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
+        if self.limits.cell_chars is not None and self.files[rel].scan.longest > self.limits.cell_chars:
+            check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
         cells = check_cells(rel, schema, chunk, row0, self.findings)
         typed = cells.typed
-        check_hygiene(rel, schema, chunk, row0, self.findings)
+        check_hygiene(rel, schema, chunk, row0, self.files[rel].scan.suspect, self.findings)
         check_dates(rel, schema, typed, cells.unreliable, row0, self.today, self.findings)
         if resource.name == "stances":
             check_actor(rel, typed, row0, self.findings)
