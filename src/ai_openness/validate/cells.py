@@ -12,14 +12,15 @@ Each test runs on whole columns; only the few cells it flags are looked at one b
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import polars as pl
 
 from .findings import Findings
 
-_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
-_FORMULA = r"^[=+\-@]"
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@")
 # Format (zero-width, bidi), control and separator characters, and the Hangul fillers (letters
 # that show nothing); a line break in a note is visible and written out by the CSV quoting.
 _INVISIBLE_CHARS = r"[[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\x{115F}\x{1160}\x{3164}\x{FFA0}]&&[^\n]]"
@@ -52,11 +53,12 @@ def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspec
     # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
     for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
         text = pl.col(name)
-        tests[f"{name}|formula"] = text.str.contains(_FORMULA) & ~text.str.contains(_NUMBER)
+        # Literal tests on whole columns; the number exception is looked at on flagged cells only.
+        tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
         if suspect:
             tests[f"{name}|invisible"] = text.str.contains(_INVISIBLE_CHARS)
         if name in ids:
-            tests[f"{name}|nfc"] = text.str.contains(r"[^\x00-\x7F]")  # ASCII is always NFC
+            tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
     flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])
     for key in (k for k in flags.columns if flags[k].any()):
         name, test = key.split("|")
@@ -67,6 +69,8 @@ def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspec
 
 def _report(rel: str, row: int, name: str, test: str, value: str, findings: Findings) -> None:
     if test == "formula":
+        if _NUMBER.match(value):
+            return
         findings.add(rel, row, name, "formula", f"starts with {value[0]!r}: a spreadsheet would run this cell as a "
                      "formula", value, expected="text that does not start with =, +, - or @ (numbers may)",
                      fix="reword the value so that it starts with a letter or a digit; " + FIX_IN_CODING)

@@ -70,7 +70,9 @@ class Twin:
             if limits.table_bytes is not None:
                 text = [f.name for f in arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
                         or pa.types.is_binary(f.type)]
-                decoded = _decoded_bytes(pq.ParquetFile(self.path, read_dictionary=text).read())
+                # Only text columns can expand: a value of another type takes at most 8 bytes.
+                decoded = (_decoded_bytes(pq.ParquetFile(self.path, read_dictionary=text).read(columns=text))
+                           + 8 * meta.num_rows * (len(arrow) - len(text)))
                 if decoded > limits.table_bytes:
                     return (f"decodes to {decoded} bytes, beyond the limit of {limits.table_bytes} "
                             "(its CSV twin cannot be larger)")
