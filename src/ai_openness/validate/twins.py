@@ -69,7 +69,7 @@ class Twin:
             arrow = meta.schema.to_arrow_schema()
             if limits.table_bytes is not None:
                 text = [f.name for f in arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-                        or pa.types.is_binary(f.type)]
+                        or pa.types.is_binary(f.type) or pa.types.is_dictionary(f.type)]
                 # Only text columns can expand: a value of another type takes at most 8 bytes.
                 decoded = (_decoded_bytes(pq.ParquetFile(self.path, read_dictionary=text).read(columns=text))
                            + 8 * meta.num_rows * (len(arrow) - len(text)))
