@@ -116,6 +116,20 @@ def test_engine_and_frictionless_agree_on_a_broken_contribution(name, built_mini
     assert _mine(root, FRICTIONLESS_KINDS) == _frictionless(root)
 
 
+def test_engine_and_frictionless_agree_on_rows_of_the_wrong_shape(built_mini, tmp_path):
+    root = tmp_path / "package"
+    shutil.copytree(built_mini, root)
+    path = root / "data" / "stances.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = ",".join(lines[1].split(",")[:3])  # too few cells
+    lines[2] += ",extra,more"  # too many
+    lines[3:3] = ["", ",,,,,,,,,,,,,,,,,,"]  # a blank line, and a row of empty cells
+    path.write_text("\n".join(lines), encoding="utf-8")
+    theirs = _frictionless(root)
+    assert {k[3] for k in theirs} >= {"missing-cell", "extra-cell", "blank-row", "primary-key"}
+    assert _mine(root, FRICTIONLESS_KINDS) == theirs
+
+
 @pytest.mark.parametrize("name", sorted(UNSEEN))
 def test_refused_before_rows_are_read(name, built_mini, tmp_path):
     root, outside = tmp_path / "package", tmp_path / "outside"

@@ -187,7 +187,7 @@ class Engine:
             check_offsets(rel, typed, row0, self.findings)
         numbered = typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
         for key in keys.values():
-            key.add(typed, row0)
+            key.add(typed, row0, rel, self.findings)
         for fk in now:
             if not self._skipped(fk):
                 dangling(rel, fk, numbered.select("row", *fk.fields),

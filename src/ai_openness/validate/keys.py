@@ -52,8 +52,12 @@ class KeyHashes:
     rows: list[np.ndarray] = field(default_factory=list)
     hashes: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, typed: pl.DataFrame, row0: int) -> None:
+    def add(self, typed: pl.DataFrame, row0: int, rel: str, findings: Findings) -> None:
         present = pl.any_horizontal([pl.col(c).is_not_null() for c in self.columns])
+        if "primary-key" in self.kinds:  # as frictionless: a row whose key cells are all empty has no key
+            for row in typed.select(~present).to_series().arg_true().to_list():
+                findings.add(rel, row0 + row, self.columns[-1], "primary-key", "the row has no primary key (its "
+                             f"{'/'.join(self.columns)} cells are all empty)", expected="a key no other row has")
         frame = typed.with_row_index("row", offset=row0).filter(present)
         key = pl.struct(self.columns).hash(seed=0) if len(self.columns) > 1 else pl.col(self.columns[0]).hash(seed=0)
         frame = frame.select(pl.col("row").cast(pl.Int64), key.alias("hash"))
