@@ -90,3 +90,12 @@ def test_limits_are_a_parameter_and_trusted_runs_have_none(mini: Path):
     frame, problems = read_frame(resource, "datapackage.json", TRUSTED)
     assert problems == [] and frame.height > 0
     assert [p for p in validate(mini, limits=tiny).problems if "more than the limit of 100 bytes" in p.message]
+
+
+def test_an_unclosed_quote_is_located(mini: Path):
+    path = mini / "data" / "stance_arguments.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2].replace(",", ',"', 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = [p for p in validate(mini).problems if "never closed" in p.message]
+    assert [(p.file, p.line) for p in found] == [("data/stance_arguments.csv", 3)]

@@ -119,8 +119,12 @@ class Engine:
                              f"{self.limits.columns}", expected="the columns of the table's schema")
             return None
         with open(resource.file, "rb") as handle:
-            first = handle.read(int(found.ends[0]) if len(found.ends) else found.size).decode("utf-8")
-        header = next(csv.reader([first]), [])
+            first = handle.read(int(found.ends[0]) if len(found.ends) else found.size)
+        try:
+            header = next(csv.reader([first.decode("utf-8")]), [])
+        except UnicodeDecodeError:
+            self.findings.problem(not_utf8_problem(resource.file, rel))
+            return None
         self.files[rel] = Located(resource.file, found, header)
         return found, header
 
@@ -161,7 +165,7 @@ class Engine:
         for columns, frames in mine.items():
             frame = pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.String for c in columns})
             self.targets[(resource.name, columns)] = frame.drop_nulls().unique()
-        if keep:
+        if kept:
             self.kept[resource.name] = pl.concat(kept)
         for key in keys.values():
             key.report(resource.path, lambda rows, columns: self.reread(resource, rows, columns), self.findings)

@@ -86,6 +86,10 @@ def scan(path: Path, rel: str) -> Scan:
         cells_ = np.append(cells_, carry + 1)
     if problem is None and not size:
         problem = Problem(rel, 1, None, "source-error: is empty", expected="a header row", fix=REGENERATE)
+    if problem is None and parity:
+        line = int(breaks_[-2]) + 2 if len(breaks_) > 1 else 1
+        problem = Problem(rel, line, None, "source-error: a quote opens a cell on this line that is never closed",
+                          expected='a closing " after the cell (a quote inside a cell is written "")', fix=REGENERATE)
     return Scan(sha.hexdigest(), size, problem, ends_, breaks_, cells_, suspect)
 
 
