@@ -79,6 +79,9 @@ class Engine:
                 texts = threading.Thread(target=check_texts, args=(self.root, rels, self.kept,
                                                                    self.limits.text_bytes, self.findings))
                 texts.start()
+        if texts is None and self.check_stored_texts and "sources" in self.kept:  # stances could not be read
+            check_texts(self.root, {name: r.path for name, r in self.descriptor.resources.items()}, self.kept,
+                        self.limits.text_bytes, self.findings)
         for resource, fk, frame in later:
             if not self._skipped(fk):
                 dangling(resource.path, fk, frame, self.targets.get((fk.resource, tuple(fk.reference))), self.findings)

@@ -90,10 +90,12 @@ def check_texts(root: Path, rels: dict[str, str], kept: dict[str, pl.DataFrame],
     Stances are grouped by source, so each stored text is read once and then let go. A path
     is read only when it leads to a regular file under sources/ without leaving the package.
     """
-    if "sources" not in kept or "stances" not in kept:
+    if "sources" not in kept:
         return
-    stances = kept["stances"].drop_nulls().filter(pl.col("quote_end") > pl.col("quote_start"))
-    by_source = {key[0]: group for key, group in stances.group_by("source_id")}
+    by_source = {}
+    if "stances" in kept:
+        stances = kept["stances"].drop_nulls().filter(pl.col("quote_end") > pl.col("quote_start"))
+        by_source = {key[0]: group for key, group in stances.group_by("source_id")}
     base = (root / "sources").resolve()
     for row, source_id, rel, sha, characters in kept["sources"].filter(pl.col("path").is_not_null()).iter_rows():
         at = (rels["sources"], row)
@@ -123,7 +125,7 @@ def check_texts(root: Path, rels: dict[str, str], kept: dict[str, pl.DataFrame],
             findings.add(*at, "characters", "source-text", "is not the number of code points of the stored text",
                          characters, expected=str(len(text)))
         if source_id in by_source:
-            _quotes(rels["stances"], text, by_source[source_id], findings)
+            _quotes(rels["stances"], text, by_source[source_id], findings)  # only when stances were read
 
 
 def _quotes(rel: str, text: str, stances: pl.DataFrame, findings: Findings) -> None:
