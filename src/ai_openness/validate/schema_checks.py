@@ -222,7 +222,9 @@ def check_limits(rel: str, chunk: pl.DataFrame, row0: int, cell_chars: int | Non
 def check_shape(rel: str, scan: Scan, names: list[str], findings: Findings) -> None:
     """Rows with fewer or more cells than the header (from the scan's count of cells)."""
     width, cells_per_row = len(names), scan.cells[1:]
-    empty = np.diff(scan.ends) == 1  # an empty line: a row of empty cells, reported as blank-row
+    # A record of commas only (or an empty line) is a blank row, whatever its number of cells:
+    # frictionless reports it as blank-row only.
+    empty = np.diff(scan.ends) - 1 == cells_per_row - 1
     for row in np.flatnonzero((cells_per_row != width) & ~empty).tolist():
         count = int(cells_per_row[row])
         for i in range(count, width):
