@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import threading
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,21 @@ def _order(resources: list[Resource]) -> list[Resource]:
 
 def _chunks(path: Path):
     return pl.scan_csv(path, infer_schema=False, truncate_ragged_lines=True).collect_batches(chunk_size=CHUNK_ROWS)
+
+
+@dataclass
+class _TableState:
+    """What is kept across the chunks of one table."""
+
+    resource: Resource
+    scan: Scan
+    keys: list[KeyHashes]  # hashes of each unique key
+    now: list[ForeignKey]  # foreign keys whose targets are read: checked chunk by chunk
+    later: list[tuple[ForeignKey, list[pl.DataFrame]]]  # the others (a self-reference): values kept
+    mine: dict[tuple[str, ...], list[pl.DataFrame]]  # this table's values other tables refer to
+    keep: list[str]  # columns the stored-text rule needs
+    twin: Twin | None
+    kept: list[pl.DataFrame] = field(default_factory=list)
 
 
 class Engine:
@@ -140,17 +156,18 @@ class Engine:
             return []
         found, _ = opened
         check_shape(resource.path, found, names, self.findings)
-        keys = {columns: KeyHashes(list(columns), kinds) for columns, kinds in unique_keys(resource.schema).items()}
         fks = foreign_keys(resource.name, resource.schema)
         now = [fk for fk in fks if (fk.resource, tuple(fk.reference)) in self.targets or self._skipped(fk)]
-        later = {i: (fk, []) for i, fk in enumerate(f for f in fks if f not in now)}
-        mine = {columns: [] for columns in self.referenced.get(resource.name, ())}
-        keep = [c for c in KEEP.get(resource.name, []) if c in names]
-        kept, row0 = [], 0
-        twin = self._twin(resource, found)
+        state = _TableState(
+            resource, found,
+            keys=[KeyHashes(list(columns), kinds) for columns, kinds in unique_keys(resource.schema).items()],
+            now=now, later=[(fk, []) for fk in fks if fk not in now],
+            mine={columns: [] for columns in self.referenced.get(resource.name, ())},
+            keep=[c for c in KEEP.get(resource.name, []) if c in names], twin=self._twin(resource, found))
+        row0 = 0
         try:
             for chunk in _chunks(resource.file):
-                self.chunk(resource, chunk, row0, keys, now, later, mine, keep, kept, twin)
+                self.chunk(state, chunk, row0)
                 row0 += chunk.height
         except pl.exceptions.PolarsError as exc:
             encoding = not_utf8_problem(resource.file, resource.path)
@@ -163,16 +180,16 @@ class Engine:
             self.unreadable.add(resource.name)
             return []
         self.rows[resource.name] = row0
-        if twin:
-            twin.finish(row0, self.findings)
-        for columns, frames in mine.items():
+        if state.twin:
+            state.twin.finish(row0, self.findings)
+        for columns, frames in state.mine.items():
             frame = pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.String for c in columns})
             self.targets[(resource.name, columns)] = frame.drop_nulls().unique()
-        if kept:
-            self.kept[resource.name] = pl.concat(kept)
-        for key in keys.values():
+        if state.kept:
+            self.kept[resource.name] = pl.concat(state.kept)
+        for key in state.keys:
             key.report(resource.path, lambda rows, columns: self.reread(resource, rows, columns), self.findings)
-        return [(resource, fk, pl.concat(frames)) for fk, frames in later.values() if frames]
+        return [(resource, fk, pl.concat(frames)) for fk, frames in state.later if frames]
 
     def _twin(self, resource: Resource, found: Scan) -> Twin | None:
         twin = self.twins.get(resource.name)
@@ -180,33 +197,33 @@ class Engine:
             return None
         return Twin(twin.file, twin.path, resource.path, twin.schema, self.limits, found.size)
 
-    def chunk(self, resource: Resource, chunk: pl.DataFrame, row0: int, keys, now, later, mine, keep, kept,
-              twin) -> None:
+    def chunk(self, state: _TableState, chunk: pl.DataFrame, row0: int) -> None:
+        resource, found = state.resource, state.scan
         rel, schema = resource.path, resource.schema
-        if self.limits.cell_chars is not None and self.files[rel].scan.longest > self.limits.cell_chars:
+        if self.limits.cell_chars is not None and found.longest > self.limits.cell_chars:
             check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
         cells = check_cells(rel, schema, chunk, row0, self.findings)
         typed = cells.typed
-        check_hygiene(rel, schema, chunk, row0, self.files[rel].scan.suspect, self.findings)
+        check_hygiene(rel, schema, chunk, row0, found.suspect, self.findings)
         check_dates(rel, schema, typed, cells.unreliable, row0, self.today, self.findings)
         if resource.name == "stances":
             check_actor(rel, typed, row0, self.findings)
             check_offsets(rel, typed, row0, self.findings)
         numbered = typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
-        for key in keys.values():
+        for key in state.keys:
             key.add(typed, row0, rel, self.findings)
-        for fk in now:
+        for fk in state.now:
             if not self._skipped(fk):
                 dangling(rel, fk, numbered.select("row", *fk.fields),
                          self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
-        for fk, frames in later.values():
+        for fk, frames in state.later:
             frames.append(numbered.select("row", *fk.fields))
-        for columns, frames in mine.items():
+        for columns, frames in state.mine.items():
             frames.append(typed.select(list(columns)))
-        if keep:
-            kept.append(numbered.select("row", *keep))
-        if twin:
-            twin.compare(chunk, cells, row0, self.findings)
+        if state.keep:
+            state.kept.append(numbered.select("row", *state.keep))
+        if state.twin:
+            state.twin.compare(chunk, cells, row0, self.findings)
 
     def reread(self, resource: Resource, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
         """The typed `columns` of some rows, read again."""
