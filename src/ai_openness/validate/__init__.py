@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..limits import STRICT, Limits
 from ..problems import Problem
-from ..schema import resource_names, table_schema
+from ..contract import Contract
 from ..write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .engine import check_tables
@@ -37,16 +37,16 @@ def _descriptors(root: Path, report: Report) -> dict[str, Descriptor]:
     return found
 
 
-def _missing_resources(descriptor: Descriptor) -> list[Problem]:
+def _missing_resources(contract: Contract, descriptor: Descriptor) -> list[Problem]:
     return [Problem(descriptor.rel, None, "resources", f"the table {name!r} is not among the readable resources",
-                    expected=", ".join(resource_names()), fix=REGENERATE)
-            for name in resource_names() if name not in descriptor.resources]
+                    expected=", ".join(contract.names), fix=REGENERATE)
+            for name in contract.names if name not in descriptor.resources]
 
 
-def _with_origins(problems: list[Problem], files: dict[str, Located], descriptor: Descriptor,
+def _with_origins(contract: Contract, problems: list[Problem], files: dict[str, Located], descriptor: Descriptor,
                   origins: dict) -> list[Problem]:
     """Point findings on a generated row at the coding it comes from."""
-    tables = {r.path: name for name, r in descriptor.resources.items() if name in origins}
+    tables = {r.path: name for name, r in descriptor.resources.items() if name in origins and name in contract.names}
     result = []
     for problem in problems:
         name, where = tables.get(problem.file), files.get(problem.file)
@@ -54,7 +54,7 @@ def _with_origins(problems: list[Problem], files: dict[str, Located], descriptor
         origin = None
         if row is not None:
             cells = dict(zip(where.header, where.record(row)))
-            origin = origins[name].get(tuple(cells.get(c, "") for c in table_schema(name)["primaryKey"]))
+            origin = origins[name].get(tuple(cells.get(c, "") for c in contract.primary_key(name)))
         if origin:
             problem = Problem(**{**problem.to_dict(), "fix": (f"{problem.fix}. " if problem.fix else "")
                                  + f"This row comes from {origin}."})
@@ -62,7 +62,13 @@ def _with_origins(problems: list[Problem], files: dict[str, Located], descriptor
     return result
 
 
-def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT) -> Report:
+def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
+             contract: Contract | None = None) -> Report:
+    """Validate the package under `root` against `contract` (default: the installed one).
+
+    Only a trusted contract's schemas are evaluated (see pin_schemas), so a contribution's
+    descriptors are checked against the installed package's, not against their own.
+    """
     root = Path(root).absolute()
     report = Report(str(root))
     if not root.is_dir():
@@ -75,8 +81,9 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT) 
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
-    report.problems += pin_schemas(csv_descriptor, "csv") + pin_schemas(parquet_descriptor, "parquet")
-    report.problems += _missing_resources(csv_descriptor) + _missing_resources(parquet_descriptor)
+    contract = contract or Contract.installed()
+    report.problems += pin_schemas(contract, csv_descriptor, "csv") + pin_schemas(contract, parquet_descriptor, "parquet")
+    report.problems += _missing_resources(contract, csv_descriptor) + _missing_resources(contract, parquet_descriptor)
 
     has_sources = (root / "sources").exists()
     if not has_sources:
@@ -87,7 +94,7 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT) 
     if skipped:
         report.skipped.append(skipped)
     located = findings.located(files)
-    report.problems += _with_origins(located + problems, files, csv_descriptor, origins)
+    report.problems += _with_origins(contract, located + problems, files, csv_descriptor, origins)
     report.rows = rows
     return report
 

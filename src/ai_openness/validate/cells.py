@@ -17,6 +17,7 @@ import unicodedata
 
 import polars as pl
 
+from ..contract import key_list, schema_foreign_keys
 from .findings import Findings
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -38,10 +39,9 @@ def _name(char: str) -> str:
 
 def id_columns(schema: dict) -> set[str]:
     """Key columns: the primary key, foreign keys, and every *_id column."""
-    pk = schema.get("primaryKey") or []
-    columns = {pk} if isinstance(pk, str) else set(pk)
-    for fk in schema.get("foreignKeys") or []:
-        columns.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    columns = set(key_list(schema.get("primaryKey")))
+    for fk in schema_foreign_keys(schema, ""):
+        columns.update(fk.fields)
     columns.update(f["name"] for f in schema["fields"] if f["name"].endswith("_id"))
     return columns
 

@@ -13,30 +13,19 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
+from ..contract import ForeignKey, key_list, schema_foreign_keys
 from .findings import Findings
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    fields: list[str]
-    resource: str
-    reference: list[str]
-
-
-def _as_list(value) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
 
 
 def foreign_keys(name: str, schema: dict) -> list[ForeignKey]:
     """The schema's foreign keys, a self-reference (no resource) resolved to `name`."""
-    return [ForeignKey(_as_list(fk["fields"]), fk["reference"].get("resource") or name,
-                       _as_list(fk["reference"]["fields"])) for fk in schema.get("foreignKeys") or []]
+    return schema_foreign_keys(schema, name)
 
 
 def unique_keys(schema: dict) -> dict[tuple[str, ...], list[str]]:
     """columns -> kinds: the primary key and each field marked unique (one hash set if they coincide)."""
     keys: dict[tuple[str, ...], list[str]] = {}
-    pk = _as_list(schema.get("primaryKey"))
+    pk = key_list(schema.get("primaryKey"))
     if pk:
         keys[tuple(pk)] = ["primary-key"]
     for f in schema["fields"]:
