@@ -82,7 +82,8 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
         return report
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
     contract = contract or Contract.installed()
-    report.problems += pin_schemas(contract, csv_descriptor, "csv") + pin_schemas(contract, parquet_descriptor, "parquet")
+    report.problems += (pin_schemas(contract, csv_descriptor, "csv")
+                        + pin_schemas(contract, parquet_descriptor, "parquet"))
     report.problems += _missing_resources(contract, csv_descriptor) + _missing_resources(contract, parquet_descriptor)
 
     has_sources = (root / "sources").exists()

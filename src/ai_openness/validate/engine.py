@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ..contract import Contract, ForeignKey
 from ..limits import Limits
 from .cells import check_hygiene
 from .descriptor import Descriptor, Resource
 from .findings import Findings, Located
-from .keys import ForeignKey, KeyHashes, dangling, foreign_keys, unique_keys
+from .keys import KeyHashes, dangling, unique_keys
 from .package_rules import KEEP, check_actor, check_dates, check_offsets, check_texts
 from .scan import Scan, not_utf8_problem, scan
 from .schema_checks import check_cells, check_labels, check_limits, check_shape
@@ -31,7 +32,7 @@ from .twins import Twin
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
 
 
-def _order(resources: list[Resource]) -> list[Resource]:
+def _order(contract: Contract, resources: list[Resource]) -> list[Resource]:
     """Referenced tables first, so foreign keys are checked as each chunk is read."""
     by_name = {r.name: r for r in resources}
     done: list[Resource] = []
@@ -39,7 +40,7 @@ def _order(resources: list[Resource]) -> list[Resource]:
     def visit(resource: Resource, path: tuple[str, ...]) -> None:
         if resource in done or resource.name in path:
             return
-        for fk in foreign_keys(resource.name, resource.schema):
+        for fk in contract.foreign_keys(resource.name):
             if fk.resource != resource.name and fk.resource in by_name:
                 visit(by_name[fk.resource], path + (resource.name,))
         done.append(resource)
@@ -69,9 +70,10 @@ class _TableState:
 
 
 class Engine:
-    def __init__(self, root: Path, descriptor: Descriptor, twins: dict[str, Resource], limits: Limits,
-                 today: dt.date, check_stored_texts: bool):
+    def __init__(self, root: Path, contract: Contract, descriptor: Descriptor, twins: dict[str, Resource],
+                 limits: Limits, today: dt.date, check_stored_texts: bool):
         self.root, self.descriptor, self.twins, self.limits, self.today = root, descriptor, twins, limits, today
+        self.contract = contract  # the schemas the tables are checked against
         self.check_stored_texts = check_stored_texts
         self.findings = Findings()
         self.files: dict[str, Located] = {}
@@ -81,12 +83,12 @@ class Engine:
         self.kept: dict[str, pl.DataFrame] = {}
         self.referenced: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         for resource in descriptor.resources.values():
-            for fk in foreign_keys(resource.name, resource.schema):
+            for fk in contract.foreign_keys(resource.name):
                 self.referenced[fk.resource].add(tuple(fk.reference))
 
     def run(self) -> None:
         later, texts = [], None
-        for resource in _order(list(self.descriptor.resources.values())):
+        for resource in _order(self.contract, list(self.descriptor.resources.values())):
             later += self.table(resource)
             if texts is None and self.check_stored_texts and set(KEEP) <= set(self.kept):
                 # Reading the stored texts waits on files and hashlib, not on polars: it runs
@@ -150,17 +152,18 @@ class Engine:
     def table(self, resource: Resource) -> list[tuple[Resource, ForeignKey, pl.DataFrame]]:
         """Check one table; return the foreign keys to check once their targets are read."""
         opened = self._open(resource)
-        names = [f["name"] for f in resource.schema["fields"]]
+        names = self.contract.columns(resource.name)
         if opened is None or not check_labels(resource.path, opened[1], names, self.findings):
             self.unreadable.add(resource.name)
             return []
         found, _ = opened
         check_shape(resource.path, found, names, self.findings)
-        fks = foreign_keys(resource.name, resource.schema)
+        fks = self.contract.foreign_keys(resource.name)
         now = [fk for fk in fks if (fk.resource, tuple(fk.reference)) in self.targets or self._skipped(fk)]
         state = _TableState(
             resource, found,
-            keys=[KeyHashes(list(columns), kinds) for columns, kinds in unique_keys(resource.schema).items()],
+            keys=[KeyHashes(list(columns), kinds)
+                  for columns, kinds in unique_keys(self.contract, resource.name).items()],
             now=now, later=[(fk, []) for fk in fks if fk not in now],
             mine={columns: [] for columns in self.referenced.get(resource.name, ())},
             keep=[c for c in KEEP.get(resource.name, []) if c in names], twin=self._twin(resource, found))
@@ -199,7 +202,7 @@ class Engine:
 
     def chunk(self, state: _TableState, chunk: pl.DataFrame, row0: int) -> None:
         resource, found = state.resource, state.scan
-        rel, schema = resource.path, resource.schema
+        rel, schema = resource.path, self.contract.schema(resource.name)
         if self.limits.cell_chars is not None and found.longest > self.limits.cell_chars:
             check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
         cells = check_cells(rel, schema, chunk, row0, self.findings)
@@ -229,7 +232,7 @@ class Engine:
         """The typed `columns` of some rows, read again."""
         wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
         for chunk in _chunks(resource.file):
-            typed = check_cells(resource.path, resource.schema, chunk, row0, None).typed
+            typed = check_cells(resource.path, self.contract.schema(resource.name), chunk, row0, None).typed
             found.append(typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
                          .filter(pl.col("row").is_in(wanted)).select("row", *columns))
             row0 += chunk.height
@@ -238,7 +241,9 @@ class Engine:
 
 def check_tables(root: Path, descriptor: Descriptor, twins: dict[str, Resource], limits: Limits, today: dt.date,
                  check_stored_texts: bool) -> tuple[Findings, dict[str, Located], dict[str, int]]:
-    engine = Engine(root, descriptor, twins, limits, today, check_stored_texts)
+    """Check the tables of a checked descriptor whose schemas are pinned (validate/descriptor.py)."""
+    contract = Contract.from_descriptor(descriptor.checked, descriptor.rel)
+    engine = Engine(root, contract, descriptor, twins, limits, today, check_stored_texts)
     engine.run()
     return engine.findings, engine.files, engine.rows
 

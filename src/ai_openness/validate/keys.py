@@ -13,22 +13,16 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from ..contract import ForeignKey, key_list, schema_foreign_keys
+from ..contract import Contract, ForeignKey
 from .findings import Findings
 
 
-def foreign_keys(name: str, schema: dict) -> list[ForeignKey]:
-    """The schema's foreign keys, a self-reference (no resource) resolved to `name`."""
-    return schema_foreign_keys(schema, name)
-
-
-def unique_keys(schema: dict) -> dict[tuple[str, ...], list[str]]:
+def unique_keys(contract: Contract, name: str) -> dict[tuple[str, ...], list[str]]:
     """columns -> kinds: the primary key and each field marked unique (one hash set if they coincide)."""
     keys: dict[tuple[str, ...], list[str]] = {}
-    pk = key_list(schema.get("primaryKey"))
-    if pk:
-        keys[tuple(pk)] = ["primary-key"]
-    for f in schema["fields"]:
+    if contract.primary_key(name):
+        keys[tuple(contract.primary_key(name))] = ["primary-key"]
+    for f in contract.fields(name):
         if (f.get("constraints") or {}).get("unique"):
             keys.setdefault((f["name"],), []).append("unique-error")
     return keys

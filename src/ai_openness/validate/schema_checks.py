@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import polars as pl
 
+from ..contract import polars_type
 from .findings import Findings
 from .scan import Scan
 
@@ -83,10 +84,8 @@ def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     kind, fmt = field.get("type", "string"), field.get("format", "default")
     if kind == "string":
         return text, (~text.str.contains(URI) if fmt == "uri" else pl.lit(False))
-    if kind == "integer":
-        value = text.cast(pl.Int64, strict=False)
-    elif kind == "number":
-        value = text.cast(pl.Float64, strict=False)
+    if kind in ("integer", "number"):
+        value = text.cast(polars_type(kind), strict=False)
     elif kind == "boolean":
         true, false = field.get("trueValues", DEFAULT_TRUE), field.get("falseValues", DEFAULT_FALSE)
         value = pl.when(text.is_in(true)).then(True).when(text.is_in(false)).then(False).otherwise(None)
@@ -202,7 +201,8 @@ def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings
             if kind == "type-error":
                 message, expected, fix = _type_message(by_name[name])
             for row, raw in zip(rows, raws):
-                findings.add(rel, row0 + row, name, kind, message, raw, expected=expected, **({"fix": fix} if fix else {}))
+                findings.add(rel, row0 + row, name, kind, message, raw, expected=expected,
+                             **({"fix": fix} if fix else {}))
     required = {f["name"] for f in fields if f.get("constraints", {}).get("required")}
     unreliable = [(pl.col(f"{n}|wrong") | (pl.col(f"{n}|missing") & pl.lit(n in required))).alias(n) for n in names]
     return Cells(cells.select(names), cells.select(unreliable))

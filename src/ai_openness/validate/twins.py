@@ -14,15 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
+from ..contract import arrow_type
 from ..limits import Limits
 from ..problems import shown
 from .findings import Findings
 from .schema_checks import Cells
-
-_ARROW = {"string": ("string", "large_string"), "integer": ("int8", "int16", "int32", "int64", "uint8", "uint16",
-                                                           "uint32", "uint64"),
-          "number": ("float", "double", "halffloat"), "boolean": ("bool",), "date": ("date32[day]", "date32")}
-
 
 def _decoded_bytes(table) -> int:
     """Bytes the table takes once every dictionary-encoded cell is expanded, computed
@@ -82,9 +78,9 @@ class Twin:
             if arrow.names != self.names:
                 return f"has other columns than {self.csv_rel}: {shown(', '.join(arrow.names), 200)}"
             for f in self.schema["fields"]:
-                held = str(arrow.field(f["name"]).type)
-                if held not in _ARROW.get(f.get("type", "string"), (held,)):
-                    return f"holds {held} in column {f['name']}, where the schema says {f['type']}"
+                held, wanted = arrow.field(f["name"]).type, arrow_type(f)
+                if held != wanted:
+                    return f"holds {held} in column {f['name']}, where the schema says {f['type']} ({wanted})"
             self.scan = pl.scan_parquet(self.path)
         except (pa.ArrowException, OSError, pl.exceptions.PolarsError) as exc:
             return f"is not a readable Parquet file ({shown(exc, 200)})"
