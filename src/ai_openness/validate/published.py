@@ -11,19 +11,19 @@ checkout, and a checkout without sources/ or codings/ has lost them: an error.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 from pathlib import Path
 
 from ..archives import PUBLISHED
 from ..contract import Contract
+from ..limits import Limits
 from ..problems import Problem
-from ..write import DESCRIPTOR, cell_text
-from .cells import cell_problems
-from .descriptor import pin_schemas, read_descriptor
-from .official import frictionless_problems
+from ..write import DESCRIPTOR, csv_bytes, resource_schema
+from .descriptor import Descriptor, pin_schemas, read_descriptor
+from .engine import check_tables
 from .report import Report
-from .rules import actor_problems, date_problems, quote_problems
-from .tables import Table, read_table
-from .twins import read_parquet
+from .twins import Twin
 
 INPUTS = ("sources", "codings")
 SKIPPED = (f"this is a published copy ({DESCRIPTOR} says {PUBLISHED}), so it was not compared with what "
@@ -45,15 +45,35 @@ def lost_inputs(root: Path) -> list[Problem]:
             for name in INPUTS if not (root / name).is_dir()]
 
 
-def _parquet_table(name: str, rel: str, parquet) -> Table:
-    """A Parquet table as the rules read a CSV one: cells as the CSV writer writes them,
-    rows numbered from 1 (a Parquet file has no lines)."""
-    columns = [parquet.column(c).to_pylist() for c in parquet.schema.names]
-    rows = [(index + 1, [cell_text(column[index]) for column in columns]) for index in range(parquet.num_rows)]
-    return Table(name, rel, list(parquet.schema.names), rows, [])
+def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: Path) -> tuple[Descriptor, list[Problem]]:
+    """The Parquet tables written as the build writes their CSV twins, with a descriptor for
+    them, so that the one engine checks them (row N of a Parquet file is line N + 1)."""
+    import pyarrow.parquet as pq
+
+    problems, document = [], json.loads(descriptor.text)
+    for item in document["resources"]:
+        resource = descriptor.resources.get(item["name"])
+        if resource is None:
+            continue
+        # Its footer, size, columns and types are checked within the limits before it is read.
+        twin = Twin(resource.file, resource.path, resource.path, contract.schema(resource.name), limits,
+                    limits.table_bytes or 0)
+        if twin.problem is not None:
+            problems.append(Problem(resource.path, None, None, twin.problem))
+            continue
+        rows = pq.read_table(resource.file).to_pylist()
+        item.update(path=f"data/{resource.name}.csv", format="csv", mediatype="text/csv",
+                    schema=resource_schema(contract, resource.name, "csv"))
+        item.pop("hash", None), item.pop("bytes", None)  # Parquet's; the Parquet file was read within limits
+        (folder / "data").mkdir(exist_ok=True)
+        (folder / item["path"]).write_bytes(csv_bytes(contract, resource.name, rows))
+    (folder / DESCRIPTOR).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    converted, found = read_descriptor(folder, DESCRIPTOR)
+    return converted, problems + found
 
 
-def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract) -> Report | None:
+def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract,
+                       limits: Limits) -> Report | None:
     """The report on `root` when its datapackage.json says it is a published copy (checked
     against `contract`); None (nothing reported) when it does not."""
     from . import _missing_resources
@@ -65,22 +85,18 @@ def validate_published(root: Path, report: Report, today: dt.date | None, contra
     formats = {resource.format for resource in descriptor.resources.values()}
     fmt = formats.pop() if len(formats) == 1 else "csv"
     report.problems += pin_schemas(contract, descriptor, fmt) + _missing_resources(contract, descriptor)
-    tables: dict[str, Table] = {}
-    for name, resource in descriptor.resources.items():
+    with tempfile.TemporaryDirectory() as scratch:
+        checked = descriptor
         if fmt == "parquet":
-            parquet, found = read_parquet(resource, DESCRIPTOR)
-            table = _parquet_table(name, resource.path, parquet) if parquet is not None else None
-        else:
-            table, found = read_table(resource, DESCRIPTOR)
-        report.problems += found
-        if table is not None:
-            tables[name] = table
-    report.problems += frictionless_problems(root, descriptor, set(descriptor.resources) - set(tables))
-    schemas = {name: resource.schema for name, resource in descriptor.resources.items()}
-    report.problems += quote_problems(tables, {}) + actor_problems(tables)
-    report.problems += date_problems(tables, schemas, today or dt.date.today())
-    for name, table in tables.items():
-        report.problems += cell_problems(table, schemas[name])
+            checked, problems = _as_csv(descriptor, contract, limits, Path(scratch))
+            report.problems += problems
+        findings, files, rows = check_tables(Path(scratch) if fmt == "parquet" else root, checked, {}, limits,
+                                             today or dt.date.today(), False)
+        located = findings.located(files)
+    if fmt == "parquet":  # point at the Parquet files, not at their CSV renderings
+        paths = {f"data/{name}.csv": resource.path for name, resource in descriptor.resources.items()}
+        located = [Problem(**{**p.to_dict(), "file": paths.get(p.file, p.file)}) for p in located]
+    report.problems += located
     report.skipped.append(SKIPPED)
-    report.rows = {name: len(table.rows) for name, table in tables.items()}
+    report.rows = rows
     return report
