@@ -282,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented idiom
         return 1
     except Exception as exc:  # a bug in ai-openness itself, not in the user's input
+        if isinstance(exc, ImportError) and exc.name:  # unless an optional extra is not installed
+            from .extras import missing_module_message
+
+            if missing := missing_module_message(args.command, exc.name):
+                print(missing, file=sys.stderr)
+                return 2
         if args.debug:
             traceback.print_exc()
         message = (f"ai-openness {args.command}: internal error ({type(exc).__name__}: {visible(str(exc))}). "

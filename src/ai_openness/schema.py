@@ -10,13 +10,18 @@ import datetime as dt
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import pyarrow as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from .paths import schema_dir
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic is imported where record models are made: load() reads this module too, and a
+# data user's install (no `tools` extra) has no pydantic.
 
 _PY_TYPES = {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date}
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
@@ -67,6 +72,8 @@ def enum_values(name: str, field: str, directory: Path | None = None) -> list[st
 
 
 def _annotation(field: dict) -> Any:
+    from pydantic import StringConstraints
+
     constraints = field.get("constraints", {})
     if "enum" in constraints:
         base: Any = Literal[tuple(constraints["enum"])]
@@ -92,6 +99,8 @@ def record_model(name: str, directory: Path | None = None) -> type[BaseModel]:
 
 @lru_cache(maxsize=None)
 def _record_model(name: str, directory: Path, stamp: int) -> type[BaseModel]:
+    from pydantic import ConfigDict, Field, create_model
+
     definitions = {}
     for f in fields(name, directory):
         constraints = f.get("constraints", {})
