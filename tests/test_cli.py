@@ -92,7 +92,7 @@ def test_progress_is_drawn_on_a_terminal_unless_quiet_or_json():
 
 
 def test_figures_check_passes_on_the_committed_figures(capsys):
-    pytest.importorskip("ai_openness.figures")
+    pytest.importorskip("altair", reason="needs the figures extra (altair)")
     pytest.importorskip("vl_convert", reason="needs the figures extra")
     assert main(["figures", "--root", str(ROOT), "--check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import ROOT
 
+# ai_openness.figures imports its drawing libraries only when it draws.
+pytest.importorskip("altair", reason="needs the figures extra (altair)")
+pytest.importorskip("vl_convert", reason="needs the figures extra (vl-convert-python)")
 figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
 FIGURES_DIR = ROOT / figures.FIGURES_DIR
 
