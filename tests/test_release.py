@@ -28,7 +28,7 @@ def _git(repo: Path, *args: str) -> str:
 def repo(tmp_path: Path) -> Path:
     """A git repository holding the mini package, released as 0.1.0."""
     root = copy_tree(FIXTURES / "mini", tmp_path / "repo")
-    for name in ("pyproject.toml", ".gitignore"):
+    for name in ("pyproject.toml", ".gitignore", "LICENSE", "LICENSE-DATA.md"):
         shutil.copy2(ROOT / name, root / name)
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")

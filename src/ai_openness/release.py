@@ -178,7 +178,7 @@ def _recorded(root: Path) -> tuple[str, str | None]:
 
 
 def _build_archives(root: Path, version: str, dist: Path) -> list[Path]:
-    extra = (CITATION, "README.md", CHANGELOG)
+    extra = (CITATION, "README.md", CHANGELOG, "LICENSE", "LICENSE-DATA.md")
     csv_zip = dist / f"ai-openness-{version}-csv.zip"
     parquet_zip = dist / release_archive_name(version)
     archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra))
