@@ -44,15 +44,21 @@ def _requirements() -> list[tuple[str, str | None]]:
 
 
 def extra_for(module: str) -> str | None:
-    """The extra whose requirements include the distribution that provides `module`
-    (the first one listed), or None when no extra does."""
+    """The smallest extra whose requirements include the distribution that provides `module`
+    (installed metadata spells out the extras an extra includes, so `browse` lists `rich`
+    too), or None when no extra does."""
     top = module.split(".")[0]
     wanted = _normalise(_DISTRIBUTION_OF.get(top, top))
+    sizes: dict[str, int] = {}
+    providers = set()
     for spec, extra in _requirements():
+        if extra is None:
+            continue
+        sizes[extra] = sizes.get(extra, 0) + 1
         name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
-        if extra and name and _normalise(name.group(1)) == wanted:
-            return extra
-    return None
+        if name and _normalise(name.group(1)) == wanted:
+            providers.add(extra)
+    return min(providers, key=lambda extra: (sizes[extra], extra)) if providers else None
 
 
 def missing_module_message(command: str, module: str) -> str | None:
