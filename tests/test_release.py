@@ -80,6 +80,10 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
         assert descriptor["version"] == "0.1.0"
         assert {r["path"] for r in descriptor["resources"]} <= set(archive.namelist())
         assert all(r["format"] == "parquet" for r in descriptor["resources"])
+    for flavour in ("csv", "parquet"):  # the licences travel with the data
+        with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
+            for name in ("LICENSE", "LICENSE-DATA.md"):
+                assert archive.read(name) == (ROOT / name).read_bytes()
 
 
 def test_version_smaller_than_the_change_is_refused(repo: Path, capsys):
