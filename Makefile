@@ -12,8 +12,8 @@ EXTRAS := tools,figures,export,browse,test,release
 # --format of `make validate`; the workflow asks for GitHub annotations.
 VALIDATE_FORMAT ?= text
 
-.PHONY: all install venv FORCE build validate coverage figures test check bench clean
-all: build figures validate coverage
+.PHONY: all install venv FORCE build validate coverage candidates figures test check bench clean
+all: build figures validate coverage candidates
 
 # .venv is made with $(PYTHON), which must be Python 3.11 or newer. A .venv whose python does
 # not run, or is not the interpreter $(PYTHON) names (left by an earlier `make PYTHON=...`), is
@@ -57,6 +57,10 @@ validate: $(STAMP)
 
 coverage: $(STAMP)
 	$(BIN)/ai-openness coverage
+
+# Every open/closed sentence of the articles is quoted by a stance or set aside with a reason.
+candidates: $(STAMP)
+	$(BIN)/ai-openness candidates
 
 check: $(STAMP)
 	$(BIN)/ai-openness build --check

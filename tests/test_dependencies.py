@@ -12,7 +12,7 @@ from importlib import metadata
 
 import pytest
 
-from ai_openness.schema import resource_names
+from ai_openness.contract import Contract
 from conftest import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -48,18 +48,18 @@ def test_every_imported_module_comes_from_a_declared_distribution():
 
 
 def test_base_dependencies_are_only_what_load_needs():
-    assert BASE == {"pandas", "pyarrow", "pyyaml"}
+    assert BASE == {"pandas", "pyarrow"}
 
 
 def test_load_imports_no_module_of_an_extra():
-    # Run load() with every module of every extra made unimportable; pandas, pyarrow and
-    # PyYAML (and what they need) stay.
+    # Run load() with every module of every extra made unimportable; pandas and pyarrow (and
+    # what they need) stay.
     provided_by = metadata.packages_distributions()
     extra_only = set().union(*EXTRAS.values()) - BASE - {"ai-openness"}
     blocked = sorted(module for module, dists in provided_by.items()
                      if {_name(d) for d in dists} & extra_only and module.isidentifier()
                      and module not in ("numpy", "dateutil", "tzdata", "six"))  # pandas' own needs
-    assert {"pydantic", "polars", "frictionless", "rich", "opencc", "ahocorasick"} <= set(blocked)
+    assert {"pydantic", "polars", "frictionless", "rich", "opencc", "ahocorasick", "yaml"} <= set(blocked)
     script = ("import sys\n"
               f"for name in {blocked!r}: sys.modules[name] = None\n"
               "import ai_openness\n"
@@ -68,7 +68,7 @@ def test_load_imports_no_module_of_an_extra():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                             cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert int(result.stdout.split()[0]) == len(resource_names())
+    assert int(result.stdout.split()[0]) == len(Contract.installed().names)
 
 
 @pytest.mark.parametrize("command, module, extra", [

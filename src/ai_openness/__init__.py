@@ -15,19 +15,20 @@ The modules inside the package (build, validate, diff, release, ...) serve the
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from .load import data_version, load
-from .schema import package_meta
+from .paths import package_root
 
 __all__ = ["load", "data_version", "__version__"]
 
 
 def _tables_section() -> str:
-    # The table list comes from schema/package.yaml, so it cannot drift from the package.
+    # The table list comes from the installed datapackage.json, so it cannot drift from the data.
     try:
-        resources = package_meta()["resources"]
-    except (OSError, KeyError, TypeError):  # a broken install: load() will say what is missing
+        resources = json.loads((package_root() / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    except (OSError, ValueError, KeyError, TypeError):  # a broken install: load() says what is missing
         return ""
     entries = [textwrap.fill(r["description"], 88, initial_indent=f"    {r['name']:<18}",
                              subsequent_indent=" " * 22) for r in resources]
