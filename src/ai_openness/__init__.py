@@ -5,9 +5,9 @@
     >>> tables = ai_openness.load()                # every table, a dict of DataFrames
     >>> ai_openness.data_version()                 # the version of the data package
 
-Dates are datetime64, vocabularies categoricals, integers and booleans nullable (Int64,
-boolean), text the pandas string dtype. `load(name, version="X.Y.Z")` reads a past
-release's archive instead (see the README, "Where to get it").
+Each column arrives with the pandas dtype its Table Schema gives (help(ai_openness.load)
+says how). `load(name, version="X.Y.Z")` reads a past release's archive instead (see the
+README, "Where to get it").
 
 The modules inside the package (build, validate, diff, release, ...) serve the
 `ai-openness` command and are not a stable interface.
