@@ -86,8 +86,9 @@ def test_steps_install_validate_check_test_and_summarise():
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[:4] == ["make install PYTHON=python", "make validate VALIDATE_FORMAT=github", "make check", "make test"]
-    assert runs[4] == '.venv/bin/ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'
+    assert runs[:5] == ["make install PYTHON=python", "make validate VALIDATE_FORMAT=github", "make check", "make test",
+                        "git diff --exit-code"]
+    assert runs[5] == '.venv/bin/ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'
     # What those targets run, read from the Makefile itself.
     assert "ai-openness validate --format github" in _make_dry_run("validate", "VALIDATE_FORMAT=github")
     check = _make_dry_run("check")
@@ -98,6 +99,9 @@ def test_steps_install_validate_check_test_and_summarise():
 def test_the_workflow_and_ci_run_run_the_same_make_targets_in_the_same_order():
     workflow = _make_targets([s["run"] for s in _steps() if "run" in s])
     assert workflow == _make_targets(_ci_run_lines()) == ["install", "validate", "check", "test"]
+    # Both end by checking that nothing differs from the commit.
+    assert "git diff --exit-code" in [s.get("run") for s in _steps()]
+    assert _ci_run_lines()[-1] == "git diff --exit-code"
 
 
 def test_nothing_is_installed_but_by_make_install():

@@ -61,12 +61,12 @@ def extra_for(module: str) -> str | None:
     return min(providers, key=lambda extra: (sizes[extra], extra)) if providers else None
 
 
-def missing_module_message(command: str, module: str) -> str | None:
+def missing_module_message(module: str) -> str | None:
     """What to tell a user whose command stopped because `module` is not installed, or None
     when no extra provides it."""
     extra = extra_for(module)
     if extra is None:
         return None
-    return (f"ai-openness {command}: needs the Python module {module.split('.')[0]!r}, which comes with "
+    return (f"needs the Python module {module.split('.')[0]!r}, which comes with "
             f"the `{extra}` extra. Install it with: pip install 'ai-openness[{extra}]' "
             f"(from a checkout: pip install -e '.[{extra}]', or `make`, which installs every extra).")
