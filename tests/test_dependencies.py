@@ -72,7 +72,7 @@ def test_load_imports_no_module_of_an_extra():
 
 
 @pytest.mark.parametrize("command, module, extra", [
-    (["validate", str(ROOT)], "frictionless", "tools"),
+    (["validate", str(ROOT)], "polars", "tools"),
     (["build", "--check", "--root", str(ROOT)], "pydantic", "tools"),
     (["figures", "--check", "--root", str(ROOT)], "altair", "figures"),
     (["export", "duckdb", "out.duckdb"], "duckdb", "export"),
