@@ -22,6 +22,9 @@ import pytest
 from ai_openness.contract import Contract
 from conftest import ROOT
 
+# ai_openness.figures imports its drawing libraries only when it draws.
+pytest.importorskip("altair", reason="needs the figures extra (altair)")
+pytest.importorskip("vl_convert", reason="needs the figures extra (vl-convert-python)")
 figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
 FIGURES_DIR = ROOT / figures.FIGURES_DIR
 SVGS = [f"{f.name}.svg" for f in figures.FIGURES]

@@ -38,7 +38,7 @@ def released(tmp_path_factory) -> Path:
 
 def _released(tmp_path: Path) -> Path:
     root = copy_tree(FIXTURES / "mini", tmp_path / "repo")
-    for name in ("pyproject.toml", ".gitignore"):
+    for name in ("pyproject.toml", ".gitignore", "LICENSE", "LICENSE-DATA.md"):
         shutil.copy2(ROOT / name, root / name)
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")
@@ -90,6 +90,10 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
         assert descriptor["version"] == "0.1.0"
         assert {f"ai-openness-0.1.0-parquet/{r['path']}" for r in descriptor["resources"]} <= set(archive.namelist())
         assert all(r["format"] == "parquet" for r in descriptor["resources"])
+    for flavour in ("csv", "parquet"):  # the licences travel with the data
+        with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
+            for name in ("LICENSE", "LICENSE-DATA.md"):
+                assert archive.read(name) == (ROOT / name).read_bytes()
 
 
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
@@ -248,6 +252,7 @@ def test_citation_file_is_valid_cff():
 
 
 def test_croissant_passes_mlcroissant_validate():
+    pytest.importorskip("mlcroissant", reason="needs the release extra (mlcroissant)")
     result = subprocess.run([str(Path(sys.executable).with_name("mlcroissant")), "validate", "--jsonld",
                              str(ROOT / "croissant.json")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

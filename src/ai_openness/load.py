@@ -35,11 +35,17 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
     for place in places:
         if (place / name).is_file():
             return place / name
+    # There is no public download address: the archive is made from the git history.
     raise FileNotFoundError(
         f"release {version} is not available locally: {name} was not found in "
-        f"{', '.join(str(p) for p in places)}. Download it from the project's releases, or rebuild it "
-        f"from a checkout of that version with `ai-openness release {version}`, and put it in one of "
-        f"those folders (or set {RELEASES_ENV}).")
+        f"{', '.join(str(p) for p in places)}. Copy it from whoever gave you the package, or make it from "
+        f"a git checkout of ai-openness: the release is the commit its CHANGELOG.md section names "
+        f"(\"Released from commit ...\"), else the commit that added that section "
+        f"(`git log --reverse --format=%H -S '## [{version}]' -- CHANGELOG.md | head -1`); in a checkout of it "
+        f"(`git worktree add ../ai-openness-{version} COMMIT`) run `make` and `.venv/bin/ai-openness release "
+        f"{version}`, which writes dist/{name}; at a commit older than that command, zip the checkout's "
+        f"datapackage.parquet.json (named datapackage.json) and data/*.parquet into {name} yourself. "
+        f"Then put the archive in one of the folders above, or set {RELEASES_ENV} to its folder.")
 
 
 def _frame(source, contract: Contract, name: str):

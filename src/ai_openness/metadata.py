@@ -31,6 +31,15 @@ _CROISSANT_CONTEXT = {
 _LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
+def _licence_note(descriptor: dict) -> str:
+    """One sentence naming every licence of the descriptor and what it covers. The first is
+    the package's; CITATION.cff and .zenodo.json hold a single licence id (CFF reads a list as
+    a choice between them), so the others are named here."""
+    parts = [f"{licence['name']} ({licence.get('path', '')}): {licence.get('title', '')}"
+             for licence in descriptor["licenses"]]
+    return "Licences, for different parts of the data (LICENSE-DATA.md says which): " + "; ".join(parts) + "."
+
+
 def _authors(descriptor: dict) -> list[str]:
     return [c["title"] for c in descriptor.get("contributors", [])]
 
@@ -38,7 +47,7 @@ def _authors(descriptor: dict) -> list[str]:
 def citation(descriptor: dict, released: str | None) -> str:
     cff = {
         "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite the version you used.",
+        "message": "If you use this dataset, please cite the version you used. " + _licence_note(descriptor),
         "type": "dataset",
         "title": descriptor["title"],
         "abstract": descriptor["description"],
@@ -60,6 +69,7 @@ def zenodo(descriptor: dict, released: str | None) -> str:
         "upload_type": "dataset",
         "version": descriptor["version"],
         "license": descriptor["licenses"][0]["name"].lower(),
+        "notes": _licence_note(descriptor),
         "creators": [{"name": name} for name in _authors(descriptor)],
         "keywords": descriptor.get("keywords", []),
     }
@@ -69,7 +79,8 @@ def zenodo(descriptor: dict, released: str | None) -> str:
 
 
 def croissant(contract: Contract, descriptor: dict, released: str | None) -> str:
-    licence = descriptor["licenses"][0]
+    licences = [licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"])
+                for licence in descriptor["licenses"]]
     files, record_sets = [], []
     for resource in descriptor["resources"]:
         name = resource["name"]
@@ -91,7 +102,7 @@ def croissant(contract: Contract, descriptor: dict, released: str | None) -> str
         "@context": _CROISSANT_CONTEXT, "@type": "sc:Dataset",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": descriptor["name"], "description": descriptor["description"],
-        "license": licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"]),
+        "license": licences[0] if len(licences) == 1 else licences,
         "version": descriptor["version"], "keywords": descriptor.get("keywords", []),
         "creator": [{"@type": "sc:Organization", "name": name} for name in _authors(descriptor)],
         "citeAs": f"{', '.join(_authors(descriptor))}. {descriptor['title']}. Version {descriptor['version']}.",

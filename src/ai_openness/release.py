@@ -194,7 +194,7 @@ def _recorded(root: Path) -> tuple[str, str | None]:
 def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Path]:
     # The repository's README.md describes the checkout; each archive gets its own (a
     # dataset card generated from its descriptor, see archives.package_members).
-    extra = (CITATION, CHANGELOG)
+    extra = (CITATION, CHANGELOG, "LICENSE", "LICENSE-DATA.md")
     csv_zip = dist / f"ai-openness-{version}-csv.zip"
     parquet_zip = dist / release_archive_name(version)
     for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
