@@ -268,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         print(f"ai-openness {args.command}: {len(failed.problems)} problem(s); nothing was written.", file=sys.stderr)
         for problem in failed.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem}" + (f" Expected: {problem.expected}." if problem.expected else "")
+                  + (f" Fix: {problem.fix}" if problem.fix else ""), file=sys.stderr)
         return 1
     except Unreadable as unreadable:
         print(f"ai-openness {args.command}: cannot read the input ({len(unreadable.problems)} problem(s)).",

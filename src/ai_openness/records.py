@@ -81,6 +81,11 @@ def validate_rows(resource: str, rows: list[Row]) -> tuple[list[Row], list[Probl
     return rows, problems
 
 
+_READ_AS = {bool: "a truth value (YAML reads yes, no, on, off, true and false so)", int: "a number",
+            float: "a number", dt.date: "a date", dt.datetime: "a date and time", list: "a list",
+            dict: "a key: value mapping"}
+
+
 def _explain(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "literal_error":
@@ -89,4 +94,11 @@ def _explain(error: dict) -> str:
         return f"does not match the required pattern {ctx.get('pattern')}"
     if kind == "missing":
         return "is required"
+    if kind == "string_type":
+        read_as = _READ_AS.get(type(error.get("input")), "not text")
+        if isinstance(error.get("input"), (list, dict)):
+            return f"is {read_as}, but one text is expected; write one value"
+        return f"is read as {read_as}, but text is expected; put the value in quotes"
+    if isinstance(error.get("input"), (list, dict)):
+        return f"is {_READ_AS[type(error['input'])]}, but one value is expected ({error['msg']})"
     return error["msg"]
