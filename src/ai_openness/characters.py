@@ -61,3 +61,10 @@ def name_problem(name: str) -> str | None:
         return (f"contains the invisible character {describe(char)} at position {position}{more}; "
                 "retype the name without it")
     return None
+
+
+def reveal(text: str) -> str:
+    """`text` with each invisible character written as an escape (\\u034f), so a message
+    shows where it is."""
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if is_invisible(c) else c
+                   for c in text)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes, storedtext
-from .characters import name_problem
+from .characters import name_problem, reveal
 from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from .limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
 from .mentions import Alias
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, shorten, visible
 from .records import Row, partial_date
 from .script import script_of
 from .yamlio import Located, LocatedList, read_yaml
@@ -159,8 +159,8 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
     with os.scandir(folder) as found:
         names = sorted(entry.name for _, entry in zip(range(MAX_INPUT_FILES + 1), found))
     for name in names:
-        rel = f"{ARTICLES_DIR}/{name}"
-        if rel in listed:
+        rel = f"{ARTICLES_DIR}/{visible(name)}"
+        if f"{ARTICLES_DIR}/{name}" in listed:
             continue
         path = folder / name
         if path.is_symlink() or not path.is_file():
@@ -228,7 +228,7 @@ def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
                 why = name_problem(name)
                 if why:
                     line = row.extra.get("alias_lines", {}).get(name) if key == "aliases" else None
-                    inputs.problems.append(Problem(rel, line or row.line(key), key, f"the name {why}", name,
+                    inputs.problems.append(Problem(rel, line or row.line(key), key, f"the name {why}", reveal(shorten(name)),
                                                    expected="a visible name", fix="retype the name"))
                 elif name not in seen:
                     seen.add(name)

@@ -62,9 +62,14 @@ def locate(text: str, quote: str, occurrence: int | None = None, explain: bool =
 # Diagnosis ------------------------------------------------------------------------------
 
 
+# Chinese punctuation that NFKC keeps, and the Western form a contributor types instead.
+_WESTERN = str.maketrans("。、「」『』“”‘’【】《》〈〉", ".,\"\"\"\"\"\"''[]<><>")
+
+
 def _width(char: str) -> str:
+    """The halfwidth, Western form of a punctuation mark or letter (NFKC, then the table)."""
     folded = unicodedata.normalize("NFKC", char)
-    return folded if len(folded) == 1 else char
+    return (folded if len(folded) == 1 else char).translate(_WESTERN)
 
 
 class _KeyTable(dict):
@@ -92,13 +97,16 @@ def _kind(quoted: str, source: str) -> str:
     return "script"
 
 
-_HINTS = {
-    "width": "the quote and the source differ only in punctuation width (fullwidth ，。：vs halfwidth , . :): "
-             "write the punctuation exactly as the source does",
-    "script": "the quote and the source differ only in script (Traditional vs Simplified Chinese): "
-              "quote the source in the script it is written in",
-    "case": "the quote and the source differ only in upper and lower case: write the letters as the source does",
+_KINDS = {
+    "width": "the form of punctuation (fullwidth or Chinese ，。：「 vs halfwidth , . : \")",
+    "script": "script (Traditional vs Simplified Chinese)",
+    "case": "upper and lower case",
 }
+
+
+def _only(kinds: list[str], only: bool = True) -> str:
+    return (f"the quote and the source differ {'only ' if only else ''}in "
+            + " and ".join(_KINDS[k] for k in kinds) + ": write it exactly as the source does")
 
 
 def _longest(found, length: int) -> int:
@@ -126,11 +134,11 @@ def diagnose(text: str, quote: str) -> NotFound:
         differences = [(i, q, s) for i, (q, s) in enumerate(zip(quote, passage)) if q != s]
         index, quoted, source = differences[0]
         kinds = sorted({_kind(q, s) for _, q, s in differences})
-        more = f" ({len(differences) - 1} more difference(s) of this kind)" if len(differences) > 1 else ""
+        more = f" ({len(differences) - 1} more difference(s) like it)" if len(differences) > 1 else ""
         return NotFound(
             f"the quote is not in the source text: at character {index + 1} the quote has {_char(quoted)} "
             f"where the source (offset {at + index}) has {_char(source)}{more}; "
-            + "; ".join(_HINTS[k] for k in kinds),
+            + _only(kinds),
             shorten(quote, 120), expected=shorten(passage, 120), fix=f"{COPY}: {shorten(passage, 120)}")
     prefix = _longest(lambda k: keyed_quote[:k] in keyed_text, len(quote) - 1)
     suffix = _longest(lambda k: keyed_quote[len(quote) - k:] in keyed_text, len(quote) - 1)
@@ -146,7 +154,7 @@ def diagnose(text: str, quote: str) -> NotFound:
         index = next((i for i in range(prefix) if quote[i] != text[start + i]), prefix)
         offset = start + index
         if index < prefix:
-            hint = "; " + _HINTS[_kind(quote[index], text[offset])]
+            hint = "; here " + _only([_kind(quote[index], text[offset])], only=False)
         passage = text[start:start + len(quote) + 10]
     else:
         begin = keyed_text.find(keyed_quote[len(quote) - suffix:])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from .characters import reveal
 from .problems import Problem, shorten
 from .schema import record_model
 from .yamlio import Located
@@ -29,7 +30,7 @@ class Row:
         return self.origin.line_of(key) if key else self.origin.line
 
     def problem(self, key: str | None, message: str, value: object = None) -> Problem:
-        shown = None if value is None else shorten(value)
+        shown = None if value is None else reveal(shorten(value))
         return Problem(self.file, self.line(key), key, message, shown)
 
 

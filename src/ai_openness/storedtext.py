@@ -7,6 +7,7 @@ would be one more character per line than a reader of the published tables sees.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -17,8 +18,14 @@ class Wrong:
     fix: str
 
 
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
+
+
 def _convert_command(rel: str, encoding: str) -> str:
     # Python is there wherever the package is built; the same line works on every system.
+    # A path that would need quoting in a shell gets no command to paste.
+    if not _PLAIN_PATH.match(rel) or not re.match(r"^[A-Za-z0-9_-]+$", encoding):
+        return f"open it in an editor and save it as UTF-8 with LF line endings (it is {encoding})"
     return (f"python -c \"import pathlib; p = pathlib.Path('{rel}'); "
             f"p.write_text(p.read_text(encoding='{encoding}'), encoding='utf-8', newline='\\n')\"")
 
@@ -32,8 +39,9 @@ def _guess(data: bytes) -> str | None:
 
 def decode(data: bytes, rel: str, hash_matches: bool) -> tuple[str | None, Wrong | None]:
     """(text, None) for a well-formed stored text, else (None, what is wrong and how to fix it)."""
-    rehash = (" Then record its SHA-256 (`sha256sum " + rel + "`) in sources/articles.yaml"
-              if hash_matches else " Then check that its SHA-256 (`sha256sum " + rel + "`) is the one recorded "
+    shown = rel if _PLAIN_PATH.match(rel) else "the file"
+    rehash = (f" Then record its new SHA-256 (`sha256sum {shown}`) in sources/articles.yaml"
+              if hash_matches else f" Then check that its SHA-256 (`sha256sum {shown}`) is the one recorded "
               "in sources/articles.yaml")
     expected = "UTF-8 without a byte-order mark, with LF (\\n) line endings"
     if data.startswith(b"\xef\xbb\xbf"):

@@ -115,6 +115,7 @@ def _check_shape(text: str, rel: str) -> None:
     """
     # One entry per open collection: for a mapping, whether the next node is a key.
     stack: list[list[bool] | None] = []
+    anchor = None
     for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.AliasEvent):
             raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
@@ -124,9 +125,9 @@ def _check_shape(text: str, rel: str) -> None:
             stack.pop()
             _advance(stack)
             continue
-        if event.anchor is not None:
-            raise _refuse(rel, event.start_mark, f"uses a YAML anchor (&{event.anchor}); "
-                          "write each value out instead")
+        if event.anchor is not None and anchor is None:
+            anchor = event  # refused at the end, unless an alias (the real use) is found first
+
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
@@ -143,6 +144,8 @@ def _check_shape(text: str, rel: str) -> None:
         if len(stack) >= MAX_YAML_DEPTH:
             raise _refuse(rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep")
         stack.append([True] if isinstance(event, yaml.MappingStartEvent) else None)
+    if anchor is not None:
+        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
 
 
 def _advance(stack: list) -> None:
@@ -157,6 +160,7 @@ _HINTS = (
      "a value contains a colon followed by a space (`: `); put the value in quotes, "
      "e.g. quote: \"…: …\" (or check the indentation of this line)"),
     ("found character '\\t'", "the line is indented with a tab; indent with spaces only"),
+    ("tab character", "the line is indented with a tab; indent with spaces only"),
     ("cannot start any token", "a value cannot start with this character; put the value in quotes"),
     ("found unknown escape character",
      "a backslash in a double-quoted value starts an escape; use single quotes, or write \\\\"),
