@@ -62,14 +62,16 @@ def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, i
     alias, before the rows can exhaust memory.
     """
     matcher = AliasMatcher(aliases)
-    rows, counts, too_common = [], Counter(), {}
+    rows: list[dict] = []
+    counts: Counter = Counter()
+    too_common = None
     for source_id in sorted(texts):
         text, skipped = texts[source_id], not_content.get(source_id, [])
         for start, end, alias in matcher.find(text):
             counts[alias] += 1
             if counts[alias] > MAX_MENTIONS_PER_ALIAS:
-                too_common.setdefault(alias, source_id)
-                continue
+                too_common = alias  # stop here: the work stays bounded whatever the text
+                break
             if len(rows) >= MAX_MENTIONS:
                 break
             rows.append({
@@ -78,8 +80,10 @@ def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, i
                 "text": text[start:end],
                 "in_content": not any(s <= start and end <= e for s, e in skipped),
             })
+        if too_common or len(rows) >= MAX_MENTIONS:
+            break
     problems = []
-    for alias in too_common:
+    for alias in [too_common] if too_common else []:
         row = (origins or {}).get(alias)
         problems.append(Problem(
             row.file if row else "codings", row.line("aliases") if row else None, "aliases",
