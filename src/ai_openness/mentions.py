@@ -88,7 +88,8 @@ def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, i
         problems.append(Problem(
             row.file if row else "codings", row.line("aliases") if row else None, "aliases",
             f"the alias {alias.alias!r} of {alias.entity_type} {alias.entity_id} occurs more than "
-            f"{MAX_MENTIONS_PER_ALIAS} times in the stored sources; a name this common matches ordinary text",
+            f"{MAX_MENTIONS_PER_ALIAS} times in the stored sources, the limit per alias; an alias matched this often "
+            "is a common word or a letter, or a stored text is not an article",
             alias.alias, expected=f"at most {MAX_MENTIONS_PER_ALIAS} matches per alias",
             fix="remove the alias or make it longer (a full name rather than a letter or a common word)"))
     if len(rows) >= MAX_MENTIONS and not problems:
