@@ -153,8 +153,8 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
 def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
     """Every file under sources/articles/ must be a stored article listed in articles.yaml."""
     folder = root / ARTICLES_DIR
-    if not folder.is_dir():
-        return []
+    if not folder.is_dir() or not folder.resolve().is_relative_to(root.resolve()):
+        return []  # a folder linked out of the package is refused where links are checked
     problems = []
     with os.scandir(folder) as found:
         names = sorted(entry.name for _, entry in zip(range(MAX_INPUT_FILES + 1), found))
@@ -335,6 +335,9 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
                 inputs.problems.append(row.problem(key, "is required", fix=declared.example))
             else:
                 row.values[key] = _checked(row, key, entry[key], declared, inputs.problems)
+        why = name_problem(row.values["name"]) if isinstance(row.values.get("name"), str) else None
+        if why:
+            inputs.problems.append(row.problem("name", f"the name {why}", row.values["name"]))
         rows.append(row)
     inputs.excluded = rows
 
