@@ -155,7 +155,7 @@ def diagnose(text: str, quote: str) -> NotFound:
         offset = start + index
         if index < prefix:
             hint = "; here " + _only([_kind(quote[index], text[offset])], only=False)
-        passage = text[start:start + len(quote) + 10]
+        passage = text[start:start + len(quote)]
     else:
         begin = keyed_text.find(keyed_quote[len(quote) - suffix:])
         index, offset = len(quote) - suffix - 1, begin - 1
