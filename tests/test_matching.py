@@ -87,3 +87,9 @@ def test_a_changed_beginning_is_found_from_the_end():
 
 def test_a_quote_from_elsewhere_says_so():
     assert "no passage of the source begins or ends like it" in not_found("開源軟件最安全。", "Closed models win")
+
+
+@pytest.mark.parametrize("occurrence", ["2", True, 2.0, [2]])
+def test_occurrence_of_another_type_is_refused(occurrence):
+    with pytest.raises(ValueError, match="must be a whole number from 1"):
+        locate("閉源。閉源。", "閉源。", occurrence)

@@ -40,6 +40,9 @@ def locate(text: str, quote: str, occurrence: int | None = None, explain: bool =
     `explain`, located against the closest passage), ambiguous, or the occurrence does not
     exist.
     """
+    if occurrence is not None and (not isinstance(occurrence, int) or isinstance(occurrence, bool)):
+        raise NotFound("`occurrence` must be a whole number from 1", shorten(occurrence),
+                       expected="a whole number from 1", fix="write it like this: occurrence: 2")
     starts = occurrences(text, quote)
     if not starts:
         raise diagnose(text, quote) if explain else NotFound(
