@@ -169,3 +169,26 @@ def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
     (problem,) = failed.value.problems
     assert (problem.file, problem.line) == ("codings/people.yaml", 5)
     assert "'的' of person elon-musk occurs more than 5000 times" in problem.message
+
+
+@pytest.mark.parametrize("rel, old, new, where, words", [
+    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: 杨乐昆, LeCun",
+     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [杨乐昆, LeCun]"),
+    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: Alphabet",
+     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [Alphabet]"),
+    ("codings/stances/mini.yaml", "arguments: [security]", "arguments: safety",
+     "codings/stances/mini.yaml:12 [arguments]", "write it as a list: arguments: [safety]"),
+    ("codings/stances/mini.yaml", "occurrence: 2", "occurrence: '1'",
+     "codings/stances/mini.yaml:21 [occurrence]", "is a text, but a whole number from 1 is expected"),
+    ("codings/stances/mini.yaml", "source_id: mini", "source_id: [mini]",
+     "codings/stances/mini.yaml:1 [source_id]", "is a list, but the source_id of a stored article is expected"),
+    ("sources/articles.yaml", "  language: zh-Hant", "  language: zh-Hant\n  not_content: [{from: 馬斯克, to: 3}]",
+     "sources/articles.yaml:5 [not_content]", "not_content"),
+])
+def test_a_wrongly_typed_key_is_one_finding(mini_inputs: Path, rel, old, new, where, words):
+    path = mini_inputs / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = findings(mini_inputs)
+    assert len(found) == 1 and found[0].startswith(where) and words in found[0], found

@@ -89,6 +89,7 @@ def _checked(row: Row, key: str, value, declared: Key, problems: list[Problem], 
     checked, problem = check(key, value, declared, row.file, row.line(key), item_line)
     if problem:
         problems.append(problem)
+        row.extra.setdefault("invalid", set()).add(key)  # what depends on it is not checked again
         return default() if callable(default) else default
     return checked
 
@@ -309,7 +310,7 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row
     if values.get("date") is not None:
         _expand_date(row, "date", "date_precision", inputs.problems)
     text, quote = inputs.texts.get(source_id), values.get("quote")
-    if text is not None and isinstance(quote, str) and quote:
+    if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
         explain = inputs.diagnosed < MAX_QUOTE_DIAGNOSES
         try:
             values["quote_start"], values["quote_end"] = quotes.locate(text, quote, row.extra["occurrence"],
