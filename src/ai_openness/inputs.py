@@ -229,7 +229,8 @@ def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
                 why = name_problem(name)
                 if why:
                     line = row.extra.get("alias_lines", {}).get(name) if key == "aliases" else None
-                    inputs.problems.append(Problem(rel, line or row.line(key), key, f"the name {why}", reveal(shorten(name)),
+                    inputs.problems.append(Problem(rel, line or row.line(key), key, f"the name {why}",
+                                                   reveal(shorten(name)),
                                                    expected="a visible name", fix="retype the name"))
                 elif name not in seen:
                     seen.add(name)
