@@ -38,6 +38,7 @@ CASES = {
     "article-bom": ("sources/articles.yaml", 5, "byte-order mark"),
     "article-crlf": ("sources/articles.yaml", 5, "CRLF (Windows) line endings"),
     "unlisted-article": ("sources/articles/extra.txt", None, "is not listed in sources/articles.yaml"),
+    "article-path-outside": ("sources/articles.yaml", 5, "no stored text at this path inside sources/articles/"),
 }
 
 
@@ -46,12 +47,22 @@ def test_every_broken_fixture_has_a_case():
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_input_is_located_and_nothing_is_written(case, mini: Path, capsys):
+def test_broken_input_is_located_and_nothing_is_written(case, mini: Path, capsys, audit):
+    audit.active = False
     before = snapshot(mini)
     shutil.copytree(BROKEN / case, mini, dirs_exist_ok=True)
+    outside = mini.parent / "outside"
+    outside.mkdir()
+    (outside / "canary.txt").write_text("outside the package\n", encoding="utf-8")
     capsys.readouterr()
+    audit.active = True
 
     code = main(["build", "--root", str(mini)])
+
+    audit.active = False
+    touched = [p for p in audit.opened + audit.listed if Path(p).resolve().is_relative_to(outside.resolve())]
+    assert touched == [], "read outside the package"
+    assert audit.events == [], "network or process activity"
 
     err = capsys.readouterr().err
     file, line, words = CASES[case]
