@@ -110,7 +110,8 @@ def test_an_unlisted_article_gets_the_entry_to_add(mini_inputs: Path):
     except BuildFailed as failed:
         (problem,) = failed.problems
     assert problem.file == "sources/articles/extra.txt"
-    assert f"path: sources/articles/extra.txt\n  sha256: {hashlib.sha256(data).hexdigest()}" in problem.fix
+    entry = f"- {{source_id: extra, kind: article, language: zh-Hans, path: sources/articles/extra.txt, sha256: "
+    assert entry + hashlib.sha256(data).hexdigest() + "}" in problem.fix
 
 
 WRONG_VALUES = ["[a, b]", "{a: 1}", "5", "true", "2023-01-01", "''", "null", '" "', "[[x]]", "-1"]

@@ -52,7 +52,7 @@ class Key:
 ALIASES = Key(list[Text], "a list of names", "aliases: [杨乐昆, LeCun]")
 EXTRA_KEYS: dict[str, dict[str, Key]] = {  # resource -> key -> declared form
     "sources": {"not_content": Key(list[Marker], "a list of {text: …} or {from: …, to: …} entries",
-                                   "not_content:\n    - from: 精選推薦\n      to: 搜尋方式。\n      reason: navigation")},
+                                   "not_content: [{from: 精選推薦, to: 搜尋方式。, reason: navigation}]")},
     "organisations": {"aliases": ALIASES},
     "people": {"aliases": ALIASES},
     "models": {"aliases": ALIASES},
@@ -66,7 +66,7 @@ EXTRA_KEYS: dict[str, dict[str, Key]] = {  # resource -> key -> declared form
 STANCE_FILE: dict[str, Key] = {  # codings/stances/*.yaml is one mapping with these keys
     "source_id": Key(Text, "the source_id of a stored article", "source_id: 000_9d2529c133386c37"),
     "stances": Key(list[Any], "a list of stances, each a key: value mapping",
-                   "stances:\n  - stance_id: …\n    person_id: …"),
+                   "`stances:` followed by `  - stance_id: …` entries"),
 }
 EXCLUDED: dict[str, Key] = {  # codings/excluded.yaml entries
     "name": Key(Text, "the name as the sources write it", "name: AGI"),

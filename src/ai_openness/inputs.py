@@ -170,12 +170,12 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
             continue
         digest = (hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_INPUT_BYTES
                   else "<the file is too large to be a stored article>")
-        stem = name.rsplit(".", 1)[0]
-        entry = (f"- source_id: {stem}\n  kind: article\n  title:\n  published:\n  language: zh-Hans\n"
-                 f"  path: {rel}\n  sha256: {digest}")
+        stem = visible(name).rsplit(".", 1)[0]
+        entry = f"- {{source_id: {stem}, kind: article, language: zh-Hans, path: {rel}, sha256: {digest}}}"
         problems.append(Problem(rel, None, None, "is not listed in sources/articles.yaml, so nothing reads it",
                                 expected="an entry in sources/articles.yaml with this path",
-                                fix=f"add its entry to sources/articles.yaml (fill in the metadata):\n{entry}\n"
+                                fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
+                                "and add title, publisher, url and published when the text gives them); "
                                 "or remove the file"))
     return problems
 
