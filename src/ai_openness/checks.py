@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .contract import Contract
 from .problems import Problem
 from .records import Row
-from .schema import table_schema
 from .script import fold
-
-ALIAS_TABLES = {"organisation": "organisations", "person": "people", "model": "models", "licence": "licences"}
-_ID_COLUMNS = {"organisations": "organisation_id", "people": "person_id", "models": "model_id",
-               "licences": "licence_id"}
 
 
 def key_of(row: Row, columns: list[str]) -> tuple:
     return tuple(row.values.get(c) for c in columns)
 
 
-def primary_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+def primary_keys(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
     problems = []
     for name, rows in tables.items():
-        columns = table_schema(name)["primaryKey"]
+        columns = contract.primary_key(name)
         seen: dict[tuple, Row] = {}
         for row in rows:
             key = key_of(row, columns)
@@ -39,18 +35,18 @@ def primary_keys(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
-def foreign_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+def foreign_keys(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
     problems = []
     for name, rows in tables.items():
-        for fk in table_schema(name).get("foreignKeys", []):
-            target = fk["reference"].get("resource") or name
-            targets = {key_of(r, fk["reference"]["fields"]) for r in tables.get(target, [])}
+        for fk in contract.foreign_keys(name):
+            target = fk.resource
+            targets = {key_of(r, fk.reference) for r in tables.get(target, [])}
             for row in rows:
-                key = key_of(row, fk["fields"])
+                key = key_of(row, fk.fields)
                 if all(v is None for v in key) or key in targets:
                     continue
-                column = fk["fields"][0]
-                problems.append(row.problem(column, f"no {target} row has {'/'.join(fk['reference']['fields'])} "
+                column = fk.fields[0]
+                problems.append(row.problem(column, f"no {target} row has {'/'.join(fk.reference)} "
                                             f"= {'/'.join(map(str, key))}; add it there or fix the id", key[0]))
     return problems
 
@@ -110,10 +106,10 @@ def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
     return problems
 
 
-def models(tables: dict[str, list[Row]]) -> list[Problem]:
-    problems = []
+def models(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
+    problems, withheld = [], contract.weights_withheld()
     for row in tables["models"]:
-        if row.values.get("licence_id") and row.values.get("access") in ("api", "hosted", "unreleased"):
+        if row.values.get("licence_id") and row.values.get("access") in withheld:
             problems.append(row.problem("licence_id", "a model whose weights are not released has no weights "
                                         "licence; leave licence_id empty", row.values["licence_id"]))
     return problems
@@ -129,6 +125,6 @@ def sources(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
-def all_rules(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
-    return (primary_keys(tables) + foreign_keys(tables) + aliases(tables)
-            + stances(tables, today) + models(tables) + sources(tables))
+def all_rules(contract: Contract, tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
+    return (primary_keys(contract, tables) + foreign_keys(contract, tables) + aliases(tables)
+            + stances(tables, today) + models(contract, tables) + sources(tables))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import quotes, storedtext
 from .characters import name_problem, reveal
+from .contract import Contract
 from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from .limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
 from .mentions import Alias
@@ -94,7 +95,15 @@ def _checked(row: Row, key: str, value, declared: Key, problems: list[Problem], 
     return checked
 
 
-def read_sources(root: Path, inputs: Inputs) -> None:
+def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem]) -> None:
+    """A column the build computes may not be written in a coding (it is dropped)."""
+    for generated in columns:
+        if generated in row.values:
+            problems.append(row.problem(generated, "is computed by the build; remove it"))
+            row.values.pop(generated)
+
+
+def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
     rows, listed = [], set()
     for rel in SOURCE_FILES:
         for entry in _entries(root, rel, inputs.problems):
@@ -103,10 +112,7 @@ def read_sources(root: Path, inputs: Inputs) -> None:
             raw_markers = values.get("not_content")
             _extra(row, values, "sources", inputs.problems, default=list)
             row.extra["marker_lines"] = raw_markers.line_of if isinstance(raw_markers, LocatedList) else None
-            for generated in ("characters",):
-                if generated in values:
-                    inputs.problems.append(row.problem(generated, "is computed by the build; remove it"))
-                    values.pop(generated)
+            _refuse_generated(row, contract.generated_columns("sources"), inputs.problems)
             path = values.get("path")
             if isinstance(path, str) and path:
                 listed.add(path)
@@ -204,7 +210,7 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
     return sorted(spans)
 
 
-def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
+def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[Alias, Row]]:
     """Entity rows per resource, and every alias with the row that declared it."""
     aliases: list[tuple[Alias, Row]] = []
     for resource, (rel, id_field, entity_type) in ENTITY_FILES.items():
@@ -214,6 +220,7 @@ def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
             row = Row(values, rel, entry)
             raw_aliases = values.get("aliases")
             _extra(row, values, resource, inputs.problems, default=list)
+            _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
             if resource == "models" and values.get("released") is not None:
                 _expand_date(row, "released", "released_precision", inputs.problems)
             if resource == "licences" and isinstance(values.get("licence_id"), str):
@@ -247,8 +254,6 @@ def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
 
 
 def _expand_date(row: Row, key: str, precision_key: str, problems: list[Problem]) -> None:
-    if precision_key in row.values:
-        problems.append(row.problem(precision_key, "is computed from how the date is written; remove it"))
     try:
         row.values[key], row.values[precision_key] = partial_date(row.values[key])
     except ValueError as exc:
@@ -256,7 +261,7 @@ def _expand_date(row: Row, key: str, precision_key: str, problems: list[Problem]
         row.values[key] = None
 
 
-def read_stances(root: Path, inputs: Inputs) -> None:
+def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
     stances, arguments = [], []
     folder = root / "codings" / "stances"
     for path in sorted(folder.glob("*.yaml")):
@@ -290,7 +295,7 @@ def read_stances(root: Path, inputs: Inputs) -> None:
             if not isinstance(entry, Located):
                 inputs.problems.append(Problem(rel, raw.line_of(index), None, "each stance must be a mapping"))
                 continue
-            row = _stance_row(rel, source_id, entry, inputs)
+            row = _stance_row(rel, source_id, entry, inputs, contract)
             stances.append(row)
             for argument in row.extra["arguments"]:
                 arguments.append(Row({"stance_id": row.values.get("stance_id"), "argument": argument},
@@ -299,14 +304,12 @@ def read_stances(root: Path, inputs: Inputs) -> None:
     inputs.tables["stance_arguments"] = arguments
 
 
-def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row:
+def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contract: Contract) -> Row:
     values = dict(entry)
     row = Row(values, rel, entry, {"unresolved": ("quote_start", "quote_end")})
     _extra(row, values, "stances", inputs.problems)
     row.extra["arguments"] = row.extra["arguments"] or []
-    for generated in ("quote_start", "quote_end", "source_id", "date_precision"):
-        if generated in values:
-            inputs.problems.append(row.problem(generated, "is computed by the build; remove it"))
+    _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
     values["source_id"] = source_id
     if values.get("date") is not None:
         _expand_date(row, "date", "date_precision", inputs.problems)
@@ -344,13 +347,13 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
     inputs.excluded = rows
 
 
-def read_all(root: Path) -> Inputs:
+def read_all(root: Path, contract: Contract) -> Inputs:
     inputs = Inputs()
-    read_sources(root, inputs)
-    aliases = read_entities(root, inputs)
+    read_sources(root, inputs, contract)
+    aliases = read_entities(root, inputs, contract)
     inputs.tables["aliases"] = alias_rows(aliases)
     inputs.aliases = [a for a, _ in aliases]
     inputs.alias_origins = {a: row for a, row in aliases}
-    read_stances(root, inputs)
+    read_stances(root, inputs, contract)
     read_excluded(root, inputs)
     return inputs
