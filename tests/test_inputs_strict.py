@@ -193,3 +193,13 @@ def test_a_wrongly_typed_key_is_one_finding(mini_inputs: Path, rel, old, new, wh
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     found = findings(mini_inputs)
     assert len(found) == 1 and found[0].startswith(where) and words in found[0], found
+
+
+def test_the_regex_form_of_the_rule_agrees():
+    import polars as pl
+
+    from ai_openness.characters import INVISIBLE_REGEX
+
+    sample = [chr(c) for c in IGNORABLE] + list("aZ马斯克é ，。\n") + ["\u0000", "\ue000", "\u2028"]
+    found = pl.Series(sample).str.contains(INVISIBLE_REGEX).to_list()
+    assert found == [is_invisible(c) for c in sample]

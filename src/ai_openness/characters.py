@@ -68,3 +68,9 @@ def reveal(text: str) -> str:
     shows where it is."""
     return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if is_invisible(c) else c
                    for c in text)
+
+
+# The same rule as one regular-expression class (Rust `regex` syntax, as polars uses), for
+# checks that test a whole column at once.
+INVISIBLE_REGEX = ("[" + "".join(f"\\p{{{c}}}" for c in sorted(INVISIBLE_CATEGORIES))
+                   + "".join(f"\\x{{{low:X}}}-\\x{{{high:X}}}" for low, high in _IGNORABLE_RANGES) + "]")
