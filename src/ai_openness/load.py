@@ -58,16 +58,20 @@ def _frame(source, contract: Contract, name: str):
 
 
 def _load_release(name: str | None, version: str, root: str | Path | None):
+    from .archives import descriptor_member
+
     with zipfile.ZipFile(find_release(version, root)) as archive:
-        descriptor = json.loads(archive.read("datapackage.json"))
+        member = descriptor_member(archive.namelist())
+        folder = member.removesuffix("datapackage.json")  # the archive's one folder, with its "/"
+        descriptor = json.loads(archive.read(member))
         if descriptor["version"] != version:
             raise ValueError(f"archive for {version} holds version {descriptor['version']}")
-        contract = Contract.from_descriptor(descriptor, f"{release_archive_name(version)}:datapackage.json")
+        contract = Contract.from_descriptor(descriptor, f"{release_archive_name(version)}:{member}")
         resources = {r["name"]: r for r in descriptor["resources"]}
         names = contract.names if name is None else [name]
         if name is not None and name not in resources:
             raise ValueError(f"release {version} has no table {name!r}; it has: {', '.join(resources)}")
-        frames = {n: _frame(io.BytesIO(archive.read(resources[n]["path"])), contract, n) for n in names}
+        frames = {n: _frame(io.BytesIO(archive.read(folder + resources[n]["path"])), contract, n) for n in names}
     return frames if name is None else frames[name]
 
 
