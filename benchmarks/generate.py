@@ -459,7 +459,9 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
             roll = rng.random()
             date = None
             if roll < 0.85:
-                date = random_date(rng)
+                # An article reports only what happened by its publication date.
+                date = (random_date(rng, end=article.published + dt.timedelta(days=1)) if article.published
+                        else random_date(rng))
                 basis = rng.choice(["stated", "stated", "reference"] + (["relative"] if article.published else []))
                 fields["date"] = partial(rng, date)
                 fields["date_basis"] = basis

@@ -10,6 +10,7 @@ folder next to the package holding canary files whose content must never be read
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -111,8 +112,7 @@ def formula_injection(root: Path, outside: Path) -> None:
 
 @case("zero-width-character", 1, "data/organisations.csv", 2, "U+200B ZERO WIDTH SPACE")
 def zero_width(root: Path, outside: Path) -> None:
-    replace(root, "codings/organisations.yaml", "name: OpenAI", "name: Open\u200bAI")
-    rebuild(root)
+    set_cell(root, "organisations", 2, "name", "Open\u200bAI")  # the build refuses it in a coding
 
 
 @case("bidi-control", 1, "data/stances.csv", 3, "U+202E RIGHT-TO-LEFT OVERRIDE")
@@ -358,3 +358,170 @@ def duplicate_primary_key(root: Path, outside: Path) -> None:
 @case("bad-enum", 1, "data/stances.csv", 2, "one of: open, closed, mixed, neutral")
 def bad_enum(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 2, "position", "maybe")
+
+
+# Hand-written inputs read strictly (sources/ and codings/, found through the rebuild) -------
+
+
+ARTICLE = "sources/articles/mini.txt"
+ARTICLES = "sources/articles.yaml"
+PEOPLE = "codings/people.yaml"
+STANCES = "codings/stances/mini.yaml"
+
+
+def store_article(root: Path, data: bytes) -> None:
+    """Replace the stored article and record its hash, as a careless contributor would."""
+    path = root / ARTICLE
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(data)
+    replace(root, ARTICLES, old, hashlib.sha256(data).hexdigest())
+
+
+def article_text(root: Path) -> str:
+    return (root / ARTICLE).read_text(encoding="utf-8")
+
+
+@case("aliases-as-text", 1, PEOPLE, line_containing(PEOPLE, "aliases:"), "write it as a list: aliases: [杨乐昆, LeCun]")
+def aliases_as_text(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "  organisation_id: xai", "  organisation_id: xai\n  aliases: 杨乐昆, LeCun")
+
+
+@case("arguments-as-text", 1, STANCES, line_containing(STANCES, "arguments:"),
+      "write it as a list: arguments: [security]")
+def arguments_as_text(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "arguments: [security]", "arguments: security")
+
+
+@case("occurrence-as-text", 1, STANCES, line_containing(STANCES, "occurrence:"), "a whole number from 1")
+def occurrence_as_text(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "occurrence: 2", 'occurrence: "2"')
+
+
+@case("not-content-number", 1, ARTICLES, line_containing(ARTICLES, "not_content:"), "item 1 is the number 5")
+def not_content_number(root: Path, outside: Path) -> None:
+    replace(root, ARTICLES, "  language: zh-Hant", "  language: zh-Hant\n  not_content: [5]")
+
+
+@case("name-read-as-truth-value", 1, "codings/organisations.yaml", 4, "put the value in quotes")
+def name_read_as_truth_value(root: Path, outside: Path) -> None:
+    replace(root, "codings/organisations.yaml", "country: US", "country: NO")  # YAML 1.1 reads NO as false
+
+
+@case("excluded-name-as-list", 1, "codings/excluded.yaml", 1, "a list, but the name as the sources write it")
+def excluded_name_as_list(root: Path, outside: Path) -> None:
+    (root / "codings/excluded.yaml").write_text("- name: [AI, AGI]\n  reason: generic terms\n", encoding="utf-8")
+
+
+@case("list-as-key", 1, PEOPLE, line_containing(PEOPLE, "[person_id]"), "uses a list or a mapping as a key")
+def list_as_key(root: Path, outside: Path) -> None:
+    with open(root / PEOPLE, "a", encoding="utf-8") as handle:
+        handle.write("- [person_id]: someone\n  name: Someone\n")
+
+
+@case("yaml-set-tag", 1, STANCES, line_containing(STANCES, "!!set"), "uses the YAML tag !!set")
+def yaml_set_tag(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "arguments: [security]", "arguments: !!set {security}")
+
+
+@case("yaml-python-tag", 1, PEOPLE, line_containing(PEOPLE, "!!python"), "uses the YAML tag !!python/object/apply")
+def yaml_python_tag(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "name: Elon Musk", 'name: !!python/object/apply:os.system ["cat ../outside/canary.csv"]')
+
+
+@case("yaml-custom-tag", 1, PEOPLE, line_containing(PEOPLE, "!upper"), "uses the YAML tag !upper")
+def yaml_custom_tag(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "name: Elon Musk", "name: !upper Elon Musk")
+
+
+@case("unquoted-colon", 1, STANCES, line_containing(STANCES, "quote_en: Closed"), "put the value in quotes")
+def unquoted_colon(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "quote_en: Closed source.", "quote_en: Closed source: for now.")
+
+
+@case("tab-indentation", 1, PEOPLE, line_containing(PEOPLE, "\tname:"), "indent with spaces")
+def tab_indentation(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "  name: Elon Musk", "\tname: Elon Musk")
+
+
+@case("blank-name", 1, "codings/organisations.yaml", 2, "is empty or only spaces")
+def blank_name(root: Path, outside: Path) -> None:
+    replace(root, "codings/organisations.yaml", "name: OpenAI", 'name: " "')
+
+
+@case("zero-width-in-coding", 1, "codings/organisations.yaml", 2, "U+200B ZERO WIDTH SPACE")
+def zero_width_in_coding(root: Path, outside: Path) -> None:
+    replace(root, "codings/organisations.yaml", "name: OpenAI", "name: Open\u200bAI")
+
+
+@case("grapheme-joiner-in-alias", 1, PEOPLE, line_containing(PEOPLE, "Mu\u034f"), "U+034F COMBINING GRAPHEME JOINER")
+def grapheme_joiner(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "  organisation_id: xai", "  organisation_id: xai\n  aliases:\n    - Musk\n    - Mu\u034fsk")
+
+
+@case("variation-selector-in-name", 1, PEOPLE, 3, "U+FE0F VARIATION SELECTOR-16")
+def variation_selector(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "name_zh: 马斯克", "name_zh: 马斯克\ufe0f")
+
+
+@case("braille-blank-alias", 1, PEOPLE, line_containing(PEOPLE, "aliases:"), "U+2800 BRAILLE PATTERN BLANK")
+def braille_blank(root: Path, outside: Path) -> None:
+    replace(root, PEOPLE, "  organisation_id: xai", "  organisation_id: xai\n  aliases: [\"\u2800\"]")
+
+
+@case("article-bom", 1, ARTICLES, line_containing(ARTICLES, "path:"), "byte-order mark")
+def article_bom(root: Path, outside: Path) -> None:
+    store_article(root, b"\xef\xbb\xbf" + (root / ARTICLE).read_bytes())
+
+
+@case("article-crlf", 1, ARTICLES, line_containing(ARTICLES, "path:"), "CRLF (Windows) line endings")
+def article_crlf(root: Path, outside: Path) -> None:
+    store_article(root, (root / ARTICLE).read_bytes().replace(b"\n", b"\r\n"))
+
+
+@case("article-gb18030", 1, ARTICLES, line_containing(ARTICLES, "path:"), "it looks like gb18030")
+def article_gb18030(root: Path, outside: Path) -> None:
+    store_article(root, article_text(root).encode("gb18030"))
+
+
+@case("article-utf16", 1, ARTICLES, line_containing(ARTICLES, "path:"), "is UTF-16, not UTF-8")
+def article_utf16(root: Path, outside: Path) -> None:
+    store_article(root, article_text(root).encode("utf-16"))
+
+
+@case("article-not-listed", 1, "sources/articles/extra.txt", None, "path: sources/articles/extra.txt")
+def article_not_listed(root: Path, outside: Path) -> None:
+    (root / "sources/articles/extra.txt").write_text("另一篇文章。\n", encoding="utf-8")
+
+
+@case("article-hash-wrong", 1, ARTICLES, line_containing(ARTICLES, "sha256:"), "a stored source must not change")
+def article_hash_wrong(root: Path, outside: Path) -> None:
+    replace(root, ARTICLES, "sha256: e", "sha256: f")
+
+
+@case("stance-after-publication", 1, STANCES, line_containing(STANCES, "date: 2023-03-14"),
+      "is after the publication date of its source (2023-03-01)")
+def stance_after_publication(root: Path, outside: Path) -> None:
+    replace(root, ARTICLES, "  language: zh-Hant", "  published: 2023-03-01\n  language: zh-Hant")
+
+
+@case("quote-halfwidth-colon", 1, STANCES, line_containing(STANCES, "quote: 說:"), "U+FF1A FULLWIDTH COLON")
+def quote_halfwidth_colon(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "quote: 開源軟件最安全。", "quote: 說:「開源軟件最安全。」")
+
+
+@case("quote-other-script", 1, STANCES, line_containing(STANCES, "quote: 开源"), "Traditional vs Simplified")
+def quote_other_script(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "quote: 開源軟件最安全。", "quote: 开源软件最安全。")
+
+
+@case("quote-changed-word", 1, STANCES, line_containing(STANCES, "quote: 開源軟件最危險"),
+      "at character 6 the quote has '危'")
+def quote_changed_word(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "quote: 開源軟件最安全。", "quote: 開源軟件最危險。")
+
+
+@case("alias-too-common", 1, "codings/organisations.yaml", line_containing("codings/organisations.yaml", "aliases:"),
+      "occurs more than 5000 times")
+def alias_too_common(root: Path, outside: Path) -> None:
+    store_article(root, (article_text(root) + "閉源。" * 6_000).encode("utf-8"))
+    replace(root, "codings/organisations.yaml", "name: OpenAI", "name: OpenAI\n  aliases: [閉源]")

@@ -27,6 +27,18 @@ CASES = {
     "no-actor": ("codings/stances/mini.yaml", 3, "needs a person_id, an organisation_id or both"),
     "future-date": ("codings/stances/mini.yaml", 5, "in the future"),
     "yaml-alias": ("codings/people.yaml", 5, "uses a YAML alias"),
+    "yaml-tag": ("codings/stances/mini.yaml", 12, "uses the YAML tag !!set"),
+    "unquoted-colon": ("codings/stances/mini.yaml", 22, "put the value in quotes"),
+    "aliases-as-text": ("codings/people.yaml", 5, "write it as a list: aliases: [杨乐昆, LeCun]"),
+    "occurrence-as-text": ("codings/stances/mini.yaml", 21, "a whole number from 1"),
+    "invisible-alias": ("codings/people.yaml", 7, "U+2800 BRAILLE PATTERN BLANK"),
+    "quote-halfwidth-colon": ("codings/stances/mini.yaml", 10,
+                              "the quote has ':' (U+003A COLON) where the source (offset 4) has '：' (U+FF1A"),
+    "stance-after-publication": ("codings/stances/mini.yaml", 15, "after the publication date of its source"),
+    "article-bom": ("sources/articles.yaml", 5, "byte-order mark"),
+    "article-crlf": ("sources/articles.yaml", 5, "CRLF (Windows) line endings"),
+    "unlisted-article": ("sources/articles/extra.txt", None, "is not listed in sources/articles.yaml"),
+    "article-path-outside": ("sources/articles.yaml", 5, "no stored text at this path inside sources/articles/"),
 }
 
 
@@ -35,19 +47,29 @@ def test_every_broken_fixture_has_a_case():
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_input_is_located_and_nothing_is_written(case, mini: Path, capsys):
+def test_broken_input_is_located_and_nothing_is_written(case, mini: Path, capsys, audit):
+    audit.active = False
     before = snapshot(mini)
     shutil.copytree(BROKEN / case, mini, dirs_exist_ok=True)
+    outside = mini.parent / "outside"
+    outside.mkdir()
+    (outside / "canary.txt").write_text("outside the package\n", encoding="utf-8")
     capsys.readouterr()
+    audit.active = True
 
     code = main(["build", "--root", str(mini)])
+
+    audit.active = False
+    touched = [p for p in audit.opened + audit.listed if Path(p).resolve().is_relative_to(outside.resolve())]
+    assert touched == [], "read outside the package"
+    assert audit.events == [], "network or process activity"
 
     err = capsys.readouterr().err
     file, line, words = CASES[case]
     assert code == 1
-    assert f"{file}:{line}" in err, err
+    assert f"  {file}{'' if line is None else f':{line}'}" in err, err
     assert words in err, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "internal error" not in err
     assert snapshot(mini) == before  # the previous good outputs are intact
 
 

@@ -46,3 +46,50 @@ def test_locate_requires_hint_when_ambiguous():
     with pytest.raises(ValueError, match="occurs 2 times"):
         locate("閉源。閉源。", "閉源。")
     assert locate("閉源。閉源。", "閉源。", 2) == (3, 6)
+
+
+# A quote that is not in its source: where it differs ------------------------------------
+
+
+def not_found(text: str, quote: str) -> str:
+    with pytest.raises(ValueError) as raised:
+        locate(text, quote)
+    return str(raised.value)
+
+
+def test_halfwidth_comma_is_located_and_named():
+    message = not_found("他說，開源更安全。", "他說,開源更安全。")
+    assert "at character 3 the quote has ',' (U+002C COMMA)" in message
+    assert "where the source (offset 2) has '，' (U+FF0C FULLWIDTH COMMA)" in message
+    assert "only in the form of punctuation" in message
+
+
+def test_chinese_full_stop_typed_as_ascii_is_punctuation():
+    assert "only in the form of punctuation" in not_found("閉源。", "閉源.")
+
+
+def test_other_script_is_named():
+    message = not_found("開源軟件最安全。", "开源软件最安全。")
+    assert "at character 1 the quote has '开' (U+5F00" in message and "'開' (U+958B" in message
+    assert "Traditional vs Simplified" in message and "1 more difference(s)" in message
+
+
+def test_a_changed_word_is_located_in_the_closest_passage():
+    message = not_found("前言。馬斯克說：開源軟件最安全。後記。", "馬斯克說：開源軟件最危險。")
+    assert "begins like it, but at character 11 the quote has '危'" in message
+    assert "where the source has '安'" in message
+
+
+def test_a_changed_beginning_is_found_from_the_end():
+    message = not_found("前言。馬斯克說：開源軟件最安全。後記。", "川普說：開源軟件最安全。")
+    assert "ends like it, but at character 2 the quote has '普'" in message
+
+
+def test_a_quote_from_elsewhere_says_so():
+    assert "no passage of the source begins or ends like it" in not_found("開源軟件最安全。", "Closed models win")
+
+
+@pytest.mark.parametrize("occurrence", ["2", True, 2.0, [2]])
+def test_occurrence_of_another_type_is_refused(occurrence):
+    with pytest.raises(ValueError, match="must be a whole number from 1"):
+        locate("閉源。閉源。", "閉源。", occurrence)

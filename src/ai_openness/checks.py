@@ -75,6 +75,12 @@ def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
         if v.get("date") is not None:
             if v["date"] > today:
                 problems.append(row.problem("date", "is in the future", v["date"]))
+            elif published.get(v["source_id"]) and v["date"] > published[v["source_id"]]:
+                # A partial date stands for its first day, so 2025-05 is after 2025-04-30
+                # but not after 2025-05-02: only a stance certainly later is refused.
+                problems.append(row.problem(
+                    "date", f"is after the publication date of its source ({published[v['source_id']]}); an "
+                    "article cannot report a stance taken after it was published", v["date"]))
             if not v.get("date_basis"):
                 problems.append(row.problem("date", "a dated stance needs date_basis (stated, relative or reference)"))
         elif v.get("date_basis") or v.get("date_source_id"):

@@ -12,10 +12,9 @@ import operator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import checks
+from . import checks, mentions
 from .contract import Contract
 from .inputs import Inputs, read_all
-from .mentions import AliasMatcher
 from .problems import BuildFailed
 from .records import validate_rows
 
@@ -30,18 +29,7 @@ def _sort_key(contract: Contract, name: str):
 
 
 def mention_rows(inputs: Inputs) -> list[dict]:
-    matcher = AliasMatcher(inputs.aliases)
-    rows = []
-    for source_id in sorted(inputs.texts):
-        text, skipped = inputs.texts[source_id], inputs.not_content.get(source_id, [])
-        for start, end, alias in matcher.find(text):
-            rows.append({
-                "source_id": source_id, "start": start, "end": end,
-                "entity_type": alias.entity_type, "entity_id": alias.entity_id, "alias": alias.alias,
-                "text": text[start:end],
-                "in_content": not any(s <= start and end <= e for s, e in skipped),
-            })
-    return rows
+    return mentions.mention_rows(inputs.texts, inputs.not_content, inputs.aliases, inputs.alias_origins)
 
 
 @contextmanager

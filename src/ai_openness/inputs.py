@@ -1,22 +1,29 @@
 """Read the hand-written inputs (sources/ and codings/) into located rows.
 
-Nothing here decides whether a value is valid beyond what is needed to compute the
-generated columns (offsets, hashes, precisions); the Table Schemas decide the rest.
+Every input is untrusted: each key has a declared form (the Table Schemas for the columns,
+entries.py for the other keys), and a value of the wrong form is one located problem, never
+a crash or a silently different value. Nothing here decides whether a column value is valid
+beyond what is needed to compute the generated columns (offsets, hashes, precisions); the
+Table Schemas decide the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quotes
+from . import quotes, storedtext
+from .characters import name_problem, reveal
 from .contract import Contract
+from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
+from .limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
 from .mentions import Alias
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, shorten, visible
 from .records import Row, partial_date
 from .script import script_of
-from .yamlio import Located, read_yaml
+from .yamlio import Located, LocatedList, read_yaml
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),
@@ -25,6 +32,8 @@ ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "licences": ("codings/licences.yaml", "licence_id", "licence"),
 }
 SOURCE_FILES = ("sources/articles.yaml", "sources/references.yaml")
+ARTICLES_DIR = "sources/articles"
+NAME_COLUMNS = ("name", "name_zh")  # entity columns that are aliases too
 
 
 @dataclass
@@ -34,7 +43,10 @@ class Inputs:
     not_content: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     excluded: list[Row] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
+    alias_origins: dict[Alias, Row] = field(default_factory=dict)  # where each alias is declared
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # listed sources whose text could not be used
+    diagnosed: int = 0  # quotes not found that were explained in detail
 
 
 def _entries(root: Path, rel: str, problems: list[Problem], required: bool = True) -> list[Located]:
@@ -50,10 +62,37 @@ def _entries(root: Path, rel: str, problems: list[Problem], required: bool = Tru
         return []
     if data is None:
         return []
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        problems.append(Problem(rel, 1, None, "expected a YAML list of mappings (- key: value)"))
+    if not isinstance(data, list):
+        problems.append(Problem(rel, 1, None, "expected a YAML list of entries, each starting with `- key: value`",
+                                fix="start each entry with `- `, e.g. `- name: …`"))
         return []
-    return data
+    entries = []
+    for index, item in enumerate(data):
+        if isinstance(item, Located):
+            entries.append(item)
+        else:
+            problems.append(Problem(rel, data.line_of(index), None,
+                                    "this entry is not a key: value mapping",
+                                    fix="write each entry as `- key: value` lines, one key per line"))
+    return entries
+
+
+def _extra(row: Row, values: dict, resource: str, problems: list[Problem], default=None) -> None:
+    """Move the declared non-column keys out of `values` into row.extra, checked."""
+    for key, declared in EXTRA_KEYS.get(resource, {}).items():
+        row.extra[key] = _checked(row, key, values.pop(key, None), declared, problems, default)
+
+
+def _checked(row: Row, key: str, value, declared: Key, problems: list[Problem], default=None):
+    if value is None:
+        return default() if callable(default) else default
+    item_line = value.line_of if isinstance(value, LocatedList) else None
+    checked, problem = check(key, value, declared, row.file, row.line(key), item_line)
+    if problem:
+        problems.append(problem)
+        row.extra.setdefault("invalid", set()).add(key)  # what depends on it is not checked again
+        return default() if callable(default) else default
+    return checked
 
 
 def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem]) -> None:
@@ -65,60 +104,108 @@ def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem
 
 
 def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
-    rows = []
+    rows, listed = [], set()
     for rel in SOURCE_FILES:
         for entry in _entries(root, rel, inputs.problems):
             values = dict(entry)
-            row = Row(values, rel, entry, {"not_content": values.pop("not_content", None) or []})
+            row = Row(values, rel, entry)
+            raw_markers = values.get("not_content")
+            _extra(row, values, "sources", inputs.problems, default=list)
+            row.extra["marker_lines"] = raw_markers.line_of if isinstance(raw_markers, LocatedList) else None
             _refuse_generated(row, contract.generated_columns("sources"), inputs.problems)
-            if values.get("path"):
+            path = values.get("path")
+            if isinstance(path, str) and path:
+                listed.add(path)
                 _read_text(root, row, inputs)
+            elif path is not None and path != "":
+                inputs.unreadable.add(str(values.get("source_id")))
             rows.append(row)
     inputs.tables["sources"] = rows
+    inputs.problems += _unlisted_articles(root, listed)
 
 
 def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
-    rel = str(row.values["path"])
+    rel = row.values["path"]
+    source_id = str(row.values.get("source_id"))
     path = (root / rel).resolve()
-    if not path.is_relative_to((root / "sources").resolve()) or not path.is_file():
-        inputs.problems.append(row.problem("path", "no stored text at this path inside sources/", rel))
+    if not path.is_relative_to((root / ARTICLES_DIR).resolve()) or not path.is_file():
+        inputs.problems.append(row.problem("path", f"no stored text at this path inside {ARTICLES_DIR}/", rel))
+        inputs.unreadable.add(source_id)
+        return
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        inputs.problems.append(row.problem("path", f"the stored text is larger than {MAX_INPUT_BYTES} bytes", rel))
+        inputs.unreadable.add(source_id)
         return
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
+    text, problem = storedtext.decode(data, rel, row.values.get("sha256") == digest)
+    if problem is not None:
+        inputs.problems.append(Problem(row.file, row.line("path"), "path", problem.message, rel,
+                                       expected=problem.expected, fix=problem.fix))
+        inputs.unreadable.add(source_id)
+        return
     if row.values.get("sha256") != digest:
-        inputs.problems.append(row.problem(
-            "sha256", f"the stored text's SHA-256 is {digest}; a stored source must not change "
-            "(if the change is intended, record the new hash)", row.values.get("sha256")))
+        inputs.problems.append(Problem(
+            row.file, row.line("sha256"), "sha256",
+            f"the stored text's SHA-256 is {digest}; a stored source must not change", row.values.get("sha256"),
+            expected=digest, fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
+            f"is intended, record the new hash: sha256: {digest}"))
+        inputs.unreadable.add(source_id)
         return
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        inputs.problems.append(row.problem("path", f"stored text is not UTF-8 ({exc.reason})", rel))
-        return
-    source_id = str(row.values.get("source_id"))
     row.values["characters"] = len(text)
     inputs.texts[source_id] = text
     inputs.not_content[source_id] = _not_content_spans(text, row, inputs.problems)
 
 
+def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
+    """Every file under sources/articles/ must be a stored article listed in articles.yaml."""
+    folder = root / ARTICLES_DIR
+    if not folder.is_dir() or not folder.resolve().is_relative_to(root.resolve()):
+        return []  # a folder linked out of the package is refused where links are checked
+    problems = []
+    with os.scandir(folder) as found:
+        names = sorted(entry.name for _, entry in zip(range(MAX_INPUT_FILES + 1), found))
+    for name in names:
+        rel = f"{ARTICLES_DIR}/{visible(name)}"
+        if f"{ARTICLES_DIR}/{name}" in listed:
+            continue
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            problems.append(Problem(rel, None, None, f"is not a stored article listed in sources/articles.yaml",
+                                    fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts"))
+            continue
+        digest = (hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_INPUT_BYTES
+                  else "<the file is too large to be a stored article>")
+        stem = visible(name).rsplit(".", 1)[0]
+        entry = f"- {{source_id: {stem}, kind: article, language: zh-Hans, path: {rel}, sha256: {digest}}}"
+        problems.append(Problem(rel, None, None, "is not listed in sources/articles.yaml, so nothing reads it",
+                                expected="an entry in sources/articles.yaml with this path",
+                                fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
+                                "and add title, publisher, url and published when the text gives them); "
+                                "or remove the file"))
+    return problems
+
+
 def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tuple[int, int]]:
     spans = []
-    for item in row.extra["not_content"]:
-        line = getattr(item, "line", row.line("not_content"))
+    lines = row.extra.get("marker_lines")
+    for index, marker in enumerate(row.extra["not_content"]):
+        line = lines(index) if lines else row.line("not_content")
         found: list[tuple[int, int]] = []
-        if isinstance(item, dict) and "text" in item:
-            found = [(s, s + len(item["text"])) for s in quotes.occurrences(text, item["text"])]
-        elif isinstance(item, dict) and "from" in item:
-            start = text.find(item["from"])
-            end = text.find(item["to"], start) + len(item["to"]) if "to" in item and start != -1 else len(text)
-            if start != -1 and end >= start + len(item.get("to", "")):
-                found = [(start, end)]
+        if marker.text is not None:
+            found = [(s, s + len(marker.text)) for s in quotes.occurrences(text, marker.text)]
         else:
-            problems.append(Problem(row.file, line, "not_content",
-                                    "each entry needs `text`, or `from` (and optionally `to`)"))
-            continue
+            start = text.find(marker.start)
+            if start != -1 and marker.to is None:
+                found = [(start, len(text))]
+            elif start != -1:
+                end = text.find(marker.to, start)
+                if end != -1:
+                    found = [(start, end + len(marker.to))]
         if not found:
-            problems.append(Problem(row.file, line, "not_content", "marker text not found in the stored text"))
+            problems.append(Problem(row.file, line, "not_content", "marker text not found in the stored text",
+                                    marker.text or marker.start if marker.text or not marker.to else marker.to,
+                                    fix="copy the marker exactly from the stored text"))
         spans += found
     return sorted(spans)
 
@@ -130,16 +217,31 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
         rows = []
         for entry in _entries(root, rel, inputs.problems):
             values = dict(entry)
-            row = Row(values, rel, entry, {"aliases": values.pop("aliases", None) or []})
+            row = Row(values, rel, entry)
+            raw_aliases = values.get("aliases")
+            _extra(row, values, resource, inputs.problems, default=list)
             _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
             if resource == "models" and values.get("released") is not None:
                 _expand_date(row, "released", "released_precision", inputs.problems)
-            if resource == "licences" and values.get("licence_id"):
-                values["spdx"] = not str(values["licence_id"]).startswith("LicenseRef-")
+            if resource == "licences" and isinstance(values.get("licence_id"), str):
+                values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
-            names = [values.get("name"), values.get("name_zh"), *row.extra["aliases"]]
-            for name in dict.fromkeys(n for n in names if n):
-                aliases.append((Alias(entity_type, entity_id, str(name)), row))
+            names = [(key, values.get(key)) for key in NAME_COLUMNS if isinstance(values.get(key), str)]
+            for index, alias in enumerate(row.extra["aliases"]):
+                names.append(("aliases", alias))
+                if isinstance(raw_aliases, LocatedList):
+                    row.extra.setdefault("alias_lines", {})[alias] = raw_aliases.line_of(index)
+            seen = set()
+            for key, name in names:
+                why = name_problem(name)
+                if why:
+                    line = row.extra.get("alias_lines", {}).get(name) if key == "aliases" else None
+                    inputs.problems.append(Problem(rel, line or row.line(key), key, f"the name {why}",
+                                                   reveal(shorten(name)),
+                                                   expected="a visible name", fix="retype the name"))
+                elif name not in seen:
+                    seen.add(name)
+                    aliases.append((Alias(entity_type, entity_id, name), row))
             rows.append(row)
         inputs.tables[resource] = rows
     return aliases
@@ -161,23 +263,37 @@ def _expand_date(row: Row, key: str, precision_key: str, problems: list[Problem]
 
 def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
     stances, arguments = [], []
-    for path in sorted((root / "codings" / "stances").glob("*.yaml")):
+    folder = root / "codings" / "stances"
+    for path in sorted(folder.glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         try:
             document = read_yaml(path, root)
         except BuildFailed as failed:
             inputs.problems.extend(failed.problems)
             continue
-        if not isinstance(document, dict) or not isinstance(document.get("stances"), list):
-            inputs.problems.append(Problem(rel, 1, None, "expected `source_id:` and a `stances:` list"))
+        if not isinstance(document, Located):
+            inputs.problems.append(Problem(rel, 1, None, "expected `source_id:` and a `stances:` list",
+                                           fix="start the file with `source_id: …` then `stances:`"))
             continue
-        source_id = str(document.get("source_id"))
-        if source_id not in inputs.texts:
+        frame = Row(dict(document), rel, document)
+        for key in set(document) - set(STANCE_FILE):
+            inputs.problems.append(frame.problem(key, f"`{key}` is not a key of a stance file; expected "
+                                                 f"{' and '.join(STANCE_FILE)} (stances go in the list)"))
+        checked = {key: _checked(frame, key, document.get(key), declared, inputs.problems)
+                   for key, declared in STANCE_FILE.items()}
+        for key in STANCE_FILE:
+            if document.get(key) is None:
+                inputs.problems.append(frame.problem(key, f"`{key}:` is missing", fix=STANCE_FILE[key].example))
+        source_id, entries = checked["source_id"], checked["stances"]
+        if source_id is None or entries is None:
+            continue
+        if source_id not in inputs.texts and source_id not in inputs.unreadable:
             inputs.problems.append(Problem(rel, document.line_of("source_id"), "source_id",
                                            "no stored source with this id in sources/articles.yaml", source_id))
-        for entry in document["stances"]:
-            if not isinstance(entry, dict):
-                inputs.problems.append(Problem(rel, None, None, "each stance must be a mapping"))
+        raw = document["stances"]
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Located):
+                inputs.problems.append(Problem(rel, raw.line_of(index), None, "each stance must be a mapping"))
                 continue
             row = _stance_row(rel, source_id, entry, inputs, contract)
             stances.append(row)
@@ -190,26 +306,45 @@ def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
 
 def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contract: Contract) -> Row:
     values = dict(entry)
-    extra = {"arguments": values.pop("arguments", None) or [], "occurrence": values.pop("occurrence", None),
-             "unresolved": ("quote_start", "quote_end")}
-    row = Row(values, rel, entry, extra)
+    row = Row(values, rel, entry, {"unresolved": ("quote_start", "quote_end")})
+    _extra(row, values, "stances", inputs.problems)
+    row.extra["arguments"] = row.extra["arguments"] or []
     _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
     values["source_id"] = source_id
     if values.get("date") is not None:
         _expand_date(row, "date", "date_precision", inputs.problems)
     text, quote = inputs.texts.get(source_id), values.get("quote")
-    if text is not None and isinstance(quote, str) and quote:
+    if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
+        explain = inputs.diagnosed < MAX_QUOTE_DIAGNOSES
         try:
-            values["quote_start"], values["quote_end"] = quotes.locate(text, quote, extra["occurrence"])
-            extra["unresolved"] = ()
-        except ValueError as exc:
-            inputs.problems.append(row.problem("quote", str(exc), quote))
+            values["quote_start"], values["quote_end"] = quotes.locate(text, quote, row.extra["occurrence"],
+                                                                       explain=explain)
+            row.extra["unresolved"] = ()
+        except quotes.NotFound as exc:
+            inputs.diagnosed += 1
+            inputs.problems.append(Problem(rel, row.line("quote"), "quote", exc.message, exc.value,
+                                           expected=exc.expected, fix=exc.fix))
     return row
 
 
 def read_excluded(root: Path, inputs: Inputs) -> None:
     rel = "codings/excluded.yaml"
-    inputs.excluded = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+    rows = []
+    for entry in _entries(root, rel, inputs.problems, required=False):
+        row = Row(dict(entry), rel, entry)
+        for key in set(entry) - set(EXCLUDED):
+            inputs.problems.append(row.problem(key, f"`{key}` is not a key of excluded.yaml; expected "
+                                               f"{', '.join(EXCLUDED)}"))
+        for key, declared in EXCLUDED.items():
+            if entry.get(key) is None:
+                inputs.problems.append(row.problem(key, "is required", fix=declared.example))
+            else:
+                row.values[key] = _checked(row, key, entry[key], declared, inputs.problems)
+        why = name_problem(row.values["name"]) if isinstance(row.values.get("name"), str) else None
+        if why:
+            inputs.problems.append(row.problem("name", f"the name {why}", row.values["name"]))
+        rows.append(row)
+    inputs.excluded = rows
 
 
 def read_all(root: Path, contract: Contract) -> Inputs:
@@ -218,6 +353,7 @@ def read_all(root: Path, contract: Contract) -> Inputs:
     aliases = read_entities(root, inputs, contract)
     inputs.tables["aliases"] = alias_rows(aliases)
     inputs.aliases = [a for a, _ in aliases]
+    inputs.alias_origins = {a: row for a, row in aliases}
     read_stances(root, inputs, contract)
     read_excluded(root, inputs)
     return inputs

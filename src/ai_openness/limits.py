@@ -22,6 +22,10 @@ MAX_PARQUET_UNCOMPRESSED = 1024 * MiB  # a Parquet file's uncompressed pages, re
 MAX_INPUT_BYTES = 8 * MiB  # one YAML coding or stored source text [14 kB]
 MAX_INPUT_FILES = 250_000  # files under sources/ and codings/ [17; 21,000 at 100,000 stances]
 MAX_YAML_DEPTH = 32  # nesting of mappings and lists in a YAML file [4]
+MAX_MENTIONS_PER_ALIAS = 5_000  # matches of one alias in all stored sources [122]
+MAX_MENTIONS = 20_000_000  # rows of the generated mentions table [463; 10,000,000 at a million stances]
+MAX_QUOTE_OCCURRENCES = 10_000  # places one quote is looked for in its source [3]
+MAX_QUOTE_DIAGNOSES = 50  # quotes not found that are compared with their source in detail
 
 
 @dataclass(frozen=True)

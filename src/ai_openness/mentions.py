@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import ahocorasick
 
+from .limits import MAX_MENTIONS, MAX_MENTIONS_PER_ALIAS
+from .problems import BuildFailed, Problem
 from .script import fold
 
 
@@ -48,3 +51,51 @@ class AliasMatcher:
             if _is_word_char(folded[end - 1]) and end < len(folded) and _is_word_char(folded[end]):
                 continue
             yield start, end, alias
+
+
+def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, int]]],
+                 aliases: list[Alias], origins: dict | None = None) -> list[dict]:
+    """Rows of the mentions table: every alias match in every stored source.
+
+    Bounded: an alias matched more than MAX_MENTIONS_PER_ALIAS times (a one-letter name, a
+    common word) or more than MAX_MENTIONS rows in all stop the build with a finding at the
+    alias, before the rows can exhaust memory.
+    """
+    matcher = AliasMatcher(aliases)
+    rows: list[dict] = []
+    counts: Counter = Counter()
+    too_common = None
+    for source_id in sorted(texts):
+        text, skipped = texts[source_id], not_content.get(source_id, [])
+        for start, end, alias in matcher.find(text):
+            counts[alias] += 1
+            if counts[alias] > MAX_MENTIONS_PER_ALIAS:
+                too_common = alias  # stop here: the work stays bounded whatever the text
+                break
+            if len(rows) >= MAX_MENTIONS:
+                break
+            rows.append({
+                "source_id": source_id, "start": start, "end": end,
+                "entity_type": alias.entity_type, "entity_id": alias.entity_id, "alias": alias.alias,
+                "text": text[start:end],
+                "in_content": not any(s <= start and end <= e for s, e in skipped),
+            })
+        if too_common or len(rows) >= MAX_MENTIONS:
+            break
+    problems = []
+    for alias in [too_common] if too_common else []:
+        row = (origins or {}).get(alias)
+        problems.append(Problem(
+            row.file if row else "codings", row.line("aliases") if row else None, "aliases",
+            f"the alias {alias.alias!r} of {alias.entity_type} {alias.entity_id} occurs more than "
+            f"{MAX_MENTIONS_PER_ALIAS} times in the stored sources, the limit per alias; an alias matched this often "
+            "is a common word or a letter, or a stored text is not an article",
+            alias.alias, expected=f"at most {MAX_MENTIONS_PER_ALIAS} matches per alias",
+            fix="remove the alias or make it longer (a full name rather than a letter or a common word)"))
+    if len(rows) >= MAX_MENTIONS and not problems:
+        problems.append(Problem("codings", None, "aliases", f"the aliases match more than {MAX_MENTIONS} places "
+                                "in the stored sources", expected=f"at most {MAX_MENTIONS} mentions",
+                                fix="remove aliases that are common words"))
+    if problems:
+        raise BuildFailed(problems)
+    return rows

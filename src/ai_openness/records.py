@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .characters import reveal
 from .contract import Contract
 from .problems import Problem, shorten
 from .yamlio import Located
@@ -26,9 +27,10 @@ class Row:
         key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 
-    def problem(self, key: str | None, message: str, value: object = None) -> Problem:
-        shown = None if value is None else shorten(value)
-        return Problem(self.file, self.line(key), key, message, shown)
+    def problem(self, key: str | None, message: str, value: object = None, expected: str | None = None,
+                fix: str | None = None) -> Problem:
+        shown = None if value is None else reveal(shorten(value))
+        return Problem(self.file, self.line(key), key, message, shown, expected, fix)
 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -81,12 +83,25 @@ def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[l
     return rows, problems
 
 
+_READ_AS = ((bool, "a truth value (YAML reads yes, no, on, off, true and false so)"), (int, "a number"),
+            (float, "a number"), (dt.datetime, "a date and time"), (dt.date, "a date"), (list, "a list"),
+            (dict, "a key: value mapping"))
+
+
+def _read_as(value: object) -> str:
+    return next((words for kind, words in _READ_AS if isinstance(value, kind)), "not text")
+
+
 def _explain(error: dict) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "literal_error":
         return f"not in the vocabulary; expected one of: {ctx.get('expected', '')}"
     if kind == "string_pattern_mismatch":
         return f"does not match the required pattern {ctx.get('pattern')}"
     if kind == "missing":
         return "is required"
+    if isinstance(value, (list, dict)):
+        return f"is {_read_as(value)}, but one value is expected ({error['msg']})"
+    if kind == "string_type":
+        return f"is read as {_read_as(value)}, but text is expected; put the value in quotes"
     return error["msg"]

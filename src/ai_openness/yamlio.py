@@ -1,4 +1,11 @@
-"""Read hand-written YAML keeping line numbers, so every problem can point at its line."""
+"""Read hand-written YAML strictly, keeping line numbers so every problem can point at its line.
+
+Only the plain core of YAML is accepted: mappings with text keys, lists and scalars. Tags
+(`!!set`, `!!python/...`, `!custom`), anchors and aliases (`&a`, `*a`), and keys that are
+themselves lists or mappings are refused with a located message, before anything is
+constructed: codings never need them, and each is a way for a contribution to build
+something other than what it looks like (a set, an object, an exponentially large value).
+"""
 
 from __future__ import annotations
 
@@ -25,11 +32,22 @@ class Located(dict):
         return self.key_lines.get(key, self.line)
 
 
+class LocatedList(list):
+    """A list that remembers the line of each of its items (1-based)."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
 class _Loader(_Base):
     pass
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+_STR_TAG = _CORE + "str"
 
 
 def _construct(loader: _Loader, node: yaml.Node):
@@ -42,12 +60,15 @@ def _construct(loader: _Loader, node: yaml.Node):
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
-    loader.flatten_mapping(node)
     result = Located()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = _construct(loader, key_node)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is not a name; keys are names such as person_id "
+                "(put it in quotes if it is meant as text)", key_node.start_mark)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
@@ -56,58 +77,136 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
     return result
 
 
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(_construct(loader, item) for item in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [item.start_mark.line + 1 for item in node.value]
+    return result
+
+
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
     # An impossible date (2023-02-30) stays text, so the row check can name its line.
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError):
         return loader.construct_scalar(node)
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _tag in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs",
+             "tag:yaml.org,2002:binary"):
+    # Only reachable through an explicit tag, which _check_shape refuses first; keep them
+    # from ever building a set or bytes even if that check is bypassed.
+    _Loader.add_constructor(_tag, None)
+
+
+def _refuse(rel: str, mark, message: str) -> BuildFailed:
+    return BuildFailed([Problem(rel, mark.line + 1, None, message, column=mark.column + 1)])
 
 
 def _check_shape(text: str, rel: str) -> None:
-    """Refuse aliases, explicit tags and deep nesting before anything is built from the events.
+    """Refuse tags, anchors, aliases, non-text keys and deep nesting from the parser's
+    events, before anything is built from them.
 
     An alias (`*name`) lets a few lines expand into an exponentially large structure (a
-    "billion laughs" bomb); a tag (`!!python/...`, `!name`) asks for a constructor. Codings
-    and schema/package.yaml never need either, so neither is accepted.
+    "billion laughs" bomb); a tag makes a value something else than it reads as.
     """
-    depth = 0
+    # One entry per open collection: for a mapping, whether the next node is a key.
+    stack: list[list[bool] | None] = []
+    anchor = None
     for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.AliasEvent):
-            raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
-                                       "uses a YAML alias (*name); write the value out instead")])
-        if getattr(event, "tag", None) is not None and _explicit(event):
-            raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
-                                       f"uses a YAML tag ({event.tag}); write a plain value instead")])
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
-                                           f"is nested more than {MAX_YAML_DEPTH} levels deep")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
+        if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            _advance(stack)
+            continue
+        if event.anchor is not None and anchor is None:
+            anchor = event  # refused at the end, unless an alias (the real use) is found first
+
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+            raise _refuse(rel, event.start_mark, f"uses the YAML tag {shown}; codings hold only text, numbers, "
+                          "dates, lists and key: value mappings, so remove the tag (quote the value if the "
+                          "! is meant as text)")
+        at_key = bool(stack) and stack[-1] is not None and stack[-1][0]
+        if isinstance(event, yaml.ScalarEvent):
+            _advance(stack)
+            continue
+        if at_key:
+            raise _refuse(rel, event.start_mark, "uses a list or a mapping as a key; a key is a name "
+                          "such as person_id (put it in quotes if `[`, `{` or `?` is meant as text)")
+        if len(stack) >= MAX_YAML_DEPTH:
+            raise _refuse(rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep")
+        stack.append([True] if isinstance(event, yaml.MappingStartEvent) else None)
+    if anchor is not None:
+        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
 
 
-def _explicit(event: yaml.Event) -> bool:
-    implicit = getattr(event, "implicit", True)
-    # A scalar's `implicit` is a pair (plain, quoted); a collection's is one flag.
-    return not any(implicit) if isinstance(implicit, tuple) else not implicit
+def _advance(stack: list) -> None:
+    # A node has ended inside the innermost collection: in a mapping, keys and values alternate.
+    if stack and stack[-1] is not None:
+        stack[-1][0] = not stack[-1][0]
+
+
+# Hints for the parser's messages that contributors meet most, by words in the message.
+_HINTS = (
+    ("mapping values are not allowed",
+     "a value contains a colon followed by a space (`: `); put the value in quotes, "
+     "e.g. quote: \"…: …\" (or check the indentation of this line)"),
+    ("found character '\\t'", "the line is indented with a tab; indent with spaces only"),
+    ("tab character", "the line is indented with a tab; indent with spaces only"),
+    ("cannot start any token", "a value cannot start with this character; put the value in quotes"),
+    ("found unknown escape character",
+     "a backslash in a double-quoted value starts an escape; use single quotes, or write \\\\"),
+    ("found undefined alias", "a value starting with * must be put in quotes"),
+    ("expected alphabetic or numeric character", "a value starting with * or & must be put in quotes"),
+    ("while scanning a quoted scalar", "a quoted value is not closed; add the closing quote"),
+    ("found unexpected end of stream", "a quoted value is not closed; add the closing quote"),
+    ("could not find expected ':'",
+     "this line is neither `key: value` nor a list item; add the colon, or put a multi-line value in quotes"),
+    ("expected ',' or ']'", "a [list] is not closed, or an item holds a comma or colon; put such items in quotes"),
+    ("expected ',' or '}'", "a {mapping} is not closed, or a value holds a comma; put such values in quotes"),
+    ("expected <block end>",
+     "the indentation is inconsistent; line up the keys of one entry, and start each entry with `- `"),
+    ("did not find expected key",
+     "the indentation is inconsistent, or a value starts with a quote but goes on after it; "
+     "line up the keys of one entry, and quote whole values"),
+    ("did not find expected '-' indicator", "the list items are not lined up; start each at the same column"),
+    ("duplicate key", "each key may appear once per entry; remove or rename the repeated one"),
+    ("is not a name", "write the key as a name, such as person_id"),
+)
+
+
+def _hint(text: str) -> str:
+    for words, hint in _HINTS:
+        if words in text:
+            return hint
+    return "check the YAML syntax of this line (https://yaml.org/spec/1.2.2/)"
 
 
 def parse_yaml(text: str, rel: str):
-    """Parse YAML text (of the file `rel`); an alias, a tag or a syntax error becomes a located Problem."""
+    """Parse YAML text strictly; any problem becomes a located BuildFailed."""
     try:
         _check_shape(text, rel)
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or str(exc)
+        if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
+            mark = exc.context_mark  # where the unclosed quote starts, not the end of the file
         line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise BuildFailed([Problem(rel, line, None, f"is not valid YAML: {reason}")]) from None
+        column = mark.column + 1 if mark else None
+        hint = _hint(f"{context} {problem}")
+        raise BuildFailed([Problem(rel, line, None, f"is not valid YAML: {problem}", fix=hint or None,
+                                   column=column)]) from None
+    except RecursionError:
+        raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_YAML_DEPTH} levels deep")]) from None
 
 
 def read_yaml(path: Path, root: Path):

@@ -1,0 +1,76 @@
+"""Which characters a reader cannot see: the one rule shared by the build (names and
+aliases in codings/) and the validator (cells of data/).
+
+Two spellings that differ only by such a character look identical, so an alias holding one
+matches text nobody can find by eye, and an id holding one is a different key that looks
+like another. Invisible here means: a format, control, line or paragraph separator,
+private-use or unassigned code point (Unicode general categories Cf, Cc, Zl, Zp, Co, Cn),
+a Default_Ignorable_Code_Point (fillers, variation selectors, tags: some of them are
+letters or marks by category), or the braille blank U+2800, which renders as a space.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp", "Co", "Cn"})
+
+# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt) beyond the categories
+# above, plus U+2800. Ranges are inclusive.
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character that shows nothing, or nothing a reader can tell apart."""
+    code = ord(char)
+    if any(low <= code <= high for low, high in _IGNORABLE_RANGES):
+        return True
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
+def invisible_characters(text: str, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(position, character) of every invisible character in `text`, in order."""
+    return [(i, c) for i, c in enumerate(text) if c not in allowed and is_invisible(c)]
+
+
+def describe(char: str) -> str:
+    """U+200B ZERO WIDTH SPACE: how a message names a character."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a name or an alias that is matched in the sources, or None.
+
+    A name empty after trimming would match every space; one with leading or trailing
+    spaces matches differently from how it reads; an invisible character makes it match
+    text that looks different from it.
+    """
+    if not name.strip():
+        return "is empty or only spaces; write the name, or remove the entry"
+    if name != name.strip():
+        return "starts or ends with a space; remove the space"
+    hidden = invisible_characters(name)
+    if hidden:
+        position, char = hidden[0]
+        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
+        return (f"contains the invisible character {describe(char)} at position {position}{more}; "
+                "retype the name without it")
+    return None
+
+
+def reveal(text: str) -> str:
+    """`text` with each invisible character written as an escape (\\u034f), so a message
+    shows where it is."""
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if is_invisible(c) else c
+                   for c in text)
+
+
+# The same rule as one regular-expression class (Rust `regex` syntax, as polars uses), for
+# checks that test a whole column at once.
+INVISIBLE_REGEX = ("[" + "".join(f"\\p{{{c}}}" for c in sorted(INVISIBLE_CATEGORIES))
+                   + "".join(f"\\x{{{low:X}}}-\\x{{{high:X}}}" for low, high in _IGNORABLE_RANGES) + "]")

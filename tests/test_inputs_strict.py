@@ -1,0 +1,205 @@
+"""The hand-written inputs are read strictly: plain YAML only, every key in its declared
+form, visible names, clean stored texts, bounded work; every problem is one located
+finding, never a crash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ai_openness import mentions
+from ai_openness.build import collect
+from ai_openness.characters import is_invisible, name_problem
+from ai_openness.problems import BuildFailed
+from ai_openness.yamlio import parse_yaml
+from conftest import FIXTURES, copy_tree
+
+
+def problems_of(text: str) -> list[str]:
+    try:
+        parse_yaml(text, "x.yaml")
+    except BuildFailed as failed:
+        return [f"{p.line}: {p.message} | {p.fix}" for p in failed.problems]
+    return []
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("a: !!set {x, y}\n", 1, "YAML tag !!set"),
+    ("a: 1\nb: !!python/object/apply:os.system [ls]\n", 2, "YAML tag !!python/object/apply:os.system"),
+    ("a: !custom 1\n", 1, "YAML tag !custom"),
+    ("a: ! 1\n", 1, "YAML tag !"),
+    ("a: !!binary aGVsbG8=\n", 1, "YAML tag !!binary"),
+    ("a: !!str 1\n", 1, "YAML tag !!str"),
+    ("- a: 1\n  ? [x, y]\n  : 2\n", 2, "a list or a mapping as a key"),
+    ("{a: 1}: 2\n", 1, "a list or a mapping as a key"),
+    ("a: &x 1\n", 1, "YAML anchor (&x)"),
+    ("a: &x [1]\nb: *x\n", 2, "YAML alias"),
+    ("1: a\n", 1, "is not a name"),
+    ("null: a\n", 1, "is not a name"),
+    ("a: 1\na: 2\n", 2, "duplicate key"),
+    ("a: " + "[" * 40 + "]" * 40 + "\n", 1, "nested more than 32 levels"),
+    ("quote: 他說: 開源\n", 1, "put the value in quotes"),
+    ("- a: 1\n\tb: 2\n", 2, "indent with spaces"),
+    ("a: \"unclosed\nb: 2\n", 1, "add the closing quote"),
+    ("a: [x, y\nb: 2\n", 2, "is not closed"),
+    ("a: @x\n", 1, "put the value in quotes"),
+])
+def test_only_plain_yaml_is_read(text, line, words):
+    found = problems_of(text)
+    assert len(found) == 1 and found[0].startswith(f"{line}: ") and words in found[0], found
+
+
+def test_plain_yaml_keeps_its_values_and_lines():
+    data = parse_yaml("- a: x\n  b: [1, 2]\n  c: 2023-03-14\n- a: \"!not a tag\"\n", "x.yaml")
+    assert data == [{"a": "x", "b": [1, 2], "c": __import__("datetime").date(2023, 3, 14)}, {"a": "!not a tag"}]
+    assert data.line_of(1) == 4 and data[0].line_of("c") == 3 and data[0]["b"].line == 2
+
+
+# The oracle: the brief's list of default-ignorable code points, written out here.
+IGNORABLE = [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), *range(0x200B, 0x2010),
+             *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0x3164, *range(0xFE00, 0xFE10), 0xFEFF, 0xFFA0,
+             *range(0x1BCA0, 0x1BCA4), *range(0x1D173, 0x1D17B), 0xE0001, 0xE0020, 0xE0100, 0xE01EF, 0x2800]
+
+
+@pytest.mark.parametrize("code", IGNORABLE + [0x0000, 0x0007, 0x2028, 0x2029, 0xE000, 0x0378])
+def test_invisible_characters_are_refused_in_names(code):
+    assert is_invisible(chr(code))
+    assert f"U+{code:04X}" in name_problem("Mu" + chr(code) + "sk")
+
+
+@pytest.mark.parametrize("name", ["Elon Musk", "马斯克", "埃隆·马斯克", "Dragoș Tudorache", "Llama 3.1", "é"])
+def test_visible_names_pass(name):
+    assert name_problem(unicodedata.normalize("NFC", name)) is None
+
+
+@pytest.mark.parametrize("name, words", [(" ", "empty"), ("", "empty"), ("\u3000", "empty"),
+                                         (" LeCun", "starts or ends with a space")])
+def test_blank_names_are_refused(name, words):
+    assert words in name_problem(name)
+
+
+@pytest.fixture
+def mini_inputs(tmp_path: Path) -> Path:
+    return copy_tree(FIXTURES / "mini", tmp_path / "mini", names=("schema", "sources", "codings"))
+
+
+def findings(root: Path) -> list[str]:
+    try:
+        collect(root)
+    except BuildFailed as failed:
+        return [str(p) for p in failed.problems]
+    return []
+
+
+def test_a_wrong_hash_is_reported_once_at_its_root(mini_inputs: Path):
+    articles = mini_inputs / "sources/articles.yaml"
+    articles.write_text(articles.read_text(encoding="utf-8").replace("sha256: e", "sha256: f"), encoding="utf-8")
+    found = findings(mini_inputs)
+    assert len(found) == 1 and found[0].startswith("sources/articles.yaml:6 [sha256]"), found
+
+
+def test_an_unlisted_article_gets_the_entry_to_add(mini_inputs: Path):
+    data = "另一篇文章。\n".encode()
+    (mini_inputs / "sources/articles/extra.txt").write_bytes(data)
+    try:
+        collect(mini_inputs)
+    except BuildFailed as failed:
+        (problem,) = failed.problems
+    assert problem.file == "sources/articles/extra.txt"
+    entry = f"- {{source_id: extra, kind: article, language: zh-Hans, path: sources/articles/extra.txt, sha256: "
+    assert entry + hashlib.sha256(data).hexdigest() + "}" in problem.fix
+
+
+WRONG_VALUES = ["[a, b]", "{a: 1}", "5", "true", "2023-01-01", "''", "null", '" "', "[[x]]", "-1"]
+
+
+def _keys(text: str) -> list[tuple[int, str]]:
+    return [(n, m.group(1)) for n, line in enumerate(text.split("\n"))
+            if (m := re.match(r"^\s*-?\s*([a-z_]+):", line))]
+
+
+def test_no_wrongly_typed_value_crashes_the_build(tmp_path: Path):
+    """Every key of every coding, given each wrongly typed value: a finding or a good
+    build, never another exception (an "internal error" for the user)."""
+    base = copy_tree(FIXTURES / "mini", tmp_path / "base", names=("schema", "sources", "codings"))
+    files = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.yaml"))
+    tried = 0
+    for rel in files:
+        original = (base / rel).read_text(encoding="utf-8")
+        for number, key in _keys(original):
+            for value in WRONG_VALUES:
+                lines = original.split("\n")
+                prefix = lines[number][: lines[number].index(key)]
+                lines[number] = f"{prefix}{key}: {value}"
+                (base / rel).write_text("\n".join(lines), encoding="utf-8")
+                try:
+                    collect(base)
+                except BuildFailed as failed:
+                    assert all(p.file and p.message for p in failed.problems)
+                tried += 1
+        (base / rel).write_text(original, encoding="utf-8")
+    assert tried > 300
+
+
+def test_mentions_are_bounded_per_alias(monkeypatch):
+    alias = mentions.Alias("organisation", "openai", "閉源")
+    monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", 3)
+    assert len(mentions.mention_rows({"s": "閉源" * 3}, {}, [alias])) == 3
+    with pytest.raises(BuildFailed) as failed:
+        mentions.mention_rows({"s": "閉源" * 4}, {}, [alias])
+    assert "occurs more than 3 times" in failed.value.problems[0].message
+
+
+def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
+    """A one-character alias in a long text: a finding, not millions of rows."""
+    article = mini_inputs / "sources/articles/mini.txt"
+    old = hashlib.sha256(article.read_bytes()).hexdigest()
+    data = article.read_bytes() + "的".encode() * 2_000_000
+    article.write_bytes(data)
+    articles = mini_inputs / "sources/articles.yaml"
+    articles.write_text(articles.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()),
+                        encoding="utf-8")
+    people = mini_inputs / "codings/people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "  aliases: [的]\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        collect(mini_inputs)
+    (problem,) = failed.value.problems
+    assert (problem.file, problem.line) == ("codings/people.yaml", 5)
+    assert "'的' of person elon-musk occurs more than 5000 times" in problem.message
+
+
+@pytest.mark.parametrize("rel, old, new, where, words", [
+    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: 杨乐昆, LeCun",
+     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [杨乐昆, LeCun]"),
+    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: Alphabet",
+     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [Alphabet]"),
+    ("codings/stances/mini.yaml", "arguments: [security]", "arguments: safety",
+     "codings/stances/mini.yaml:12 [arguments]", "write it as a list: arguments: [safety]"),
+    ("codings/stances/mini.yaml", "occurrence: 2", "occurrence: '1'",
+     "codings/stances/mini.yaml:21 [occurrence]", "is a text, but a whole number from 1 is expected"),
+    ("codings/stances/mini.yaml", "source_id: mini", "source_id: [mini]",
+     "codings/stances/mini.yaml:1 [source_id]", "is a list, but the source_id of a stored article is expected"),
+    ("sources/articles.yaml", "  language: zh-Hant", "  language: zh-Hant\n  not_content: [{from: 馬斯克, to: 3}]",
+     "sources/articles.yaml:5 [not_content]", "not_content"),
+])
+def test_a_wrongly_typed_key_is_one_finding(mini_inputs: Path, rel, old, new, where, words):
+    path = mini_inputs / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = findings(mini_inputs)
+    assert len(found) == 1 and found[0].startswith(where) and words in found[0], found
+
+
+def test_the_regex_form_of_the_rule_agrees():
+    import polars as pl
+
+    from ai_openness.characters import INVISIBLE_REGEX
+
+    sample = [chr(c) for c in IGNORABLE] + list("aZ马斯克é ，。\n") + ["\u0000", "\ue000", "\u2028"]
+    found = pl.Series(sample).str.contains(INVISIBLE_REGEX).to_list()
+    assert found == [is_invisible(c) for c in sample]
