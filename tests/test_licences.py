@@ -60,7 +60,7 @@ def test_licence_files_cover_every_licence_the_descriptor_names():
 
 def test_every_article_that_states_a_licence_is_named_with_it_and_the_others_are_not():
     articles = yaml.safe_load((ROOT / "sources/articles.yaml").read_text(encoding="utf-8"))
-    stored_readme = (ROOT / "sources/articles/README.md").read_text(encoding="utf-8")
+    stored_readme = (ROOT / "sources/README.md").read_text(encoding="utf-8")
     stated = {a["source_id"]: a["licence"] for a in articles if a.get("licence")}
     assert stated, "no stored article states a licence; LICENSE-DATA.md says one does"
     for source_id, licence in stated.items():
