@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, metadata
+from .changes import position_changes
 from .inputs import Inputs, read_all
 from .mentions import AliasMatcher
 from .paths import building
@@ -21,7 +22,7 @@ from .records import validate_rows
 from .schema import package_meta, resource_names, table_schema
 from .write import DESCRIPTOR, render, stale, write_atomically
 
-GENERATED_ONLY = ("mentions",)  # tables with no hand-written rows at all
+GENERATED_ONLY = ("mentions", "position_changes")  # tables with no hand-written rows at all
 
 
 @dataclass
@@ -95,7 +96,12 @@ def _collect(root: Path, today: dt.date | None) -> tuple[dict[str, list[dict]], 
         raise BuildFailed(problems)
     tables = {}
     for name in resource_names():
-        rows = mention_rows(inputs) if name == "mentions" else [r.values for r in inputs.tables[name]]
+        if name == "mentions":
+            rows = mention_rows(inputs)
+        elif name == "position_changes":
+            rows = position_changes(tables["stances"])
+        else:
+            rows = [r.values for r in inputs.tables[name]]
         tables[name] = sorted(rows, key=_sort_key(name))
     return tables, inputs
 

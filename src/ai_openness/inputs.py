@@ -13,7 +13,7 @@ from pathlib import Path
 from . import quotes
 from .mentions import Alias
 from .problems import BuildFailed, Problem
-from .records import Row, partial_date
+from .records import Row, derived_date_columns, last_day, partial_date
 from .script import script_of
 from .yamlio import Located, read_yaml
 
@@ -125,8 +125,8 @@ def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
         for entry in _entries(root, rel, inputs.problems):
             values = dict(entry)
             row = Row(values, rel, entry, {"aliases": values.pop("aliases", None) or []})
-            if resource == "models" and values.get("released") is not None:
-                _expand_date(row, "released", "released_precision", inputs.problems)
+            if resource == "models":
+                _expand_date(row, "released", inputs.problems)
             if resource == "licences" and values.get("licence_id"):
                 values["spdx"] = not str(values["licence_id"]).startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
@@ -144,14 +144,38 @@ def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
             for a, row in aliases]
 
 
-def _expand_date(row: Row, key: str, precision_key: str, problems: list[Problem]) -> None:
-    if precision_key in row.values:
-        problems.append(row.problem(precision_key, "is computed from how the date is written; remove it"))
+def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
+    """Set a date column's generated companions from how the date is written.
+
+    `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
+    2024-05-31; a day -> that day twice. All three are empty for an undated row.
+    """
+    precision_key, end_key = derived_date_columns(key)
+    for generated in (precision_key, end_key):
+        if generated in row.values:
+            problems.append(row.problem(generated, "is computed from how the date is written; remove it"))
+    row.values[precision_key] = row.values[end_key] = None
+    if row.values.get(key) is None:
+        return
     try:
-        row.values[key], row.values[precision_key] = partial_date(row.values[key])
+        first, precision = partial_date(row.values[key])
     except ValueError as exc:
         problems.append(row.problem(key, str(exc), row.values[key]))
         row.values[key] = None
+        return
+    row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)
+
+
+def _set_actor(row: Row) -> None:
+    """actor_id/actor_type: the person when a person spoke, else the organisation."""
+    person, organisation = row.values.get("person_id"), row.values.get("organisation_id")
+    if person:
+        row.values["actor_id"], row.values["actor_type"] = person, "person"
+    elif organisation:
+        row.values["actor_id"], row.values["actor_type"] = organisation, "organisation"
+    else:  # reported once, as a stance without a person or an organisation (checks.stances)
+        row.values["actor_id"] = row.values["actor_type"] = None
+        row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 
 
 def read_stances(root: Path, inputs: Inputs) -> None:
@@ -188,17 +212,17 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row
     extra = {"arguments": values.pop("arguments", None) or [], "occurrence": values.pop("occurrence", None),
              "unresolved": ("quote_start", "quote_end")}
     row = Row(values, rel, entry, extra)
-    for generated in ("quote_start", "quote_end", "source_id", "date_precision"):
+    for generated in ("quote_start", "quote_end", "source_id", "actor_id", "actor_type"):
         if generated in values:
             inputs.problems.append(row.problem(generated, "is computed by the build; remove it"))
     values["source_id"] = source_id
-    if values.get("date") is not None:
-        _expand_date(row, "date", "date_precision", inputs.problems)
+    _expand_date(row, "date", inputs.problems)
+    _set_actor(row)
     text, quote = inputs.texts.get(source_id), values.get("quote")
     if text is not None and isinstance(quote, str) and quote:
         try:
             values["quote_start"], values["quote_end"] = quotes.locate(text, quote, extra["occurrence"])
-            extra["unresolved"] = ()
+            extra["unresolved"] = tuple(k for k in extra["unresolved"] if not k.startswith("quote_"))
         except ValueError as exc:
             inputs.problems.append(row.problem("quote", str(exc), quote))
     return row
@@ -209,6 +233,12 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
     inputs.excluded = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
 
 
+def read_retired(root: Path, inputs: Inputs) -> None:
+    """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
+    rel = "codings/retired.yaml"
+    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+
+
 def read_all(root: Path) -> Inputs:
     inputs = Inputs()
     read_sources(root, inputs)
@@ -217,4 +247,5 @@ def read_all(root: Path) -> Inputs:
     inputs.aliases = [a for a, _ in aliases]
     read_stances(root, inputs)
     read_excluded(root, inputs)
+    read_retired(root, inputs)
     return inputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -54,6 +55,27 @@ def partial_date(value: object) -> tuple[dt.date, str]:
     except ValueError as exc:
         raise ValueError(f"impossible date ({exc})") from None
     return date, "day" if day else "month" if month else "year"
+
+
+def last_day(first: dt.date, precision: str) -> dt.date:
+    """The last day a date of this precision can mean: the end of its year, month or day.
+
+    A year- or month-precision date is stored as its first day, so on its own it sorts
+    before every event of that year or month; the pair (first, last day) is the interval
+    the date stands for.
+    """
+    if precision == "year":
+        return first.replace(month=12, day=31)
+    if precision == "month":
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if precision == "day":
+        return first
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
+def derived_date_columns(column: str) -> tuple[str, str]:
+    """The build-computed companions of a date column: its precision and its last day."""
+    return f"{column}_precision", f"{column}_end"
 
 
 def validate_rows(resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:

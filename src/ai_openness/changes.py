@@ -1,0 +1,34 @@
+"""Position changes: where one actor's consecutive dated stances take different positions.
+
+Dates are intervals (date to date_end), so two stances of the same year, one dated to the
+year and one to a day, have no certain order. A pair counts only when its order is
+certain: the earlier stance's last possible day comes before the later one's first day.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from operator import itemgetter
+
+
+def position_changes(stances: list[dict]) -> list[dict]:
+    """One row per pair of consecutive dated stances of one actor whose positions differ.
+
+    Consecutive means neighbours when the actor's dated stances are ordered by date, then
+    date_end, then stance_id; a neighbouring pair whose intervals overlap is left out.
+    """
+    dated = sorted((s for s in stances if s.get("date") is not None and s.get("actor_id")),
+                   key=itemgetter("actor_type", "actor_id", "date", "date_end", "stance_id"))
+    rows = []
+    for _, own in groupby(dated, key=itemgetter("actor_type", "actor_id")):
+        own = list(own)
+        for before, after in zip(own, own[1:]):
+            if before["date_end"] < after["date"] and before["position"] != after["position"]:
+                rows.append({
+                    "actor_type": after["actor_type"], "actor_id": after["actor_id"],
+                    "from_stance_id": before["stance_id"], "from_date": before["date"],
+                    "from_position": before["position"],
+                    "to_stance_id": after["stance_id"], "to_date": after["date"],
+                    "to_position": after["position"],
+                })
+    return rows
