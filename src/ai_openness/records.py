@@ -73,6 +73,21 @@ def last_day(first: dt.date, precision: str) -> dt.date:
     raise ValueError(f"unknown date precision {precision!r}")
 
 
+def expected_end(date_text: str, precision: str, end_text: str) -> str | None:
+    """The date_end a published row should have, when its `end_text` is not it; else None.
+
+    Works on the cell text of a published table (for the validator). A date or precision
+    that is itself wrong is left to the rules on those columns: nothing is expected then.
+    """
+    if not date_text:
+        return "" if end_text else None
+    try:
+        expected = last_day(dt.date.fromisoformat(date_text), precision).isoformat()
+    except ValueError:
+        return None
+    return expected if end_text != expected else None
+
+
 def derived_date_columns(column: str) -> tuple[str, str]:
     """The build-computed companions of a date column: its precision and its last day."""
     return f"{column}_precision", f"{column}_end"

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..limits import MAX_INPUT_BYTES
 from ..problems import Problem, shown
 from ..quotes import occurrences
+from ..records import derived_date_columns, expected_end
 from .files import REGENERATE, Refused, contained, read_bounded
 from .tables import Table
 
@@ -129,8 +130,12 @@ def date_problems(tables: dict[str, Table], schemas: dict[str, dict], today: dt.
     for name, table in tables.items():
         date_fields = [f["name"] for f in schemas.get(name, {}).get("fields", [])
                        if isinstance(f, dict) and f.get("type") == "date" and f.get("name") in table.header]
+        ends = {derived_date_columns(f)[1] for f in date_fields}
         for field in date_fields:
+            if field in ends:
+                continue  # the last day of a date, checked against it below (it may lie ahead)
             precision_field = _precision_column(field, table.header)
+            problems += _end_problems(table, field, precision_field)
             for line, row in table.records():
                 problem = _date_problem(row.get(field, ""), row.get(precision_field, "") if precision_field else None,
                                         field, precision_field, today)
@@ -139,6 +144,21 @@ def date_problems(tables: dict[str, Table], schemas: dict[str, dict], today: dt.
                     problems.append(Problem(table.rel, line, key, message, shown(value), expected=expected,
                                             fix="correct the date in the coding (written YYYY, YYYY-MM or YYYY-MM-DD) "
                                             "and run `ai-openness build`", column=table.column(line, key)))
+    return problems
+
+
+def _end_problems(table: Table, field: str, precision_field: str | None) -> list[Problem]:
+    end_field = derived_date_columns(field)[1]
+    if end_field not in table.header or precision_field is None:
+        return []
+    problems = []
+    for line, row in table.records():
+        expected = expected_end(row.get(field, ""), row.get(precision_field, ""), row.get(end_field, ""))
+        if expected is not None:
+            problems.append(Problem(table.rel, line, end_field, f"is not the last day {field} can mean",
+                                    shown(row.get(end_field, "")), expected=expected or "empty",
+                                    fix="run `ai-openness build` (the build computes it from the date)",
+                                    column=table.column(line, end_field)))
     return problems
 
 
