@@ -49,6 +49,8 @@ def resolve_id(identifier: str, table: str = "stances", *, root: str | Path | No
     until an id that is in the table) when it was renamed or merged; None when it was
     retired without a successor. Raises KeyError for an id the package never published.
     """
+    import pandas as pd
+
     from .load import load
     from .schema import table_schema
 
@@ -58,6 +60,5 @@ def resolve_id(identifier: str, table: str = "stances", *, root: str | Path | No
     current = set(load(table, root=root)[key[0]].dropna())
     retired = load("retired_ids", root=root)
     retired = retired[retired["table"] == table]
-    successors = {i: (None if s is None or s != s else str(s))
-                  for i, s in zip(retired["id"], retired["successor"].astype(object))}
+    successors = {str(i): None if pd.isna(s) else str(s) for i, s in zip(retired["id"], retired["successor"])}
     return follow(identifier, current, successors)
