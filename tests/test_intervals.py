@@ -111,6 +111,20 @@ def test_position_changes_match_an_oracle_from_stances_csv():
             "openai-2025-05-05-considers-opening-powerful-models", "2025-05-05", "open") in published
 
 
+def test_the_readme_query_names_the_organisations_that_changed_position():
+    import ai_openness
+
+    changes = ai_openness.load("position_changes")
+    organisations = changes[changes.actor_type == "organisation"]
+    answer = organisations[["actor_id", "from_date", "from_position", "to_date", "to_position"]]
+    expected = [(c[1], c[3], c[4], c[6], c[7]) for c in _oracle_changes(_csv(ROOT, "stances"))
+                if c[0] == "organisation"]
+    got = [(r.actor_id, r.from_date.date().isoformat(), r.from_position, r.to_date.date().isoformat(),
+            r.to_position) for r in answer.itertuples()]
+    assert sorted(got) == sorted(expected) and expected
+    assert "organisations[[\"actor_id\", \"from_date\"" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def _stance(stance_id, actor, date, end, position):
     return {"stance_id": stance_id, "actor_type": "organisation", "actor_id": actor,
             "date": dt.date.fromisoformat(date) if date else None,
