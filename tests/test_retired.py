@@ -43,18 +43,32 @@ def test_retired_yaml_has_the_agreed_shape():
         assert isinstance(entry["retired_in"], str) and re.fullmatch(r"\d+\.\d+\.\d+", entry["retired_in"])
 
 
-def test_every_stance_id_dropped_since_0_1_0_is_retired_and_renames_keep_the_quote():
-    released = _stances_of(FIRST_RELEASE)
-    with open(ROOT / "data/stances.csv", encoding="utf-8", newline="") as handle:
-        current = {r["stance_id"]: r for r in csv.DictReader(handle)}
-    retired = {e["id"]: e for e in _retired() if e["table"] == "stances"}
-    assert set(released) - set(current) == set(retired)
+def _release_commit(version: str) -> str:
+    """The commit that added the release's section to CHANGELOG.md."""
+    log = subprocess.run(["git", "-C", str(ROOT), "log", "--format=%H", "-S", f"## [{version}] - ", "--",
+                          "CHANGELOG.md"], capture_output=True, text=True, check=True)
+    return log.stdout.split()[-1]
+
+
+def test_the_0_1_0_ids_dropped_in_0_2_0_are_retired_and_renames_keep_the_quote():
+    first, second = _stances_of(FIRST_RELEASE), _stances_of(_release_commit("0.2.0"))
+    retired = {e["id"]: e for e in _retired() if e["table"] == "stances" and e["retired_in"] == "0.2.0"}
+    assert set(first) - set(second) == set(retired)
     assert len(retired) == 30 and sum("successor" in e for e in retired.values()) == 20
     for identifier, entry in retired.items():
         if "successor" in entry:
-            old, new = released[identifier], current[entry["successor"]]
+            old, new = first[identifier], second[entry["successor"]]
             assert (old["source_id"], old["quote_start"], old["quote_end"]) == \
                    (new["source_id"], new["quote_start"], new["quote_end"]), identifier
+
+
+def test_every_released_stance_id_is_current_or_retired():
+    with open(ROOT / "data/stances.csv", encoding="utf-8", newline="") as handle:
+        current = {r["stance_id"] for r in csv.DictReader(handle)}
+    released = set(_stances_of(FIRST_RELEASE)) | set(_stances_of(_release_commit("0.2.0")))
+    retired = {e["id"] for e in _retired() if e["table"] == "stances"}
+    assert released - current <= retired
+    assert not retired & current  # never reused
 
 
 def test_changelog_removals_of_0_2_0_are_all_retired():
@@ -78,8 +92,17 @@ def test_retired_ids_table_is_published_from_the_yaml():
 
 
 def test_resolve_id_follows_successors():
-    assert ai_openness.resolve_id("xai-2024-03-18-releases-grok-1") == "elon-musk-2024-03-18-releases-grok-1"
-    assert ai_openness.resolve_id("elon-musk-2024-03-18-releases-grok-1") == "elon-musk-2024-03-18-releases-grok-1"
+    with open(ROOT / "data/stances.csv", encoding="utf-8", newline="") as handle:
+        current = {r["stance_id"] for r in csv.DictReader(handle)}
+    renamed = {e["id"]: e["successor"] for e in _retired() if e["table"] == "stances" and e.get("successor")}
+    assert renamed["xai-2024-03-18-releases-grok-1"] == "elon-musk-2024-03-18-releases-grok-1"
+    assert ai_openness.resolve_id("xai-2024-03-18-releases-grok-1") == \
+           ai_openness.resolve_id("elon-musk-2024-03-18-releases-grok-1")
+    for old, new in renamed.items():  # every rename leads to a current stance
+        while new not in current:
+            new = renamed[new]
+        assert ai_openness.resolve_id(old) == new
+    assert ai_openness.resolve_id(sorted(current)[0]) == sorted(current)[0]
     assert ai_openness.resolve_id("us-congress-undated-foreign-adversaries") is None  # retired, no successor
     assert ai_openness.resolve_id("us-congress", "organisations") is None
     assert ai_openness.resolve_id("openai", "organisations") == "openai"
