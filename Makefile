@@ -8,8 +8,8 @@ STAMP  := $(VENV)/.installed
 # CJK font), database exports (sqlite-utils, DuckDB), Datasette, and the test tools.
 EXTRAS := figures,export,browse,test,release
 
-.PHONY: all build validate coverage figures test check bench clean
-all: build figures validate coverage
+.PHONY: all build validate coverage candidates figures test check bench clean
+all: build figures validate coverage candidates
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ validate: $(STAMP)
 
 coverage: $(STAMP)
 	$(BIN)/ai-openness coverage
+
+# Every open/closed sentence of the articles is quoted by a stance or set aside with a reason.
+candidates: $(STAMP)
+	$(BIN)/ai-openness candidates
 
 check: $(STAMP)
 	$(BIN)/ai-openness build --check

@@ -424,6 +424,7 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
     arguments = enum_values("stance_arguments", "argument")
     kinds, attributions = enum_values("stances", "kind"), enum_values("stances", "attribution")
     positions = enum_values("stances", "position")
+    undated_reasons = enum_values("stances", "undated_reason")
     articles_yaml = open(out / "sources" / "articles.yaml", "w", encoding="utf-8")
     articles_yaml.write("# Synthetic stored articles.\n")
     for index in range(size.articles):
@@ -460,6 +461,8 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
                 fields["date"] = partial(rng, date)
                 fields["date_basis"] = basis
                 fields["date_source_id"] = rng.choice(references) if basis == "reference" else None
+            else:  # an undated stance says why; chosen without drawing from rng, so the rest of the data is unchanged
+                fields["undated_reason"] = undated_reasons[n % len(undated_reasons)]
             slug_date = date.isoformat() if date else "undated"
             fields["stance_id"] = f"{actor}-{slug_date}-s{n}"
             fields |= {"kind": rng.choice(kinds), "attribution": rng.choice(attributions),

@@ -106,9 +106,9 @@ def test_position_changes_match_an_oracle_from_stances_csv():
     published = [tuple(r.values()) for r in _csv(ROOT, "position_changes")]
     assert published == _oracle_changes(_csv(ROOT, "stances"))
     assert published  # the real package has some
-    # OpenAI withheld GPT-4's details in March 2023 and considered opening models in May 2025.
-    assert ("organisation", "openai", "openai-2023-03-gpt-4-details-withheld", "2023-03-01", "closed",
-            "openai-2025-05-05-considers-opening-powerful-models", "2025-05-05", "open") in published
+    # Mistral AI released open weights in 2023 and went closed with Microsoft in February 2024.
+    assert ("organisation", "mistral-ai", "mistral-ai-2023-open-weights", "2023-01-01", "open",
+            "mistral-ai-2024-02-paid-closed-with-microsoft", "2024-02-01", "closed") in published
 
 
 def test_the_readme_query_names_the_organisations_that_changed_position():

@@ -84,6 +84,14 @@ def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
                 problems.append(row.problem("date", "a dated stance needs date_basis (stated, relative or reference)"))
         elif v.get("date_basis") or v.get("date_source_id"):
             problems.append(row.problem("date_basis", "date_basis and date_source_id need a date"))
+        # An empty date must say why (vocabulary in the schema), so that "not dated yet" and
+        # "cannot be dated" are told apart; a dated row has nothing to explain.
+        if v.get("date") is None and not v.get("undated_reason"):
+            problems.append(row.problem("undated_reason", "an undated stance needs undated_reason "
+                                        "(see docs/codebook.md section 6)"))
+        elif v.get("date") is not None and v.get("undated_reason"):
+            problems.append(row.problem("undated_reason", "a dated stance has no undated_reason; remove it",
+                                        v["undated_reason"]))
         if (v.get("date_basis") == "reference") != bool(v.get("date_source_id")):
             problems.append(row.problem("date_source_id", "date_source_id is required when, and only when, "
                                         "date_basis is reference"))

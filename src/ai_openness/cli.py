@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   ai-openness build --check    exit 1 and name every generated file that is out of date
   ai-openness validate         check the package with frictionless and the package's own rules
   ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
+  ai-openness candidates       open/closed sentences that no stance quotes and no set-aside explains
   ai-openness release 0.2.0    bump the version, write CHANGELOG.md, build archives in dist/
   ai-openness figures          redraw docs/figures/ (timeline, licence matrix, arguments)
   ai-openness export sqlite ai-openness.db && datasette ai-openness.db -m ai-openness.metadata.json
@@ -120,6 +121,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_candidates(args: argparse.Namespace) -> int:
+    from .candidates import report
+
+    return report(_root(args.root), args.format, args.quiet)
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
     from .figures import FIGURES_DIR, generate
 
@@ -216,6 +223,12 @@ def parser() -> argparse.ArgumentParser:
     coverage.add_argument("--root", help="package directory (default: current directory)")
     _script_options(coverage)
     coverage.set_defaults(run=cmd_coverage)
+
+    candidates = sub.add_parser("candidates", help="list open/closed sentences no coding explains (exit 1 if any)",
+                                epilog="example: ai-openness candidates --format json")
+    candidates.add_argument("--root", help="package directory (default: current directory)")
+    _script_options(candidates)
+    candidates.set_defaults(run=cmd_candidates)
 
     figures = sub.add_parser(
         "figures", help="draw the figures in docs/figures/ from the tables",
