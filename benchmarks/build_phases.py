@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness import build, checks, inputs, write  # noqa: E402
+from ai_openness import checks, collect, inputs, write  # noqa: E402
+from ai_openness.contract import Contract  # noqa: E402
 from ai_openness.records import validate_rows  # noqa: E402
-from ai_openness.schema import resource_names  # noqa: E402
 
 
 def phases(root: Path) -> dict[str, float]:
@@ -36,31 +36,32 @@ def phases(root: Path) -> dict[str, float]:
         times[name] = round(now - last, 2)
         last = now
 
+    contract = Contract.for_build(root)
     read = inputs.Inputs()
-    inputs.read_sources(root, read)
+    inputs.read_sources(root, read, contract)
     lap("read sources and stored texts")
-    aliases = inputs.read_entities(root, read)
+    aliases = inputs.read_entities(root, read, contract)
     read.tables["aliases"] = inputs.alias_rows(aliases)
     read.aliases = [a for a, _ in aliases]
     lap("read entities")
-    inputs.read_stances(root, read)
+    inputs.read_stances(root, read, contract)
     lap("read stances and locate quotes")
-    for name in resource_names():
-        if name not in build.GENERATED_ONLY:
-            validate_rows(name, read.tables[name])
+    for name in contract.names:
+        if name not in contract.matched_tables:
+            validate_rows(contract, name, read.tables[name])
     lap("type rows (pydantic)")
-    checks.all_rules(read.tables, dt.date.today())
+    checks.all_rules(contract, read.tables, dt.date.today())
     lap("keys and rules")
-    mentions = build.mention_rows(read)
+    mentions = collect.mention_rows(read)
     lap("find mentions")
     tables = {name: sorted(mentions if name == "mentions" else [r.values for r in read.tables[name]],
-                           key=build._sort_key(name)) for name in resource_names()}
+                           key=collect._sort_key(contract, name)) for name in contract.names}
     lap("sort")
     for name, rows in tables.items():
-        write.csv_bytes(name, rows)
+        write.csv_bytes(contract, name, rows)
     lap("render CSV")
     for name, rows in tables.items():
-        write.parquet_bytes(name, rows)
+        write.parquet_bytes(contract, name, rows)
     lap("render Parquet")
     times["total"] = round(sum(times.values()), 2)
     return times

@@ -37,7 +37,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ai_openness.schema import enum_values  # noqa: E402  (after the path is set)
+from ai_openness.contract import Contract  # noqa: E402  (after the path is set)
+
+# The generated packages carry this checkout's schema/, so their values come from its vocabularies.
+CONTRACT = Contract.from_root(REPO)
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def partial(rng: random.Random, date: dt.date) -> dt.date | str:
 
 
 def make_entities(size: Size, rng: random.Random, names: Names, references: list[str]) -> dict[str, list[Entity]]:
-    org_kinds = enum_values("organisations", "kind")
+    org_kinds = CONTRACT.vocabulary("organisations", "kind")
     entities: dict[str, list[Entity]] = {"organisations": [], "people": [], "models": [], "licences": []}
     for i in range(size.organisations):
         name = names.latin(lambda: f"{names.word(2)} {rng.choice(ORG_SUFFIXES)}")
@@ -224,7 +227,7 @@ def make_entities(size: Size, rng: random.Random, names: Names, references: list
             licence_id = f"SYN-{i}.0"
         name = names.latin(lambda: f"{names.word(2)} Licence {i}")
         fields = {"url": f"https://licences.example.org/{i}", "osi_approved": rng.choice([True, False, None]),
-                  "commercial_use": rng.choice(enum_values("licences", "commercial_use")),
+                  "commercial_use": rng.choice(CONTRACT.vocabulary("licences", "commercial_use")),
                   "user_limit": rng.choice([None, 700_000_000]), "use_policy": rng.choice([True, False]),
                   "use_policy_url": None, "attribution_required": True, "modification_allowed": True,
                   "output_use_restricted": rng.choice([True, False]), "patent_grant": rng.choice([True, False]),
@@ -236,7 +239,7 @@ def make_entities(size: Size, rng: random.Random, names: Names, references: list
     for i in range(size.models):
         name = names.latin(lambda: f"{names.word(2)}-{rng.choice([1, 2, 3, 7, 13, 70])}B")
         zh = names.zh(3, 4) if rng.random() < 0.3 else None
-        access = rng.choice(enum_values("models", "access") + [None])
+        access = rng.choice(CONTRACT.vocabulary("models", "access") + [None])
         fields = {"organisation_id": rng.choice(orgs).entity_id,
                   "released": partial(rng, random_date(rng)) if rng.random() < 0.8 else None,
                   "access": access,
@@ -390,7 +393,7 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
     filler = Filler(rng, filler_chars, alias_chars)
     names = Names(rng, alias_chars, to_trad)
 
-    reference_kinds = [k for k in enum_values("sources", "kind") if k != "article"]
+    reference_kinds = [k for k in CONTRACT.vocabulary("sources", "kind") if k != "article"]
     references = [f"ref-synthetic-{i:05d}" for i in range(size.references)]
     with open(out / "sources" / "references.yaml", "w", encoding="utf-8") as handle:
         handle.write("# Synthetic external references.\n")
@@ -421,10 +424,10 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
     per_article = [size.stances // size.articles + (1 if i < size.stances % size.articles else 0)
                    for i in range(size.articles)]
     counters = {"stances": 0, "stance_arguments": 0, "mentions": 0, "characters": 0}
-    arguments = enum_values("stance_arguments", "argument")
-    kinds, attributions = enum_values("stances", "kind"), enum_values("stances", "attribution")
-    positions = enum_values("stances", "position")
-    undated_reasons = enum_values("stances", "undated_reason")
+    arguments = CONTRACT.vocabulary("stance_arguments", "argument")
+    kinds, attributions = CONTRACT.vocabulary("stances", "kind"), CONTRACT.vocabulary("stances", "attribution")
+    positions = CONTRACT.vocabulary("stances", "position")
+    undated_reasons = CONTRACT.vocabulary("stances", "undated_reason")
     articles_yaml = open(out / "sources" / "articles.yaml", "w", encoding="utf-8")
     articles_yaml.write("# Synthetic stored articles.\n")
     for index in range(size.articles):

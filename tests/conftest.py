@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INPUTS = ("schema", "sources", "codings")  # what a build reads
 OUTPUTS = ("data", "datapackage.json", "datapackage.parquet.json")  # what a build writes
+
+
+# The package's schema read directly (json, yaml), as an oracle independent of ai_openness.contract.
+
+def package_yaml(root: Path = ROOT) -> dict:
+    return yaml.safe_load((root / "schema" / "package.yaml").read_text(encoding="utf-8"))
+
+
+def resource_names(root: Path = ROOT) -> list[str]:
+    return [r["name"] for r in package_yaml(root)["resources"]]
+
+
+def table_schema(name: str, root: Path = ROOT) -> dict:
+    return json.loads((root / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def fields(name: str, root: Path = ROOT) -> list[dict]:
+    return table_schema(name, root)["fields"]
+
+
+def enum_values(name: str, field: str, root: Path = ROOT) -> list[str]:
+    return next(f for f in fields(name, root) if f["name"] == field)["constraints"]["enum"]
 
 
 def copy_tree(source: Path, target: Path, names=INPUTS + OUTPUTS) -> Path:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ai_openness.schema import fields, resource_names
-from conftest import ROOT
+from conftest import ROOT, fields, resource_names
 
 CODEBOOK = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
 CODED = ["stances", "stance_arguments", "models", "organisations"]

@@ -11,7 +11,7 @@ import pytest
 
 from ai_openness import data_version
 from ai_openness.cli import main
-from ai_openness.schema import fields, resource_names, table_schema
+from conftest import ROOT, fields, resource_names, table_schema
 
 export = pytest.importorskip("ai_openness.export")
 pytest.importorskip("sqlite_utils", reason="needs the export extra")
@@ -74,6 +74,21 @@ def test_duckdb_has_every_row(duckdb_db: Path, name: str):
         stored = con.execute(f'select {columns} from "{name}"').fetchall()
     key = lambda r: tuple((v is None, str(v)) for v in r)  # noqa: E731
     assert sorted(stored, key=key) == sorted(_expected(name), key=key)
+
+
+def _csv_row_count(name: str) -> int:
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def test_row_counts_equal_the_csvs(sqlite_db: Path, duckdb_db: Path):
+    """Independent of export.table_rows: the CSVs read with the csv module."""
+    expected = {name: _csv_row_count(name) for name in resource_names()}
+    with sqlite3.connect(sqlite_db) as con:
+        in_sqlite = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in expected}
+    with duckdb.connect(str(duckdb_db), read_only=True) as con:
+        in_duckdb = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in expected}
+    assert in_sqlite == expected and in_duckdb == expected
 
 
 def test_sqlite_keys_are_declared_and_hold(sqlite_db: Path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ai_openness.contract import Contract
 from conftest import ROOT
 
 figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
@@ -149,7 +150,7 @@ def test_timeline_shows_date_precision(tables):
     assert year["x0"] == 2019 and year["x1"] == 2020 and year["when"] == "2019 (year)"
     assert day["x1"] - day["x0"] == pytest.approx(1 / 366, abs=1e-5)  # coordinates are rounded
     # In the chart, month and year stances are bars from x0 to x1; day stances are points.
-    spec = figures._config(figures.stance_timeline(tables)).to_dict()
+    spec = figures._config(figures.stance_timeline(tables, Contract.installed())).to_dict()
     layers = spec["hconcat"][0]["layer"]
     marks = {layer["transform"][0]["filter"]: (layer["mark"]["type"], layer["encoding"]) for layer in layers}
     assert marks["datum.precision == 'year'"][0] == "bar" and marks["datum.precision == 'year'"][1]["x2"]
@@ -166,7 +167,7 @@ def test_timeline_marks_in_a_lane_never_overlap(tables):
 
 
 def test_licence_matrix_shows_empty_cells_as_unknown_not_no(tables):
-    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables)}
+    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables, Contract.installed())}
     models = tables["models"].set_index("name")
     licences = tables["licences"].set_index("licence_id")
     # Gemma's licence has no checked OSI status: unknown, never "no".

@@ -170,7 +170,7 @@ def test_a_model_that_writes_released_end_is_refused(built_mini, tmp_path, capsy
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("  released: 2024-03\n", "  released: 2024-03\n  released_end: 2024-03-31\n", 1),
                     encoding="utf-8")
-    err = _build_fails_with(root, capsys, "computed from how the date is written")
+    err = _build_fails_with(root, capsys, "is computed by the build")
     assert "codings/models.yaml:5 [released_end]" in err
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import ai_openness
-from ai_openness.schema import enum_values, resource_names
+from conftest import enum_values, resource_names
 
 
 def test_load_stances_dtypes():

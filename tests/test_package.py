@@ -13,8 +13,7 @@ import pytest
 
 from ai_openness.build import build
 from ai_openness.cli import main
-from ai_openness.schema import fields, resource_names
-from conftest import ROOT, snapshot
+from conftest import ROOT, fields, resource_names, snapshot
 
 SHARED_MARKERS = ("../" + "shared", "/" + "shared/")  # spelled so this file does not match itself
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")

@@ -6,12 +6,15 @@ import typing
 
 import pytest
 
-from ai_openness.schema import arrow_schema, fields, record_model, resource_names, table_schema
+from ai_openness.contract import Contract
+from conftest import ROOT, fields, resource_names, table_schema
+
+CONTRACT = Contract.from_root(ROOT)
 
 
 @pytest.mark.parametrize("name", resource_names())
 def test_model_fields_agree_with_schema(name):
-    model = record_model(name)
+    model = CONTRACT.pydantic_model(name)
     json_schema = model.model_json_schema()
     schema_fields = fields(name)
     assert list(model.model_fields) == [f["name"] for f in schema_fields]
@@ -36,7 +39,7 @@ def test_every_field_is_documented(name):
 
 @pytest.mark.parametrize("name", resource_names())
 def test_arrow_types_follow_schema(name):
-    schema = arrow_schema(name)
+    schema = CONTRACT.arrow_schema(name)
     for field in fields(name):
         arrow = schema.field(field["name"])
         assert arrow.nullable == (not field.get("constraints", {}).get("required", False))
@@ -47,7 +50,7 @@ def test_arrow_types_follow_schema(name):
 def test_model_rejects_value_outside_vocabulary():
     from pydantic import ValidationError
 
-    model = record_model("stance_arguments")
+    model = CONTRACT.pydantic_model("stance_arguments")
     model.model_validate({"stance_id": "x", "argument": "safety"})
     with pytest.raises(ValidationError):
         model.model_validate({"stance_id": "x", "argument": "vibes"})

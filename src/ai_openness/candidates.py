@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import quotes
-from .build import collect
+from .collect import collect
 from .inputs import Inputs
 from .problems import BuildFailed, Problem
 from .script import fold

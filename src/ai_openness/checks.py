@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .contract import Contract
 from .ids import UnknownId, follow
 from .problems import Problem
 from .records import Row
-from .schema import table_schema
 from .script import fold
-
-ALIAS_TABLES = {"organisation": "organisations", "person": "people", "model": "models", "licence": "licences"}
-_ID_COLUMNS = {"organisations": "organisation_id", "people": "person_id", "models": "model_id",
-               "licences": "licence_id"}
 
 
 def key_of(row: Row, columns: list[str]) -> tuple:
     return tuple(row.values.get(c) for c in columns)
 
 
-def primary_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+def primary_keys(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
     problems = []
     for name, rows in tables.items():
-        columns = table_schema(name)["primaryKey"]
+        columns = contract.primary_key(name)
         seen: dict[tuple, Row] = {}
         for row in rows:
             key = key_of(row, columns)
@@ -40,18 +36,18 @@ def primary_keys(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
-def foreign_keys(tables: dict[str, list[Row]]) -> list[Problem]:
+def foreign_keys(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
     problems = []
     for name, rows in tables.items():
-        for fk in table_schema(name).get("foreignKeys", []):
-            target = fk["reference"].get("resource") or name
-            targets = {key_of(r, fk["reference"]["fields"]) for r in tables.get(target, [])}
+        for fk in contract.foreign_keys(name):
+            target = fk.resource
+            targets = {key_of(r, fk.reference) for r in tables.get(target, [])}
             for row in rows:
-                key = key_of(row, fk["fields"])
+                key = key_of(row, fk.fields)
                 if all(v is None for v in key) or key in targets:
                     continue
-                column = fk["fields"][0]
-                problems.append(row.problem(column, f"no {target} row has {'/'.join(fk['reference']['fields'])} "
+                column = fk.fields[0]
+                problems.append(row.problem(column, f"no {target} row has {'/'.join(fk.reference)} "
                                             f"= {'/'.join(map(str, key))}; add it there or fix the id", key[0]))
     return problems
 
@@ -105,10 +101,10 @@ def stances(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
     return problems
 
 
-def models(tables: dict[str, list[Row]]) -> list[Problem]:
-    problems = []
+def models(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
+    problems, withheld = [], contract.weights_withheld()
     for row in tables["models"]:
-        if row.values.get("licence_id") and row.values.get("access") in ("api", "hosted", "unreleased"):
+        if row.values.get("licence_id") and row.values.get("access") in withheld:
             problems.append(row.problem("licence_id", "a model whose weights are not released has no weights "
                                         "licence; leave licence_id empty", row.values["licence_id"]))
     return problems
@@ -124,7 +120,7 @@ def sources(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
-def retired(tables: dict[str, list[Row]]) -> list[Problem]:
+def retired(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
     """Each retired id names a table keyed by one id column, is no longer in it (an id is
     never reused), and its successor, when given, leads to an id that is."""
     problems = []
@@ -135,9 +131,9 @@ def retired(tables: dict[str, list[Row]]) -> list[Problem]:
     current: dict[str, set] = {}
     for row in rows:
         table, identifier = row.values["table"], row.values["id"]
-        key = table_schema(table)["primaryKey"] if table in tables and table != "retired_ids" else []
+        key = contract.primary_key(table) if table in tables and table != "retired_ids" else []
         if len(key) != 1:
-            keyed = [n for n in tables if n != "retired_ids" and len(table_schema(n)["primaryKey"]) == 1]
+            keyed = [n for n in tables if n != "retired_ids" and len(contract.primary_key(n)) == 1]
             problems.append(row.problem("table", f"expected a table keyed by one id column: {', '.join(keyed)}",
                                         table))
             continue
@@ -157,6 +153,7 @@ def retired(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
-def all_rules(tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
-    return (primary_keys(tables) + foreign_keys(tables) + aliases(tables)
-            + stances(tables, today) + models(tables) + sources(tables) + retired(tables))
+def all_rules(contract: Contract, tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
+    return (primary_keys(contract, tables) + foreign_keys(contract, tables) + aliases(tables)
+            + stances(tables, today) + models(contract, tables) + sources(tables)
+            + retired(contract, tables))

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import collect
+from .collect import collect
 from .inputs import Inputs
 from .script import fold
 

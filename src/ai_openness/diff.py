@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .contract import Contract, key_list
 from .problems import Problem, Unreadable
 from .validate.descriptor import read_descriptor
 from .validate.tables import Table, read_table
@@ -98,8 +99,12 @@ class PackageDiff:
 @dataclass
 class _Version:
     version: str | None
-    schemas: dict[str, dict]
+    contract: Contract  # the version's own schemas, as its descriptor gives them
     tables: dict[str, Table]
+
+    @property
+    def schemas(self) -> dict[str, dict]:
+        return {name: self.contract.schema(name) for name in self.contract.names}
 
 
 def _read(root: Path) -> _Version:
@@ -112,16 +117,14 @@ def _read(root: Path) -> _Version:
     if descriptor is None or problems:
         raise Unreadable([Problem(**{**p.to_dict(), "file": f"{root}/{p.file}"}) for p in problems])
     version = descriptor.checked.get("version")
-    return _Version(str(version) if version is not None else None,
-                    {name: r.schema for name, r in descriptor.resources.items()}, tables)
+    # Not Contract.from_descriptor: a version is compared as text, whatever types it declares.
+    contract = Contract({"resources": [{"name": name} for name in descriptor.resources]},
+                        {name: r.schema for name, r in descriptor.resources.items()}, f"{root}/{DESCRIPTOR}")
+    return _Version(str(version) if version is not None else None, contract, tables)
 
 
 def _fields(schema: dict) -> dict[str, dict]:
     return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
-
-
-def _key_list(value: object) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
 
 
 def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
@@ -146,7 +149,7 @@ def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
         rest_b = {k: v for k, v in cb.items() if k != "enum"}
         if rest_a != rest_b:
             result.changed_constraints[column] = (rest_a, rest_b)
-    pk_old, pk_new = _key_list(old.get("primaryKey")), _key_list(new.get("primaryKey"))
+    pk_old, pk_new = key_list(old.get("primaryKey")), key_list(new.get("primaryKey"))
     if pk_old != pk_new:
         result.changed_primary_key = (pk_old, pk_new)
     fks_old, fks_new = old.get("foreignKeys") or [], new.get("foreignKeys") or []
@@ -159,8 +162,8 @@ def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
     """The primary key both versions can be matched by (head's first), else the shared columns."""
     columns_base = set(base.tables[name].header) if name in base.tables else set()
     columns_head = set(head.tables[name].header) if name in head.tables else set()
-    for schema in (head.schemas.get(name), base.schemas.get(name)):
-        key = _key_list((schema or {}).get("primaryKey"))
+    for version in (head, base):
+        key = version.contract.primary_key(name) if name in version.contract.names else []
         if key and set(key) <= columns_base and set(key) <= columns_head:
             return key
     table = head.tables.get(name) or base.tables[name]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import fields, package_meta, table_schema
+from .contract import Contract
 
 README = "README.md"
 
@@ -17,26 +17,24 @@ def _escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def table_sizes(tables: dict[str, list[dict]]) -> str:
+def table_sizes(contract: Contract, tables: dict[str, list[dict]]) -> str:
     lines = ["| table | rows | what one row is |", "|---|---:|---|"]
-    for resource in package_meta()["resources"]:
+    for resource in contract.meta["resources"]:
         name = resource["name"]
         lines.append(f"| `{name}` | {len(tables[name])} | {_escape(resource['description'])} |")
     return "\n".join(lines)
 
 
-def data_dictionary() -> str:
+def data_dictionary(contract: Contract) -> str:
     out = []
-    for resource in package_meta()["resources"]:
+    for resource in contract.meta["resources"]:
         name = resource["name"]
-        schema = table_schema(name)
         out += [f"### `{name}`", "", _escape(resource["description"]), "",
-                f"- Primary key: `{', '.join(schema['primaryKey'])}`."]
-        for fk in schema.get("foreignKeys", []):
-            target = fk["reference"].get("resource") or name
-            out.append(f"- Foreign key: `{', '.join(fk['fields'])}` → `{target}.{', '.join(fk['reference']['fields'])}`.")
+                f"- Primary key: `{', '.join(contract.primary_key(name))}`."]
+        for fk in contract.foreign_keys(name):
+            out.append(f"- Foreign key: `{', '.join(fk.fields)}` → `{fk.resource}.{', '.join(fk.reference)}`.")
         out += ["", "| column | type | required | description |", "|---|---|---|---|"]
-        for field in fields(name):
+        for field in contract.fields(name):
             constraints = field.get("constraints", {})
             description = _escape(field["description"])
             if constraints.get("enum"):

@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .contract import Contract
 from .paths import package_root
-from .schema import package_meta, resource_names, table_schema
 
 PACKAGE_TABLE = "_package"
 COLUMNS_TABLE = "_columns"
@@ -84,9 +84,6 @@ CANNED_QUERIES = {
                "order by date is null, date, actor, stance_id",
     },
 }
-_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
-                 "date": "DATE"}
-_SQLITE_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
 
 
 def _root(root: Path | None) -> Path:
@@ -95,6 +92,11 @@ def _root(root: Path | None) -> Path:
 
 def descriptor(root: Path | None = None) -> dict:
     return json.loads((_root(root) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def contract_of(root: Path | None = None) -> Contract:
+    """The contract of the package exported: the one in its own datapackage.json."""
+    return Contract.from_descriptor_file(_root(root) / "datapackage.json")
 
 
 def table_rows(name: str, root: Path | None = None) -> list[dict]:
@@ -119,27 +121,16 @@ def table_rows(name: str, root: Path | None = None) -> list[dict]:
     return rows
 
 
-def _foreign_keys(name: str) -> list[tuple[str, str, str]]:
-    """(column, referenced table, referenced column) of each single-column foreign key."""
-    keys = []
-    for fk in table_schema(name).get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        for column, target in zip(fields, ref_fields):
-            keys.append((column, ref.get("resource") or name, target))
-    return keys
+def _foreign_keys(contract: Contract, name: str) -> list[tuple[str, str, str]]:
+    """(column, referenced table, referenced column) of each foreign key, column by column."""
+    return [(column, fk.resource, target) for fk in contract.foreign_keys(name)
+            for column, target in zip(fk.fields, fk.reference)]
 
 
-def _primary_key(name: str) -> list[str]:
-    pk = table_schema(name)["primaryKey"]
-    return pk if isinstance(pk, list) else [pk]
-
-
-def _insertion_order(name: str, rows: list[dict]) -> list[list[dict]]:
+def _insertion_order(contract: Contract, name: str, rows: list[dict]) -> list[list[dict]]:
     """Rows in batches that each refer only to rows of earlier batches (for a table that
     refers to itself: DuckDB checks a foreign key against rows already stored)."""
-    own = [(column, target) for column, table, target in _foreign_keys(name) if table == name]
+    own = [(column, target) for column, table, target in _foreign_keys(contract, name) if table == name]
     if not own:
         return [rows]
     stored: dict[str, set] = {target: set() for _, target in own}
@@ -156,7 +147,7 @@ def _insertion_order(name: str, rows: list[dict]) -> list[list[dict]]:
     return batches
 
 
-def _about_rows(root: Path | None) -> tuple[list[dict], list[dict], list[dict]]:
+def _about_rows(root: Path | None, contract: Contract) -> tuple[list[dict], list[dict], list[dict]]:
     """The _package, _tables and _columns rows: the package metadata inside the database."""
     meta = descriptor(root)
     package = [{"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
@@ -164,16 +155,15 @@ def _about_rows(root: Path | None) -> tuple[list[dict], list[dict], list[dict]]:
                                                   "licenses", "sources")]
     tables, columns = [], []
     for resource in meta["resources"]:
-        schema = resource["schema"]
-        tables.append({"table_name": resource["name"], "title": resource["title"],
-                       "description": resource["description"],
-                       "primary_key": ", ".join(_primary_key(resource["name"]))})
-        for position, field in enumerate(schema["fields"], start=1):
-            constraints = field.get("constraints", {})
-            columns.append({"table_name": resource["name"], "column_name": field["name"],
+        name = resource["name"]
+        tables.append({"table_name": name, "title": resource["title"], "description": resource["description"],
+                       "primary_key": ", ".join(contract.primary_key(name))})
+        required = contract.required(name)
+        for position, field in enumerate(contract.fields(name), start=1):
+            columns.append({"table_name": name, "column_name": field["name"],
                             "position": position, "type": field["type"], "title": field.get("title"),
-                            "required": bool(constraints.get("required")),
-                            "values": ", ".join(constraints.get("enum", [])) or None,
+                            "required": field["name"] in required,
+                            "values": ", ".join(contract.vocabulary(name, field["name"])) or None,
                             "description": field.get("description")})
     return package, tables, columns
 
@@ -199,27 +189,29 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 # --- SQLite ---------------------------------------------------------------------------
 
-def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _plain) -> dict[str, int]:
+def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _plain,
+                  contract: Contract | None = None) -> dict[str, int]:
     """Write every table to a SQLite database at `path`; return the rows per table."""
     counts: dict[str, int] = {}
+    contract = contract or contract_of(root)
 
     def write(target: Path) -> None:
         import sqlite_utils
 
         db = sqlite_utils.Database(target)
         db.conn.execute("PRAGMA foreign_keys = ON")  # refuse a row whose reference is missing
-        for name in progress(resource_names(), "SQLite tables"):
-            fields = table_schema(name)["fields"]
+        for name in progress(contract.names, "SQLite tables"):
+            pk = contract.primary_key(name)
             db[name].create(
-                {f["name"]: _SQLITE_TYPES[f["type"]] for f in fields},
-                pk=_primary_key(name)[0] if len(_primary_key(name)) == 1 else tuple(_primary_key(name)),
-                not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
-                foreign_keys=_foreign_keys(name))
+                {f["name"]: contract.sqlite_type(f) for f in contract.fields(name)},
+                pk=pk[0] if len(pk) == 1 else tuple(pk),
+                not_null=contract.required(name),
+                foreign_keys=_foreign_keys(contract, name))
             rows = table_rows(name, root)
-            for batch in _insertion_order(name, rows):
+            for batch in _insertion_order(contract, name, rows):
                 db[name].insert_all(batch, batch_size=500)
             counts[name] = len(rows)
-        package, tables, columns = _about_rows(root)
+        package, tables, columns = _about_rows(root, contract)
         db[PACKAGE_TABLE].insert_all(package, pk="key")
         db[TABLES_TABLE].insert_all(tables, pk="table_name")
         db[COLUMNS_TABLE].insert_all(columns, pk=("table_name", "column_name"),
@@ -239,6 +231,7 @@ def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _pl
 def datasette_metadata(database: str, root: Path | None = None) -> dict:
     """Datasette metadata for the SQLite export (named `database`), from datapackage.json."""
     meta = descriptor(root)
+    contract = Contract.from_descriptor(meta, str(_root(root) / "datapackage.json"))
     licence = (meta.get("licenses") or [{}])[0]
     articles = "".join(
         f'<li><a href="{_html(s["path"])}">{_html(s["title"])}</a></li>' if s.get("path") else f"<li>{_html(s['title'])}</li>"
@@ -253,7 +246,7 @@ def datasette_metadata(database: str, root: Path | None = None) -> dict:
         if label:
             table["label_column"] = label
         # Vocabularies with a handful of values make useful facets.
-        facets = [f["name"] for f in fields if 1 < len(f.get("constraints", {}).get("enum", [])) <= 12]
+        facets = [f["name"] for f in fields if 1 < len(contract.vocabulary(resource["name"], f["name"])) <= 12]
         if facets:
             table["facets"] = facets
         if "date" in names:
@@ -306,38 +299,40 @@ def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def duckdb_ddl(name: str) -> str:
+def duckdb_ddl(contract: Contract, name: str) -> str:
     """CREATE TABLE for one resource, derived from its Table Schema."""
-    schema = table_schema(name)
     lines = []
-    for field in schema["fields"]:
-        constraints = field.get("constraints", {})
-        line = f"{_q(field['name'])} {_DUCKDB_TYPES[field['type']]}"
-        if constraints.get("required"):
+    required = contract.required(name)
+    for field in contract.fields(name):
+        line = f"{_q(field['name'])} {contract.duckdb_type(field)}"
+        if field["name"] in required:
             line += " NOT NULL"
-        if constraints.get("enum"):
-            line += f" CHECK ({_q(field['name'])} IN ({', '.join(_literal(v) for v in constraints['enum'])}))"
+        vocabulary = contract.vocabulary(name, field["name"])
+        if vocabulary:
+            line += f" CHECK ({_q(field['name'])} IN ({', '.join(_literal(v) for v in vocabulary)}))"
         lines.append(line)
-    lines.append(f"PRIMARY KEY ({', '.join(_q(c) for c in _primary_key(name))})")
-    for column, table, target in _foreign_keys(name):
+    lines.append(f"PRIMARY KEY ({', '.join(_q(c) for c in contract.primary_key(name))})")
+    for column, table, target in _foreign_keys(contract, name):
         lines.append(f"FOREIGN KEY ({_q(column)}) REFERENCES {_q(table)} ({_q(target)})")
     return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _plain) -> dict[str, int]:
+def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _plain,
+                  contract: Contract | None = None) -> dict[str, int]:
     """Write every table to a DuckDB database at `path`; return the rows per table."""
     counts: dict[str, int] = {}
     meta = descriptor(root)
+    contract = contract or Contract.from_descriptor(meta, str(_root(root) / "datapackage.json"))
 
     def write(target: Path) -> None:
         import duckdb
 
         with duckdb.connect(str(target)) as con:
             resources = {r["name"]: r for r in meta["resources"]}
-            for name in progress(resource_names(), "DuckDB tables"):
-                con.execute(duckdb_ddl(name))
+            for name in progress(contract.names, "DuckDB tables"):
+                con.execute(duckdb_ddl(contract, name))
                 con.execute(f"COMMENT ON TABLE {_q(name)} IS {_literal(resources[name]['description'])}")
-                fields = table_schema(name)["fields"]
+                fields = contract.fields(name)
                 for field in fields:
                     if field.get("description"):
                         con.execute(f"COMMENT ON COLUMN {_q(name)}.{_q(field['name'])} "
@@ -346,11 +341,11 @@ def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _pl
                 columns = [f["name"] for f in fields]
                 insert = (f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "
                           f"VALUES ({', '.join('?' for _ in columns)})")
-                for batch in _insertion_order(name, rows):
+                for batch in _insertion_order(contract, name, rows):
                     if batch:
                         con.executemany(insert, [[row[c] for c in columns] for row in batch])
                 counts[name] = len(rows)
-            package, _, _ = _about_rows(root)
+            package, _, _ = _about_rows(root, contract)
             con.execute(f"CREATE TABLE {PACKAGE_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
             con.execute(f"COMMENT ON TABLE {PACKAGE_TABLE} IS 'Package metadata from datapackage.json.'")
             con.executemany(f"INSERT INTO {PACKAGE_TABLE} VALUES (?, ?)", [[r["key"], r["value"]] for r in package])

@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
+from .contract import TYPES, key_list, polars_type, schema_foreign_keys
 from .problems import Problem, shorten
 
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
@@ -46,8 +47,6 @@ DEFAULT_MISSING = [""]
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 DEFAULT_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")  # what datetime.strptime("%Y-%m-%d") accepts
-_POLARS_TYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean,
-                 "date": pl.Date}
 
 
 # --- problems -------------------------------------------------------------------------
@@ -161,20 +160,14 @@ class Resource:
         return [f["name"] for f in self.fields]
 
     def foreign_keys(self) -> list[tuple[list[str], str, list[str]]]:
-        out = []
-        for fk in self.schema.get("foreignKeys", []):
-            fields, ref = fk["fields"], fk["reference"]
-            fields = [fields] if isinstance(fields, str) else fields
-            target_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
-            out.append((fields, ref.get("resource") or self.name, target_fields))
-        return out
+        return [(fk.fields, fk.resource, fk.reference) for fk in schema_foreign_keys(self.schema, self.name)]
 
     def unique_keys(self) -> list[tuple[list[str], str]]:
         """(columns, kind): the primary key and each field marked unique."""
         keys = []
-        pk = self.schema.get("primaryKey")
+        pk = key_list(self.schema.get("primaryKey"))
         if pk:
-            keys.append(([pk] if isinstance(pk, str) else list(pk), "primary-key"))
+            keys.append((pk, "primary-key"))
         for f in self.fields:
             if f.get("constraints", {}).get("unique"):
                 keys.append(([f["name"]], "unique-error"))
@@ -230,10 +223,8 @@ def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         if fmt == "uri":  # what rfc3986 requires of frictionless' uri: a scheme and no blanks
             return text, ~text.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$")
         return text, pl.lit(False)
-    if kind == "integer":
-        value = text.cast(pl.Int64, strict=False)
-    elif kind == "number":
-        value = text.cast(pl.Float64, strict=False)
+    if kind in ("integer", "number"):
+        value = text.cast(polars_type(kind), strict=False)
     elif kind == "boolean":
         true, false = field.get("trueValues", DEFAULT_TRUE), field.get("falseValues", DEFAULT_FALSE)
         value = pl.when(text.is_in(true)).then(True).when(text.is_in(false)).then(False).otherwise(None)
@@ -657,7 +648,7 @@ class _Twin:
             mine = cells.typed[name].head(m)
             theirs = twin[name].head(m)
             try:
-                theirs = theirs.cast(_POLARS_TYPES.get(f["type"], theirs.dtype), strict=True)
+                theirs = theirs.cast(polars_type(f) if f["type"] in TYPES else theirs.dtype, strict=True)
             except pl.exceptions.PolarsError:
                 problems.add(self.rel, None, name, "twin", f"holds {theirs.dtype}, the schema says {f['type']}")
                 continue

@@ -24,13 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from .contract import Contract
+
 FIGURES_DIR = "docs/figures"
-POSITIONS = {  # colour-blind-safe (Okabe-Ito), in the schema's order
-    "open": "#009E73",
-    "closed": "#D55E00",
-    "mixed": "#CC79A7",
-    "neutral": "#999999",
-}
+# Colours of the positions (the vocabulary of stances.position, in its documented order) are
+# colour-blind-safe (Okabe-Ito). A position the schema adds gets the next spare colour.
+POSITION_COLOURS = {"open": "#009E73", "closed": "#D55E00", "mixed": "#CC79A7", "neutral": "#999999"}
+SPARE_COLOURS = ("#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 # Licence-matrix cells: how much a term leaves the model open to use, and "unknown" for an
 # empty cell that the schema does not give a meaning to, so that no gap reads as "no".
 CELL_KINDS = {
@@ -46,7 +46,14 @@ CELL_KINDS = {
 class Figure:
     name: str
     title: str
-    chart: Callable  # (tables) -> altair chart
+    chart: Callable  # (tables, contract) -> altair chart
+
+
+def position_colours(contract: Contract) -> dict[str, str]:
+    """Position -> colour, for every value of stances.position in the contract's order."""
+    spare = iter(c for c in SPARE_COLOURS if c not in POSITION_COLOURS.values())
+    return {value: POSITION_COLOURS.get(value) or next(spare, "#777777")
+            for value in contract.vocabulary("stances", "position")}
 
 
 # --- fonts ---------------------------------------------------------------------------
@@ -210,13 +217,14 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
 
 # --- charts -------------------------------------------------------------------------
 
-def _position_colour(alt, legend: bool = True):
+def _position_colour(alt, contract: Contract, legend: bool = True):
+    colours = position_colours(contract)
     return alt.Color("position:N", title="position",
-                     scale=alt.Scale(domain=list(POSITIONS), range=list(POSITIONS.values())),
+                     scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                      legend=alt.Legend(orient="top", symbolOpacity=1) if legend else None)
 
 
-def stance_timeline(tables: dict):
+def stance_timeline(tables: dict, contract: Contract):
     import altair as alt
 
     rows, lanes, n = timeline_rows(tables)
@@ -232,12 +240,12 @@ def stance_timeline(tables: dict):
         ("source", "source"), ("stance_id", "stance"))]
     base = alt.Chart(alt.Data(values=dated)).encode(
         y=y, yOffset=alt.YOffset("slot:O", scale=alt.Scale(domain=list(range(n["slots"])))),
-        color=_position_colour(alt), tooltip=tooltip)
+        color=_position_colour(alt, contract), tooltip=tooltip)
     x = alt.X("x0:Q", title=None, scale=alt.Scale(domain=[lo, hi], nice=False),
               axis=alt.Axis(values=list(range(lo, hi + 1)), format="d", grid=True, labelFontSize=11))
     years = base.transform_filter("datum.precision == 'year'").mark_bar(
         opacity=0.3, strokeWidth=1.2, strokeDash=[3, 2]).encode(
-        x=x, x2="x1:Q", stroke=_position_colour(alt, legend=False))
+        x=x, x2="x1:Q", stroke=_position_colour(alt, contract, legend=False))
     months = base.transform_filter("datum.precision == 'month'").mark_bar(
         opacity=0.95).encode(x=x, x2="x1:Q")
     days = base.transform_filter("datum.precision == 'day'").mark_point(
@@ -248,7 +256,7 @@ def stance_timeline(tables: dict):
         shape="diamond", filled=False, size=55, strokeWidth=1.8).encode(
         x=alt.X("slot:O", title="undated", axis=alt.Axis(labels=False, ticks=False, domain=False),
                 scale=alt.Scale(domain=list(range(n["undated_slots"])))),
-        y=alt.Y("actor:N", sort=lanes, axis=None), color=_position_colour(alt), tooltip=tooltip,
+        y=alt.Y("actor:N", sort=lanes, axis=None), color=_position_colour(alt, contract), tooltip=tooltip,
     ).properties(width=alt.Step(14), height=height)
     subtitle = [
         "Each mark is one stance, coloured by its position toward openness, at the date it was said or done.",
@@ -262,13 +270,13 @@ def stance_timeline(tables: dict):
         title=alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start"))
 
 
-def _weights_released(access) -> str | None:
+def _weights_released(access, withheld: tuple[str, ...]) -> str | None:
     if not isinstance(access, str):
         return None
-    return "no" if access in ("api", "hosted", "unreleased") else "yes"
+    return "no" if access in withheld else "yes"
 
 
-# How models.access reads in the "weights released" column.
+# How models.access reads in the "weights released" column (a value not listed reads as itself).
 ACCESS_CELLS = {
     "open-weights": ("yes", "open"),
     "restricted-weights": ("yes, restricted", "conditional"),
@@ -282,19 +290,20 @@ TERMS = ["weights released", "licence", "commercial use", "user limit", "accepta
          "OSI approved"]
 
 
-def licence_cells(tables: dict) -> list[dict]:
+def licence_cells(tables: dict, contract: Contract) -> list[dict]:
     """One cell per model and licence term: a label and a kind (open ... unknown)."""
     import pandas as pd
 
     licences = tables["licences"].set_index("licence_id")
     organisations = tables["organisations"].set_index("organisation_id")
     cells = []
+    withheld = contract.weights_withheld()
     models = tables["models"].assign(released_key=tables["models"]["access"].map(
-        lambda a: {"yes": 0, "no": 1}.get(_weights_released(a), 2)))
+        lambda a: {"yes": 0, "no": 1}.get(_weights_released(a, withheld), 2)))
     for order, model in enumerate(models.sort_values(["released_key", "name"]).itertuples(index=False)):
         org = organisations.loc[model.organisation_id]
         label = f"{model.name} · {org['name']}"
-        released = _weights_released(model.access)
+        released = _weights_released(model.access, withheld)
         licence = licences.loc[model.licence_id] if isinstance(model.licence_id, str) else None
 
         def cell(term, value, kind):
@@ -305,7 +314,7 @@ def licence_cells(tables: dict) -> list[dict]:
         if released is None:
             cell("weights released", "unknown", "unknown")
         else:
-            cell("weights released", *ACCESS_CELLS[model.access])
+            cell("weights released", *ACCESS_CELLS.get(model.access, (model.access, "unknown")))
         if released != "yes":
             kind, value = ("not applicable", "—") if released == "no" else ("unknown", "unknown")
             for term in TERMS[1:]:
@@ -333,10 +342,10 @@ def licence_cells(tables: dict) -> list[dict]:
     return cells
 
 
-def licence_matrix(tables: dict):
+def licence_matrix(tables: dict, contract: Contract):
     import altair as alt
 
-    cells = licence_cells(tables)
+    cells = licence_cells(tables, contract)
     order = [c["model"] for c in sorted(cells, key=lambda c: c["order"]) if c["term"] == TERMS[0]]
     base = alt.Chart(alt.Data(values=cells)).encode(
         x=alt.X("term:N", sort=TERMS, title=None,
@@ -371,7 +380,7 @@ def argument_counts(tables: dict) -> list[dict]:
     return rows
 
 
-def arguments_by_position(tables: dict):
+def arguments_by_position(tables: dict, contract: Contract):
     import altair as alt
 
     rows = argument_counts(tables)
@@ -379,13 +388,13 @@ def arguments_by_position(tables: dict):
     for row in rows:
         totals[row["argument"]] = totals.get(row["argument"], 0) + row["stances"]
     order = sorted(totals, key=lambda a: (-totals[a], a))
-    positions = list(POSITIONS)
+    positions = contract.vocabulary("stances", "position")
     for row in rows:
         row["stack"] = positions.index(row["position"])
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("argument:N", sort=order, title=None, axis=alt.Axis(labelFontSize=12)),
         x=alt.X("sum(stances):Q", title="stances making the argument", axis=alt.Axis(tickMinStep=1)),
-        color=_position_colour(alt), order=alt.Order("stack:Q"),
+        color=_position_colour(alt, contract), order=alt.Order("stack:Q"),
         tooltip=[alt.Tooltip("argument:N"), alt.Tooltip("position:N"), alt.Tooltip("stances:Q"),
                  alt.Tooltip("actors:N", title="who")])
     return bars.properties(width=560, height=alt.Step(22), title=alt.Title(
@@ -441,12 +450,12 @@ document.fonts.load('12px "{family}"').finally(() =>
 """
 
 
-def render_one(figure: Figure, tables: dict) -> dict[str, bytes]:
+def render_one(figure: Figure, tables: dict, contract: Contract) -> dict[str, bytes]:
     import altair as alt
     import vl_convert
 
     _register_font()
-    spec = _config(figure.chart(tables)).to_dict()
+    spec = _config(figure.chart(tables, contract)).to_dict()
     svg = _embed_font(vl_convert.vegalite_to_svg(spec))
     _, family = cjk_font()
     # The page embeds a subset with every character of the chart and of its data, so that
@@ -471,12 +480,12 @@ def _strings(value) -> list[str]:
     return []
 
 
-def png(figure: Figure, tables: dict, scale: float = 1.0) -> bytes:
-    """A PNG of one figure (for a quick look; the committed figures are SVG and HTML)."""
-    import vl_convert
+def drawn_from(root: Path) -> tuple[dict, Contract]:
+    """The tables of the package under `root` and its own contract (the vocabularies the
+    figures show), both from that package's datapackage.json and Parquet files."""
+    from .load import load
 
-    _register_font()
-    return vl_convert.vegalite_to_png(_config(figure.chart(tables)).to_dict(), scale=scale)
+    return load(root=root), Contract.from_descriptor_file(Path(root) / "datapackage.json")
 
 
 def generate(root: Path | None = None, out: Path | None = None, check: bool = False,
@@ -491,12 +500,10 @@ def generate(root: Path | None = None, out: Path | None = None, check: bool = Fa
 
     root = Path(root) if root is not None else package_root()
     target = Path(out) if out is not None else root / FIGURES_DIR
-    from .load import load
-
-    tables = load(root=root)
+    tables, contract = drawn_from(root)
     files: dict[str, bytes] = {}
     for figure in progress(list(FIGURES), "Drawing figures"):
-        files |= {Path(rel).name: data for rel, data in render_one(figure, tables).items()}
+        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract).items()}
     outdated = stale(target, files)
     if not check and outdated:
         write_atomically(target, {name: files[name] for name in outdated})

@@ -51,10 +51,9 @@ def resolve_id(identifier: str, table: str = "stances", *, root: str | Path | No
     """
     import pandas as pd
 
-    from .load import load
-    from .schema import table_schema
+    from .load import _contract, load
 
-    key = table_schema(table)["primaryKey"]
+    key = _contract(root).primary_key(table)
     if len(key) != 1:
         raise ValueError(f"{table} is not keyed by one id column")
     current = set(load(table, root=root)[key[0]].dropna())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes
+from .contract import Contract
 from .mentions import Alias
 from .problems import BuildFailed, Problem
 from .records import Row, derived_date_columns, last_day, partial_date
@@ -55,16 +56,21 @@ def _entries(root: Path, rel: str, problems: list[Problem], required: bool = Tru
     return data
 
 
-def read_sources(root: Path, inputs: Inputs) -> None:
+def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem]) -> None:
+    """A column the build computes may not be written in a coding (it is dropped)."""
+    for generated in columns:
+        if generated in row.values:
+            problems.append(row.problem(generated, "is computed by the build; remove it"))
+            row.values.pop(generated)
+
+
+def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
     rows = []
     for rel in SOURCE_FILES:
         for entry in _entries(root, rel, inputs.problems):
             values = dict(entry)
             row = Row(values, rel, entry, {"not_content": values.pop("not_content", None) or []})
-            for generated in ("characters",):
-                if generated in values:
-                    inputs.problems.append(row.problem(generated, "is computed by the build; remove it"))
-                    values.pop(generated)
+            _refuse_generated(row, contract.generated_columns("sources"), inputs.problems)
             if values.get("path"):
                 _read_text(root, row, inputs)
             rows.append(row)
@@ -117,7 +123,7 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
     return sorted(spans)
 
 
-def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
+def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[Alias, Row]]:
     """Entity rows per resource, and every alias with the row that declared it."""
     aliases: list[tuple[Alias, Row]] = []
     for resource, (rel, id_field, entity_type) in ENTITY_FILES.items():
@@ -125,6 +131,7 @@ def read_entities(root: Path, inputs: Inputs) -> list[tuple[Alias, Row]]:
         for entry in _entries(root, rel, inputs.problems):
             values = dict(entry)
             row = Row(values, rel, entry, {"aliases": values.pop("aliases", None) or []})
+            _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
             if resource == "models":
                 _expand_date(row, "released", inputs.problems)
             if resource == "licences" and values.get("licence_id"):
@@ -148,12 +155,10 @@ def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
     """Set a date column's generated companions from how the date is written.
 
     `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
-    2024-05-31; a day -> that day twice. All three are empty for an undated row.
+    2024-05-31; a day -> that day twice. All three are empty for an undated row. (A coding
+    that writes a companion is refused by _refuse_generated: the contract lists them.)
     """
     precision_key, end_key = derived_date_columns(key)
-    for generated in (precision_key, end_key):
-        if generated in row.values:
-            problems.append(row.problem(generated, "is computed from how the date is written; remove it"))
     row.values[precision_key] = row.values[end_key] = None
     if row.values.get(key) is None:
         return
@@ -178,7 +183,7 @@ def _set_actor(row: Row) -> None:
         row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 
 
-def read_stances(root: Path, inputs: Inputs) -> None:
+def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
     stances, arguments = [], []
     for path in sorted((root / "codings" / "stances").glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
@@ -198,7 +203,7 @@ def read_stances(root: Path, inputs: Inputs) -> None:
             if not isinstance(entry, dict):
                 inputs.problems.append(Problem(rel, None, None, "each stance must be a mapping"))
                 continue
-            row = _stance_row(rel, source_id, entry, inputs)
+            row = _stance_row(rel, source_id, entry, inputs, contract)
             stances.append(row)
             for argument in row.extra["arguments"]:
                 arguments.append(Row({"stance_id": row.values.get("stance_id"), "argument": argument},
@@ -207,14 +212,12 @@ def read_stances(root: Path, inputs: Inputs) -> None:
     inputs.tables["stance_arguments"] = arguments
 
 
-def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs) -> Row:
+def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contract: Contract) -> Row:
     values = dict(entry)
     extra = {"arguments": values.pop("arguments", None) or [], "occurrence": values.pop("occurrence", None),
              "unresolved": ("quote_start", "quote_end")}
     row = Row(values, rel, entry, extra)
-    for generated in ("quote_start", "quote_end", "source_id", "actor_id", "actor_type"):
-        if generated in values:
-            inputs.problems.append(row.problem(generated, "is computed by the build; remove it"))
+    _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
     values["source_id"] = source_id
     _expand_date(row, "date", inputs.problems)
     _set_actor(row)
@@ -239,13 +242,13 @@ def read_retired(root: Path, inputs: Inputs) -> None:
     inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
 
 
-def read_all(root: Path) -> Inputs:
+def read_all(root: Path, contract: Contract) -> Inputs:
     inputs = Inputs()
-    read_sources(root, inputs)
-    aliases = read_entities(root, inputs)
+    read_sources(root, inputs, contract)
+    aliases = read_entities(root, inputs, contract)
     inputs.tables["aliases"] = alias_rows(aliases)
     inputs.aliases = [a for a, _ in aliases]
-    read_stances(root, inputs)
+    read_stances(root, inputs, contract)
     read_excluded(root, inputs)
     read_retired(root, inputs)
     return inputs

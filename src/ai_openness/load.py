@@ -8,8 +8,8 @@ import os
 import zipfile
 from pathlib import Path
 
+from .contract import Contract
 from .paths import package_root
-from .schema import dtypes_for, fields, resource_names
 
 RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
 
@@ -42,12 +42,12 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
         f"those folders (or set {RELEASES_ENV}).")
 
 
-def _frame(source, schema_fields: list[dict]):
+def _frame(source, contract: Contract, name: str):
     """Read one Parquet table (a path or a file object) into a DataFrame with the schema's dtypes."""
     import pandas as pd
     import pyarrow.parquet as pq
 
-    dtypes = dtypes_for(schema_fields)
+    dtypes = contract.pandas_dtypes(name)
     vocabularies = [c for c, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
     # Vocabulary columns are read dictionary-encoded, so they arrive as categoricals and only
     # their few categories are put in the documented order, instead of hashing every cell
@@ -62,28 +62,38 @@ def _load_release(name: str | None, version: str, root: str | Path | None):
         descriptor = json.loads(archive.read("datapackage.json"))
         if descriptor["version"] != version:
             raise ValueError(f"archive for {version} holds version {descriptor['version']}")
+        contract = Contract.from_descriptor(descriptor, f"{release_archive_name(version)}:datapackage.json")
         resources = {r["name"]: r for r in descriptor["resources"]}
-        names = list(resources) if name is None else [name]
+        names = contract.names if name is None else [name]
         if name is not None and name not in resources:
             raise ValueError(f"release {version} has no table {name!r}; it has: {', '.join(resources)}")
-        frames = {n: _frame(io.BytesIO(archive.read(resources[n]["path"])), resources[n]["schema"]["fields"])
-                  for n in names}
+        frames = {n: _frame(io.BytesIO(archive.read(resources[n]["path"])), contract, n) for n in names}
     return frames if name is None else frames[name]
+
+
+def _contract(root: str | Path | None) -> Contract:
+    """The package's own contract: the one its datapackage.json gives its Parquet files."""
+    descriptor = _root(root) / "datapackage.json"
+    if not descriptor.is_file():
+        raise FileNotFoundError(f"{descriptor} does not exist; name a directory holding an ai-openness "
+                                "package (datapackage.json and data/)")
+    return Contract.installed() if root is None else Contract.from_descriptor_file(descriptor)
 
 
 def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None):
     """One table as a pandas DataFrame, or every table as a dict when `name` is None.
 
-    Dates are datetime64, vocabularies categoricals (categories in documented order),
-    integers and booleans nullable (Int64, boolean), text the pandas string dtype.
+    Dates are pandas timestamps, vocabularies categoricals (categories in documented
+    order), integers and booleans nullable, text the pandas string dtype: the types that
+    the package's own datapackage.json gives (for `root`, the one in `root`).
     With `version`, the table is read from that release's archive (see find_release);
     there is never a fallback to another version.
     """
     if version is not None:
         return _load_release(name, version, root)
-    names = resource_names()
+    contract = _contract(root)
     if name is None:
-        return {n: load(n, root=root) for n in names}
-    if name not in names:
-        raise ValueError(f"no table {name!r}; the tables are: {', '.join(names)}")
-    return _frame(_root(root) / "data" / f"{name}.parquet", fields(name))
+        return {n: _frame(_root(root) / "data" / f"{n}.parquet", contract, n) for n in contract.names}
+    if name not in contract.names:
+        raise ValueError(f"no table {name!r}; the tables are: {', '.join(contract.names)}")
+    return _frame(_root(root) / "data" / f"{name}.parquet", contract, name)

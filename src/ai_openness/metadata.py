@@ -9,6 +9,7 @@ import json
 
 import yaml
 
+from .contract import Contract
 CITATION = "CITATION.cff"
 CROISSANT = "croissant.json"
 ZENODO = ".zenodo.json"
@@ -27,8 +28,6 @@ _CROISSANT_CONTEXT = {
     "samplingRate": "cr:samplingRate", "equivalentProperty": "cr:equivalentProperty",
     "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform",
 }
-_CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
-                    "boolean": "sc:Boolean", "date": "sc:Date"}
 _LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
@@ -69,7 +68,7 @@ def zenodo(descriptor: dict, released: str | None) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def croissant(descriptor: dict, released: str | None) -> str:
+def croissant(contract: Contract, descriptor: dict, released: str | None) -> str:
     licence = descriptor["licenses"][0]
     files, record_sets = [], []
     for resource in descriptor["resources"]:
@@ -81,10 +80,10 @@ def croissant(descriptor: dict, released: str | None) -> str:
         })
         record_sets.append({
             "@type": "cr:RecordSet", "@id": name, "name": name, "description": resource["description"],
-            "key": [{"@id": f"{name}/{column}"} for column in resource["schema"]["primaryKey"]],
+            "key": [{"@id": f"{name}/{column}"} for column in contract.primary_key(name)],
             "field": [{
                 "@type": "cr:Field", "@id": f"{name}/{field['name']}", "name": field["name"],
-                "description": field["description"], "dataType": _CROISSANT_TYPES[field["type"]],
+                "description": field["description"], "dataType": contract.croissant_type(field),
                 "source": {"fileObject": {"@id": f"{name}-csv"}, "extract": {"column": field["name"]}},
             } for field in resource["schema"]["fields"]],
         })
@@ -103,8 +102,8 @@ def croissant(descriptor: dict, released: str | None) -> str:
     return json.dumps(dataset, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(descriptor_bytes: bytes, released: str | None) -> dict[str, bytes]:
+def render(contract: Contract, descriptor_bytes: bytes, released: str | None) -> dict[str, bytes]:
     descriptor = json.loads(descriptor_bytes)
     return {CITATION: citation(descriptor, released).encode("utf-8"),
-            CROISSANT: croissant(descriptor, released).encode("utf-8"),
+            CROISSANT: croissant(contract, descriptor, released).encode("utf-8"),
             ZENODO: zenodo(descriptor, released).encode("utf-8")}

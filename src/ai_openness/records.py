@@ -7,10 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
-
+from .contract import Contract
 from .problems import Problem, shorten
-from .schema import record_model
 from .yamlio import Located
 
 
@@ -93,12 +91,14 @@ def derived_date_columns(column: str) -> tuple[str, str]:
     return f"{column}_precision", f"{column}_end"
 
 
-def validate_rows(resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:
+def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:
     """Check each row against the record model derived from the Table Schema.
 
     Returns the rows with typed, normalised values, and the problems found.
     """
-    model = record_model(resource)
+    model = contract.pydantic_model(resource)
+    from pydantic import ValidationError
+
     problems: list[Problem] = []
     for row in rows:
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import archives, gitref
 from .build import build
+from .contract import PACKAGE_YAML, Contract
 from .diff import PackageDiff, diff_packages
 from .load import release_archive_name
 from .metadata import CITATION
@@ -24,8 +25,6 @@ from .problems import BuildFailed, Problem
 from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
 
 CHANGELOG = "CHANGELOG.md"
-PACKAGE_YAML = "schema/package.yaml"
-GENERATED_TABLES = ("aliases", "mentions", "position_changes")  # derived from the codings: counted, not listed
 RETIRED = "codings/retired.yaml"
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _SECTION = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
@@ -34,7 +33,6 @@ _HEADER = ("# Changelog\n\nRow-level changes of each release of the ai-openness 
            "written by `ai-openness release`.\nVersions follow the policy in README.md "
            "(major: a column, table or meaning removed or changed; minor: rows, tables or "
            "columns added or rows removed; patch: corrections of existing values).\n")
-LEVELS = ("patch", "minor", "major")
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -117,7 +115,9 @@ def _cell(value: str, limit: int = 60) -> str:
 
 
 def changelog_section(version: str, date: str, previous: Previous | None, diff: PackageDiff | None,
-                      counts: dict[str, int], level: str | None) -> str:
+                      counts: dict[str, int], level: str | None, generated: tuple[str, ...] = ()) -> str:
+    """The CHANGELOG.md section of a release; rows of the `generated` tables (derived from
+    the codings) are counted, not listed."""
     lines = [f"## [{version}] - {date}", ""]
     if diff is None or previous is None:
         lines += ["Initial release.", "", "| table | rows |", "|---|---:|"]
@@ -140,7 +140,7 @@ def changelog_section(version: str, date: str, previous: Previous | None, diff: 
             lines += [f"- `{name}.{c}`: values removed {', '.join(v)}" for c, v in r.removed_enum_values.items()]
             lines += [f"- `{name}.{c}`: constraints changed" for c in r.changed_constraints]
     for name, table in diff.tables.items():
-        if table.is_empty or name in GENERATED_TABLES:
+        if table.is_empty or name in generated:
             continue
         key = lambda row: ", ".join(_cell(row[c]) for c in table.key)  # noqa: E731
         lines += ["", f"### {name}"]
@@ -151,8 +151,8 @@ def changelog_section(version: str, date: str, previous: Previous | None, diff: 
         for change in table.changed:
             fields = "; ".join(f"{c}: {_cell(o)} → {_cell(n)}" for c, (o, n) in change.fields.items())
             lines.append(f"- changed {key(change.key)}: {fields}")
-    if any(not diff.tables[n].is_empty for n in GENERATED_TABLES if n in diff.tables):
-        lines += ["", "Rows of the generated tables (" + ", ".join(f"`{n}`" for n in GENERATED_TABLES)
+    if any(not diff.tables[n].is_empty for n in generated if n in diff.tables):
+        lines += ["", "Rows of the generated tables (" + ", ".join(f"`{n}`" for n in generated)
                   + ") follow from the codings; `ai-openness diff` lists them."]
     return "\n".join(lines) + "\n"
 
@@ -236,9 +236,10 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     date = date or (recorded_date if recorded_version == version and recorded_date else None)
     date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
     set_version(root, version, date)
-    result, _ = build(root)
+    contract = Contract.for_build(root)  # read again: the version and date just changed
+    result, _ = build(root, contract=contract)
     counts = {name: len(rows) for name, rows in result.tables.items()}
-    section = changelog_section(version, date, previous, diff, counts, level)
+    section = changelog_section(version, date, previous, diff, counts, level, contract.generated_tables)
     write_changelog(root, version, section)
     made = _build_archives(root, version, dist or root / "dist")
     return section, made

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import arrow_schema, fields, package_meta, table_schema
+from .contract import Contract
 
 DESCRIPTOR = "datapackage.json"
 PARQUET_DESCRIPTOR = "datapackage.parquet.json"
@@ -35,8 +35,8 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def csv_bytes(name: str, rows: list[dict]) -> bytes:
-    columns = [f["name"] for f in fields(name)]
+def csv_bytes(contract: Contract, name: str, rows: list[dict]) -> bytes:
+    columns = contract.columns(name)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -45,18 +45,18 @@ def csv_bytes(name: str, rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def schema_hash(name: str) -> str:
-    canonical = json.dumps(table_schema(name), sort_keys=True, ensure_ascii=False)
+def schema_hash(contract: Contract, name: str) -> str:
+    canonical = json.dumps(contract.schema(name), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parquet_bytes(name: str, rows: list[dict]) -> bytes:
-    meta = package_meta()
-    schema = arrow_schema(name).with_metadata({
+def parquet_bytes(contract: Contract, name: str, rows: list[dict]) -> bytes:
+    meta = contract.meta
+    schema = contract.arrow_schema(name).with_metadata({
         "ai_openness.package": meta["name"],
         "ai_openness.version": str(meta["version"]),
         "ai_openness.resource": name,
-        "ai_openness.schema_sha256": schema_hash(name),
+        "ai_openness.schema_sha256": schema_hash(contract, name),
     })
     columns = {f.name: [row.get(f.name) for row in rows] for f in schema}
     table = pa.Table.from_pydict(columns, schema=schema)
@@ -67,8 +67,8 @@ def parquet_bytes(name: str, rows: list[dict]) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _resource(name: str, path: str, data: bytes, fmt: str) -> dict:
-    info = next(r for r in package_meta()["resources"] if r["name"] == name)
+def _resource(contract: Contract, name: str, path: str, data: bytes, fmt: str) -> dict:
+    info = contract.resource(name)
     resource = {"name": name, "type": "table", "title": info["title"], "description": info["description"],
                 "path": path, "scheme": "file", "format": fmt,
                 "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"}
@@ -80,13 +80,13 @@ def _resource(name: str, path: str, data: bytes, fmt: str) -> dict:
         # Parquet twin with its CSV row by row instead.
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    resource["schema"] = resource_schema(name, fmt)
+    resource["schema"] = resource_schema(contract, name, fmt)
     return resource
 
 
-def resource_schema(name: str, fmt: str) -> dict:
+def resource_schema(contract: Contract, name: str, fmt: str) -> dict:
     """The Table Schema a descriptor gives resource `name` in format `fmt`."""
-    schema = table_schema(name)
+    schema = contract.schema(name)
     if fmt == "parquet":
         # frictionless reads Parquet through pandas, where a null integer becomes the float
         # NaN; declaring "nan" missing lets it validate the twins. The CSV side stays strict
@@ -95,8 +95,8 @@ def resource_schema(name: str, fmt: str) -> dict:
     return schema
 
 
-def descriptor_bytes(files: dict[str, bytes], fmt: str, sources: list[dict]) -> bytes:
-    meta = package_meta()
+def descriptor_bytes(contract: Contract, files: dict[str, bytes], fmt: str, sources: list[dict]) -> bytes:
+    meta = contract.meta
     descriptor = {"$schema": PROFILE}
     for key in ("name", "title", "version", "description", "homepage", "keywords", "licenses", "contributors"):
         if key in meta:
@@ -105,19 +105,19 @@ def descriptor_bytes(files: dict[str, bytes], fmt: str, sources: list[dict]) -> 
         {"title": s.get("title") or s["source_id"], **({"path": s["url"]} if s.get("url") else {})}
         for s in sources if s["kind"] == "article"]
     descriptor["resources"] = [
-        _resource(r["name"], f"data/{r['name']}.{fmt}", files[f"data/{r['name']}.{fmt}"], fmt)
+        _resource(contract, r["name"], f"data/{r['name']}.{fmt}", files[f"data/{r['name']}.{fmt}"], fmt)
         for r in meta["resources"]]
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render(tables: dict[str, list[dict]]) -> dict[str, bytes]:
+def render(contract: Contract, tables: dict[str, list[dict]]) -> dict[str, bytes]:
     """Every generated file of the package: relative path -> bytes."""
     files: dict[str, bytes] = {}
     for name, rows in tables.items():
-        files[f"data/{name}.csv"] = csv_bytes(name, rows)
-        files[f"data/{name}.parquet"] = parquet_bytes(name, rows)
-    files[DESCRIPTOR] = descriptor_bytes(files, "csv", tables["sources"])
-    files[PARQUET_DESCRIPTOR] = descriptor_bytes(files, "parquet", tables["sources"])
+        files[f"data/{name}.csv"] = csv_bytes(contract, name, rows)
+        files[f"data/{name}.parquet"] = parquet_bytes(contract, name, rows)
+    files[DESCRIPTOR] = descriptor_bytes(contract, files, "csv", tables["sources"])
+    files[PARQUET_DESCRIPTOR] = descriptor_bytes(contract, files, "parquet", tables["sources"])
     return files
 
 

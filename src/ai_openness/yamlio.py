@@ -69,16 +69,20 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _check_shape(text: str, rel: str) -> None:
-    """Refuse aliases and deep nesting before anything is built from the events.
+    """Refuse aliases, explicit tags and deep nesting before anything is built from the events.
 
     An alias (`*name`) lets a few lines expand into an exponentially large structure (a
-    "billion laughs" bomb); codings never need one, so none is accepted.
+    "billion laughs" bomb); a tag (`!!python/...`, `!name`) asks for a constructor. Codings
+    and schema/package.yaml never need either, so neither is accepted.
     """
     depth = 0
     for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.AliasEvent):
             raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
                                        "uses a YAML alias (*name); write the value out instead")])
+        if getattr(event, "tag", None) is not None and _explicit(event):
+            raise BuildFailed([Problem(rel, event.start_mark.line + 1, None,
+                                       f"uses a YAML tag ({event.tag}); write a plain value instead")])
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -86,6 +90,24 @@ def _check_shape(text: str, rel: str) -> None:
                                            f"is nested more than {MAX_YAML_DEPTH} levels deep")])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def _explicit(event: yaml.Event) -> bool:
+    implicit = getattr(event, "implicit", True)
+    # A scalar's `implicit` is a pair (plain, quoted); a collection's is one flag.
+    return not any(implicit) if isinstance(implicit, tuple) else not implicit
+
+
+def parse_yaml(text: str, rel: str):
+    """Parse YAML text (of the file `rel`); an alias, a tag or a syntax error becomes a located Problem."""
+    try:
+        _check_shape(text, rel)
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise BuildFailed([Problem(rel, line, None, f"is not valid YAML: {reason}")]) from None
 
 
 def read_yaml(path: Path, root: Path):
@@ -97,11 +119,4 @@ def read_yaml(path: Path, root: Path):
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise BuildFailed([Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")])
-    try:
-        _check_shape(text, rel)
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise BuildFailed([Problem(rel, line, None, f"is not valid YAML: {reason}")])
+    return parse_yaml(text, rel)

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..problems import Problem
-from ..schema import resource_names, table_schema
+from ..contract import Contract
 from ..write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .cells import cell_problems
 from .descriptor import Descriptor, pin_schemas, read_descriptor
@@ -39,18 +39,19 @@ def _descriptors(root: Path, report: Report) -> dict[str, Descriptor]:
     return found
 
 
-def _missing_resources(descriptor: Descriptor) -> list[Problem]:
+def _missing_resources(contract: Contract, descriptor: Descriptor) -> list[Problem]:
     return [Problem(descriptor.rel, None, "resources", f"the table {name!r} is not among the readable resources",
-                    expected=", ".join(resource_names()), fix=REGENERATE)
-            for name in resource_names() if name not in descriptor.resources]
+                    expected=", ".join(contract.names), fix=REGENERATE)
+            for name in contract.names if name not in descriptor.resources]
 
 
-def _with_origins(problems: list[Problem], tables: dict[str, Table], origins: dict) -> list[Problem]:
+def _with_origins(contract: Contract, problems: list[Problem], tables: dict[str, Table],
+                  origins: dict) -> list[Problem]:
     """Point findings on a generated row at the coding it comes from, and at their column."""
     where: dict[tuple[str, int], str] = {}  # (CSV file, line) -> coding file:line
     for name, table in tables.items():
-        if name in origins:
-            key = table_schema(name)["primaryKey"]
+        if name in origins and name in contract.names:
+            key = contract.primary_key(name)
             for line, row in table.records():
                 origin = origins[name].get(tuple(row.get(c, "") for c in key))
                 if origin:
@@ -83,7 +84,13 @@ def validate_fast(root: Path, report: Report) -> Report:
     return report
 
 
-def validate(root: Path, today: dt.date | None = None, engine: str = "full") -> Report:
+def validate(root: Path, today: dt.date | None = None, engine: str = "full",
+             contract: Contract | None = None) -> Report:
+    """Validate the package under `root` against `contract` (default: the installed one).
+
+    Only a trusted contract's schemas are evaluated (see pin_schemas), so a contribution's
+    descriptors are checked against the installed package's, not against their own.
+    """
     root = Path(root).absolute()
     report = Report(str(root))
     if not root.is_dir():
@@ -96,8 +103,9 @@ def validate(root: Path, today: dt.date | None = None, engine: str = "full") -> 
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
-    report.problems += pin_schemas(csv_descriptor, "csv") + pin_schemas(parquet_descriptor, "parquet")
-    report.problems += _missing_resources(csv_descriptor) + _missing_resources(parquet_descriptor)
+    contract = contract or Contract.installed()
+    report.problems += pin_schemas(contract, csv_descriptor, "csv") + pin_schemas(contract, parquet_descriptor, "parquet")
+    report.problems += _missing_resources(contract, csv_descriptor) + _missing_resources(contract, parquet_descriptor)
     if engine == "fast":
         return validate_fast(root, report)
 
@@ -133,6 +141,6 @@ def validate(root: Path, today: dt.date | None = None, engine: str = "full") -> 
     report.problems += problems
     if skipped:
         report.skipped.append(skipped)
-    report.problems = _with_origins(report.problems, tables, origins)
+    report.problems = _with_origins(contract, report.problems, tables, origins)
     report.rows = {name: len(table.rows) for name, table in tables.items()}
     return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..contract import key_list, schema_foreign_keys
 from ..problems import Problem, shown
 from .tables import Table
 
@@ -35,9 +36,9 @@ def _name(char: str) -> str:
 
 def id_columns(schema: dict) -> set[str]:
     """Key columns: the primary key, foreign keys, and every *_id column."""
-    columns = set(schema.get("primaryKey") or []) if isinstance(schema.get("primaryKey"), list) else set()
-    for fk in schema.get("foreignKeys") or []:
-        columns.update(fk.get("fields") or [])
+    columns = set(key_list(schema.get("primaryKey")))
+    for fk in schema_foreign_keys(schema, ""):
+        columns.update(fk.fields)
     for field in schema.get("fields") or []:
         if isinstance(field, dict) and str(field.get("name", "")).endswith("_id"):
             columns.add(field["name"])

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contract import Contract
 from ..limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
 from ..problems import Problem, shown
 from .files import REGENERATE, Refused, contained, decode_utf8, read_bounded
@@ -200,16 +201,15 @@ def read_descriptor(root: Path, rel: str) -> tuple[Descriptor | None, list[Probl
     return descriptor, problems
 
 
-def pin_schemas(descriptor: Descriptor, fmt: str) -> list[Problem]:
+def pin_schemas(contract: Contract, descriptor: Descriptor, fmt: str) -> list[Problem]:
     """Replace each resource's schema by the package's own (schema/), reporting any difference.
 
     frictionless evaluates a schema's patterns as regular expressions; a contributed one could
     be written to take exponential time, so only the package's own schemas are evaluated.
     """
-    from ..schema import resource_names
     from ..write import resource_schema
 
-    problems, known = [], set(resource_names())
+    problems, known = [], set(contract.names)
     for item in list(descriptor.checked["resources"]):
         resource = descriptor.resources[item["name"]]
         if resource.name not in known or resource.format != fmt:
@@ -220,7 +220,7 @@ def pin_schemas(descriptor: Descriptor, fmt: str) -> list[Problem]:
             descriptor.checked["resources"].remove(item)
             del descriptor.resources[resource.name]
             continue
-        trusted = resource_schema(resource.name, fmt)
+        trusted = resource_schema(contract, resource.name, fmt)
         if item["schema"] != trusted:
             problems.append(Problem(descriptor.rel, resource.line, "schema", f"the schema of {shown(resource.name)!r} "
                                     f"is not the one in schema/{resource.name}.schema.json; it is validated against "

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_TABLE_BYTES
 from ..problems import BuildFailed, Problem, shown
-from ..schema import table_schema
 from ..write import cell_text
 from .files import REGENERATE, Refused, contained, decode_utf8, read_bounded
 
@@ -97,6 +96,7 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
     """(problems, origins, why skipped). `origins` maps a table and its primary key to the
     coding line the row comes from."""
     from ..build import collect, readme
+    from ..contract import Contract
     from ..write import render
 
     if not any((root / folder).is_dir() for folder in INPUT_DIRS):
@@ -105,11 +105,12 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
     if problems:
         return problems, {}, "the generated files were not compared, because the inputs above cannot be read safely"
     try:
-        tables, inputs = collect(root)
-        files = render(tables)
+        contract = Contract.for_build(root)  # the package's own schema/, read safely
+        tables, inputs = collect(root, contract=contract)
+        files = render(contract, tables)
         if (root / "README.md").is_file() or (root / "README.md").is_symlink():
             contained(root, "README.md")
-            files |= readme(root, tables, inputs)
+            files |= readme(root, tables, inputs, contract)
     except BuildFailed as failed:
         fix = "fix the coding as the message says, then run `ai-openness build`"
         return [p if p.fix else Problem(**{**p.to_dict(), "fix": fix}) for p in failed.problems], {}, None
@@ -117,7 +118,7 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
         return [Problem("README.md", None, None, refused.message, fix=refused.fix)], {}, None
     origins = {}
     for name, rows in inputs.tables.items():
-        key = table_schema(name)["primaryKey"]
+        key = contract.primary_key(name)
         origins[name] = {tuple(cell_text(row.values.get(c)) for c in key): f"{row.file}:{row.line()}"
                          for row in rows if row.origin is not None}
     return compare(root, files), origins, None
