@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 
 import pytest
 
@@ -13,7 +14,7 @@ from ai_openness.console import Output
 from conftest import ROOT
 
 ANSI = re.compile(r"\x1b\[")
-SUBCOMMANDS = ["build", "validate", "coverage", "figures", "export"]
+SUBCOMMANDS = list(parser().commands)
 
 
 def _help(argv: list[str], capsys) -> str:
@@ -94,12 +95,172 @@ def test_progress_is_drawn_on_a_terminal_unless_quiet_or_json():
 def test_figures_check_passes_on_the_committed_figures(capsys):
     pytest.importorskip("ai_openness.figures")
     pytest.importorskip("vl_convert", reason="needs the figures extra")
-    assert main(["figures", "--root", str(ROOT), "--check", "--format", "json"]) == 0
+    # --debug after the subcommand's name, as every option of every command
+    assert main(["figures", "--debug", "--root", str(ROOT), "--check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["outdated"] == [] and len(report["files"]) == 6
 
 
 def test_parser_rejects_an_unknown_export_kind(capsys):
-    with pytest.raises(SystemExit):
-        parser().parse_args(["export", "csv", "x"])
-    assert "invalid choice" in capsys.readouterr().err
+    assert main(["export", "csv", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ai-openness export") and "invalid choice: 'csv'" in err
+
+
+# The options every subcommand takes, and a JSON report on every exit -------------------------
+
+@pytest.mark.parametrize("command", sorted(parser().commands))
+def test_common_options_mean_the_same_before_or_after_the_subcommand(command):
+    # The subcommand's first example gives its required arguments.
+    example = shlex.split(parser().commands[command].get_default("examples")[0][0])[2:]
+    common = ["--debug", "--quiet", "--root", "some/dir", "--format", "json"]
+    before = vars(parser().parse_args([*common, command, *example]))
+    after = vars(parser().parse_args([command, *example, *common]))
+    assert before == after
+    assert (after["debug"], after["quiet"], after["root"], after["format"]) == (True, True, "some/dir", "json")
+    defaults = vars(parser().parse_args([command, *example]))
+    assert (defaults["debug"], defaults["quiet"], defaults["root"], defaults["format"]) == (False, False, None, "text")
+
+
+def _json(capsys) -> dict:
+    out = capsys.readouterr().out
+    document = json.loads(out)  # nothing on stdout but the one document
+    assert isinstance(document, dict)
+    assert {"exit_code", "problems"} <= set(document) and ("ok" in document or "valid" in document), document
+    return document
+
+
+def test_validate_takes_root_like_every_command_and_keeps_its_positional(built_mini, capsys):
+    capsys.readouterr()
+    assert main(["validate", "--root", str(built_mini), "--format", "json"]) == 0
+    assert _json(capsys)["valid"] is True
+    assert main(["validate", str(built_mini), "--format", "json"]) == 0
+    assert _json(capsys)["valid"] is True
+    assert main(["validate", str(built_mini), "--root", str(ROOT), "--format", "json"]) == 2
+    report = _json(capsys)
+    assert report["ok"] is False and "give one" in report["problems"][0]["message"]
+
+
+def _broken_coding(mini):
+    stances = mini / "codings/stances/mini.yaml"
+    stances.write_text(stances.read_text(encoding="utf-8").replace("quote: 閉源。", "quote: 閉源!"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("argv, exit_code, says", [
+    (["build", "--format", "json", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    (["--format=json", "export", "csv", "x.db"], 2, "invalid choice: 'csv'"),
+    (["--format", "json", "validate", "--engine", "slow"], 2, "invalid choice: 'slow'"),
+    (["--format", "json", "release"], 2, "the following arguments are required: version"),
+    (["diff", "no-such-ref", "--format", "json"], 2, "is neither a directory nor a commit"),
+    (["diff", "9.9.9", "--format", "json"], 2, "nor a release recorded in"),
+    (["validate", "/nonexistent/ai-openness", "--format", "json"], 2, "is not a directory"),
+])
+def test_json_on_a_failed_command_line_or_input(argv, exit_code, says, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(argv) == exit_code
+    report = _json(capsys)
+    assert report["exit_code"] == exit_code and report.get("ok", report.get("valid")) is False
+    assert any(says in problem["message"] for problem in report["problems"]), report
+
+
+def test_json_when_the_build_fails_and_when_a_check_fails(mini, capsys):
+    capsys.readouterr()
+    _broken_coding(mini)
+    assert main(["build", "--root", str(mini), "--format", "json"]) == 1
+    report = _json(capsys)
+    assert report["ok"] is False and report["exit_code"] == 1
+    assert [(p["file"], p["field"]) for p in report["problems"]] == [("codings/stances/mini.yaml", "quote")]
+    assert main(["build", "--root", str(mini), "--check", "--format", "json"]) == 1
+    assert _json(capsys)["problems"][0]["file"] == "codings/stances/mini.yaml"
+
+
+def test_json_on_an_internal_error(mini, capsys, monkeypatch):
+    import ai_openness.build as build
+
+    monkeypatch.setattr(build, "render", lambda *args, **kwargs: 1 / 0)
+    capsys.readouterr()
+    assert main(["build", "--root", str(mini), "--format", "json"]) == 2
+    report = _json(capsys)
+    assert report["ok"] is False and "ZeroDivisionError" in report["error"]
+    assert main(["build", "--root", str(mini), "--format", "json", "--debug"]) == 2
+    assert "Traceback" in capsys.readouterr().err  # --debug after the name works too
+
+
+def test_a_successful_json_run_says_ok(mini, capsys):
+    capsys.readouterr()
+    assert main(["--format", "json", "coverage", "--root", str(mini)]) == 0
+    report = _json(capsys)
+    assert report["ok"] is True and report["exit_code"] == 0 and report["problems"] == []
+
+
+# Released versions in diff ---------------------------------------------------------------------
+
+
+def test_diff_reads_a_released_version_from_the_commit_the_changelog_records(capsys):
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    pinned = re.search(r"^## \[(\d+\.\d+\.\d+)\] - [\d-]+\n\nReleased from commit ([0-9a-f]+)\.", changelog, re.M)
+    if pinned is None:
+        pytest.skip("no release in CHANGELOG.md names its commit")
+    version, commit = pinned.groups()
+    import subprocess
+
+    if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"]).returncode != 0:
+        pytest.skip("this checkout does not hold the release's commit")
+    capsys.readouterr()
+    assert main(["diff", version, "HEAD", "--root", str(ROOT), "--format", "json"]) == 0
+    by_version = _json(capsys)
+    assert main(["diff", commit, "HEAD", "--root", str(ROOT), "--format", "json"]) == 0
+    by_commit = _json(capsys)
+    assert by_version["base"] == version and by_version["tables"] == by_commit["tables"]
+    assert by_version["base_version"] == version  # the package recorded at that commit
+    assert main(["diff", f"v{version}", "HEAD", "--root", str(ROOT), "--format", "json"]) == 0
+    assert _json(capsys)["tables"] == by_commit["tables"]
+
+
+# Escaping: what a contribution holds cannot steer a terminal or a CI log ------------------------
+
+HOSTILE_KEY = "\\e]0;owned\\a\\e[2J\\n::error::injected ##[error]x [bold]y[/]"
+
+
+def _runner_commands(text: str) -> list[str]:
+    """Lines a GitHub Actions runner would run as workflow commands: `::name ...::` at the
+    start (after blanks), or `##[name]` anywhere."""
+    return [line for line in text.splitlines()
+            if re.match(r"\s*::[\w-]+.*::", line) or re.search(r"##\[[\w-]+", line)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_hostile_yaml_key_is_printed_escaped(mini, capsys, fmt):
+    stances = mini / "codings/stances/mini.yaml"
+    text = stances.read_text(encoding="utf-8")
+    stances.write_text(text.replace("    arguments: [security]\n", f'    arguments: [security]\n    "{HOSTILE_KEY}": 1\n', 1),
+                       encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(mini), "--format", fmt]) == 1
+    captured = capsys.readouterr()
+    for stream in (captured.out, captured.err):
+        assert "\x1b" not in stream and "\x07" not in stream
+        assert _runner_commands(stream) == []
+    if fmt == "json":  # escaped for the log, and still the same key to a program
+        assert _json_of(captured.out)["problems"][0]["field"] == (
+            "\x1b]0;owned\x07\x1b[2J\n::error::injected ##[error]x [bold]y[/]")
+    else:
+        assert "[\\u001b]0;owned\\u0007\\u001b[2J\\n:" in captured.err
+
+
+def _json_of(text: str) -> dict:
+    return json.loads(text)
+
+
+def test_tables_print_cells_as_text_not_markup_or_control_codes():
+    screen = io.StringIO()
+    Output(file=screen).table("t", ["id"], [["[bold]x[/bold] \x1b[31m"], ["::error::y"]])
+    out = screen.getvalue()
+    assert "[bold]x[/bold] \\u001b[31m" in out and "\x1b" not in out
+    assert _runner_commands(out) == []
+
+
+def test_a_format_the_command_does_not_write_is_a_usage_error(capsys):
+    assert main(["--format", "markdown", "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ai-openness build") and "build writes text, json, not markdown" in err

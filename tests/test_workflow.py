@@ -61,7 +61,7 @@ def test_steps_install_validate_check_test_and_summarise():
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
     runs = "\n".join(s.get("run", "") for s in steps)
-    for command in ('pip install -c constraints.txt -e ".[test]"', "ai-openness validate --format github",
-                    "ai-openness build --check", "pytest",
+    for command in ('pip install -c constraints.txt -e ".[test,figures]"', "ai-openness validate --format github",
+                    "ai-openness build --check", "ai-openness figures --check", "pytest",
                     'ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'):
         assert command in runs, command

@@ -1,59 +1,77 @@
-"""The `ai-openness` command line."""
+"""The `ai-openness` command line.
+
+Every subcommand takes the same options, before or after its name: --root, --format,
+--quiet and --debug (see `_common_options`). Each subcommand is one `_command(...)` call
+in `parser()` plus a `cmd_<name>(args, out)` function that returns the exit code; its help
+ends with examples, and tests/test_help_examples.py runs every one of them.
+
+With --format json, every exit prints one JSON object on stdout, failures included:
+`ok`, `exit_code` and `problems` at least (validate's report says `valid`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from .console import Output
+from .console import Output, as_json, escaped_lines
 from .problems import BuildFailed, Problem, Unreadable, visible
 
-EXAMPLES = """examples:
-  ai-openness build            regenerate data/ and the descriptors from sources/ and codings/
-  ai-openness build --check    exit 1 and name every generated file that is out of date
-  ai-openness validate         check the package with frictionless and the package's own rules
-  ai-openness coverage         per source: aliases matched, gaps, unexplained candidate names
-  ai-openness candidates       open/closed sentences that no stance quotes and no set-aside explains
-  ai-openness release 0.2.0    bump the version, write CHANGELOG.md, build archives in dist/
-  ai-openness figures          redraw docs/figures/ (timeline, licence matrix, arguments)
-  ai-openness export sqlite ai-openness.db && datasette ai-openness.db -m ai-openness.metadata.json
-  ai-openness export duckdb ai-openness.duckdb && duckdb ai-openness.duckdb
-  ai-openness build --quiet --format json    for scripts: one JSON document, no decoration
+USAGE_ERROR, INTERNAL_ERROR = 2, 2
+TEXT_JSON = ("text", "json")
+ALL_FORMATS = ("text", "json", "github", "markdown")
 
-checking a contribution:
-  ai-openness validate [DIR]                 exit 0 valid, 1 problems found, 2 input unusable
-  ai-openness validate --format github       the same findings as GitHub Actions annotations
-  ai-openness diff origin/main               rows added, removed and changed since origin/main
-  ai-openness diff OLD_DIR NEW_DIR --format markdown   two package directories, as Markdown
-"""
+
+class UsageError(Exception):
+    """The command line itself is wrong (argparse's error, raised instead of exiting)."""
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser | None = None):
+        super().__init__(message)
+        self.message, self.parser = message, parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print and exit; main() reports it
+        raise UsageError(message, self)
 
 
 def _root(value: str | None) -> Path:
     return Path(value).resolve() if value else Path.cwd()
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def _report(out: Output, exit_code: int, data: dict | None = None, problems: list[Problem] = ()) -> int:
+    """The JSON document of a run: what happened, its exit code and its problems."""
+    out.json({"ok": exit_code == 0, "exit_code": exit_code, **(data or {}),
+              "problems": [p.to_dict() for p in problems]})
+    return exit_code
+
+
+def _stale(files: list[str], run: str) -> list[Problem]:
+    return [Problem(rel, None, None, "is out of date", fix=f"run `{run}` and commit the result") for rel in files]
+
+
+# The subcommands ---------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace, out: Output) -> int:
     from .build import build
 
-    root = _root(args.root)
-    out = Output(args.format, args.quiet)
     with out.status("Building the package…"):
-        result, outdated = build(root, check=args.check)
+        result, outdated = build(_root(args.root), check=args.check)
+    code = 1 if args.check and outdated else 0
     if out.fmt == "json":
-        out.json({"check": args.check, "up_to_date": not outdated,
-                  ("outdated" if args.check else "changed"): outdated,
-                  "rows": {name: len(rows) for name, rows in result.tables.items()}})
-        return 1 if args.check and outdated else 0
+        return _report(out, code, {"check": args.check, "up_to_date": not outdated,
+                                   ("outdated" if args.check else "changed"): outdated,
+                                   "rows": {name: len(rows) for name, rows in result.tables.items()}},
+                       _stale(outdated, "ai-openness build") if code else [])
     if args.check:
         if outdated:
             # Printed even with --quiet: a failing check must say why.
-            print("Out of date (run `ai-openness build` and commit the result):")
-            for rel in outdated:
-                print(f"  {rel}")
+            print(escaped_lines("\n".join(["Out of date (run `ai-openness build` and commit the result):",
+                                           *(f"  {rel}" for rel in outdated)])))
             return 1
         out.line(f"Up to date: {len(result.files)} generated files match the sources and codings.")
         return 0
@@ -63,53 +81,72 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: argparse.Namespace, out: Output) -> int:
     from .validate import validate
     from .validate.report import RENDER
 
-    out = Output("json" if args.format == "json" else "text", args.quiet)
+    if args.directory and args.root and _root(args.directory) != _root(args.root):
+        raise UsageError(f"two package directories given ({args.directory} and --root {args.root}); give one")
     with out.status("Validating…"):
-        report = validate(_root(args.root), engine=args.engine)
+        report = validate(_root(args.root or args.directory), engine=args.engine)
     if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
-        print(RENDER[args.format](report))
+        rendered = RENDER[args.format](report)
+        # The report escapes what it prints; JSON gets the same escaping as every JSON document.
+        print(as_json(report.to_dict()) if args.format == "json" else rendered)
     return report.exit_code
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
+def _package(root: Path, spec: str | None, scratch: Path) -> tuple[Path, str]:
+    """The package `spec` names: the working tree (None), a directory, a git ref, or a
+    release recorded in CHANGELOG.md (0.1.0 or v0.1.0), read from the commit of its data."""
+    from . import gitref
+    from .release import recorded_release
+
+    if spec is None:
+        return root, "working tree"
+    if Path(spec).is_dir():
+        return Path(spec), spec
+    repo = gitref.repository(root)
+    if repo is None:
+        raise Unreadable([Problem(spec, None, None, "is not a directory, and the current directory is not "
+                                  "in a git repository", fix="give two package directories")])
+    if gitref.commit_of(repo, spec) is None and spec.removeprefix("v")[:1].isdigit():
+        released = recorded_release(root, spec.removeprefix("v"))
+        if released is None:
+            raise Unreadable([Problem(spec, None, None, "is neither a directory, a commit nor a release recorded "
+                                      f"in {root / 'CHANGELOG.md'}",
+                                      fix="give a release listed in CHANGELOG.md (e.g. 0.1.0), a branch, tag or "
+                                          "commit id (e.g. origin/main), or a package directory")])
+        return gitref.materialise(repo, released.commit, scratch), spec
+    return gitref.materialise(repo, spec, scratch), spec
+
+
+def cmd_diff(args: argparse.Namespace, out: Output) -> int:
+    import json
     import tempfile
 
-    from . import gitref
     from .diff import diff_packages
     from .difftext import RENDER
 
     root = _root(args.root)
     with tempfile.TemporaryDirectory(prefix="ai-openness-diff-") as scratch:
-        def version(spec: str | None, name: str) -> tuple[Path, str]:
-            if spec is None:
-                return root, "working tree"
-            if Path(spec).is_dir():
-                return Path(spec), spec
-            repo = gitref.repository(root)
-            if repo is None:
-                raise Unreadable([Problem(spec, None, None, "is not a directory, and the current directory is not "
-                                          "in a git repository", fix="give two package directories")])
-            return gitref.materialise(repo, spec, Path(scratch) / name), spec
-
-        base, base_label = version(args.base, "base")
-        head, head_label = version(args.head, "head")
-        print(RENDER[args.format](diff_packages(base, head, base_label, head_label)))
+        base, base_label = _package(root, args.base, Path(scratch) / "base")
+        head, head_label = _package(root, args.head, Path(scratch) / "head")
+        diff = diff_packages(base, head, base_label, head_label)
+        if out.fmt == "json":
+            return _report(out, 0, json.loads(RENDER["json"](diff)))
+        if not args.quiet:
+            print(escaped_lines(RENDER[args.format](diff)))
     return 0
 
 
-def cmd_coverage(args: argparse.Namespace) -> int:
+def cmd_coverage(args: argparse.Namespace, out: Output) -> int:
     from .coverage import coverage
 
-    out = Output(args.format, args.quiet)
     with out.status("Matching aliases in the sources…"):
         report = coverage(_root(args.root))
     if out.fmt == "json":
-        out.json(report.to_dict())
-        return 0
+        return _report(out, 0, report.to_dict())
     out.table("Coverage of the stored sources",
               ["source", ("mentions", "right"), ("entities", "right"), ("stances", "right"),
                ("no stance", "right"), ("unexplained", "right")],
@@ -121,46 +158,65 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_candidates(args: argparse.Namespace) -> int:
-    from .candidates import report
+def cmd_candidates(args: argparse.Namespace, out: Output) -> int:
+    from dataclasses import asdict
 
-    return report(_root(args.root), args.format, args.quiet)
+    from .candidates import SET_ASIDE, sweep
+
+    with out.status("Finding open/closed sentences in the sources…"):
+        results = sweep(_root(args.root))
+    unexplained = [passage for result in results for passage in result.unexplained]
+    code = 1 if unexplained else 0
+    if out.fmt == "json":
+        return _report(out, code, {"unexplained": len(unexplained), "sources": [asdict(r) for r in results]},
+                       [Problem(f"sources/articles/{p.source_id}.txt", None, None,
+                                f"characters {p.start}-{p.end}: no stance quotes this sentence and {SET_ASIDE} "
+                                "does not set it aside", value=p.text,
+                                fix=f"code it as a stance (docs/codebook.md) or set it aside with a reason in {SET_ASIDE}")
+                        for p in unexplained])
+    out = Output(out.fmt, out.quiet and not unexplained)  # what is left to explain prints even with --quiet
+    out.table("Sentences with an open/closed cue in the stored sources",
+              ["source", ("with cue", "right"), ("quoted", "right"), ("set aside", "right"), ("unexplained", "right")],
+              [(r.source_id, r.with_cue, r.quoted, r.set_aside, len(r.unexplained)) for r in results])
+    for passage in unexplained:
+        out.line(f"  {passage.source_id} [{passage.start}:{passage.end}] {passage.text}")
+    if unexplained:
+        out.line(f"{len(unexplained)} passage(s) unexplained: code each as a stance (docs/codebook.md) or set it "
+                 f"aside with a reason in {SET_ASIDE}.")
+    return code
 
 
-def cmd_figures(args: argparse.Namespace) -> int:
+def cmd_figures(args: argparse.Namespace, out: Output) -> int:
     from .figures import FIGURES_DIR, generate
 
-    out = Output(args.format, args.quiet)
-    root = _root(args.root)
-    sizes, outdated = generate(root, Path(args.out) if args.out else None, check=args.check,
+    sizes, outdated = generate(_root(args.root), Path(args.out) if args.out else None, check=args.check,
                                progress=out.progress)
     where = args.out or FIGURES_DIR
+    code = 1 if args.check and outdated else 0
     if out.fmt == "json":
-        out.json({"directory": where, "check": args.check, "files": sizes,
-                  ("outdated" if args.check else "changed"): outdated})
-    elif args.check and outdated:
-        print(f"Out of date in {where} (run `ai-openness figures` and commit the result):")
-        for name in outdated:
-            print(f"  {name}")
+        return _report(out, code, {"directory": where, "check": args.check, "files": sizes,
+                                   ("outdated" if args.check else "changed"): outdated},
+                       _stale([f"{where}/{name}" for name in outdated], "ai-openness figures") if code else [])
+    if code:
+        print(escaped_lines("\n".join([f"Out of date in {where} (run `ai-openness figures` and commit the result):",
+                                       *(f"  {name}" for name in outdated)])))
     else:
         out.table(f"Figures in {where}", ["file", ("bytes", "right"), "state"],
                   [(name, f"{size:,}", ("stale" if args.check else "written") if name in outdated else "unchanged")
                    for name, size in sizes.items()])
-    return 1 if args.check and outdated else 0
+    return code
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: argparse.Namespace, out: Output) -> int:
     from .export import EXPORTERS, write_datasette_metadata
 
-    out = Output(args.format, args.quiet)
     root = Path(args.root).resolve() if args.root else None
     path = Path(args.path)
     counts = EXPORTERS[args.kind](path, root=root, progress=out.progress)
     metadata = write_datasette_metadata(path, args.metadata, root=root) if args.kind == "sqlite" else None
     if out.fmt == "json":
-        out.json({"kind": args.kind, "path": str(path), "rows": counts,
-                  "datasette_metadata": str(metadata) if metadata else None})
-        return 0
+        return _report(out, 0, {"kind": args.kind, "path": str(path), "rows": counts,
+                                "datasette_metadata": str(metadata) if metadata else None})
     out.table(f"Exported to {path} ({args.kind})", ["table", ("rows", "right")], counts.items())
     if metadata:
         out.line(f"Datasette metadata: {metadata}")
@@ -170,141 +226,206 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_release(args: argparse.Namespace) -> int:
+def cmd_release(args: argparse.Namespace, out: Output) -> int:
     from .release import release
 
     root = _root(args.root)
     section, made = release(root, args.version, date=args.date)
-    print(section)
-    print("Release files:")
-    for path in made:
-        print(f"  {path.relative_to(root) if path.is_relative_to(root) else path}")
+    files = [str(path.relative_to(root) if path.is_relative_to(root) else path) for path in made]
+    if out.fmt == "json":
+        return _report(out, 0, {"version": args.version, "changelog": section, "files": files})
+    out.line(section)
+    out.line("Release files:")
+    for name in files:
+        out.line(f"  {name}")
     return 0
 
 
+# The parser ---------------------------------------------------------------------------------
+
+
+def _common_options(parser: argparse.ArgumentParser, formats: tuple[str, ...], top: bool = False) -> None:
+    """The options every subcommand takes. On the main parser they carry the defaults; on a
+    subparser they are suppressed unless given, so `ai-openness --debug build` and
+    `ai-openness build --debug` mean the same."""
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    group = parser.add_argument_group("options of every command")
+    group.add_argument("--root", default=default(None), metavar="DIR",
+                       help="package directory (default: the current directory)")
+    group.add_argument("--format", choices=formats, default=default("text"),
+                       help="text for people (default); json: one JSON object on stdout on every exit, "
+                            "for scripts" + ("; github: workflow annotations" if "github" in formats else "")
+                       + ("; markdown: a table for a pull request" if "markdown" in formats else ""))
+    group.add_argument("--quiet", action="store_true", default=default(False),
+                       help="print nothing on success (problems are still printed)")
+    group.add_argument("--debug", action="store_true", default=default(False),
+                       help="show a traceback on internal errors")
+
+
+def _examples(examples: list[tuple[str, str]]) -> str:
+    width = max(len(command) for command, _ in examples) + 3
+    return "examples:\n" + "\n".join(f"  {command:<{width}}{why}".rstrip() for command, why in examples)
+
+
+def _command(sub, name: str, run, help: str, examples: list[tuple[str, str]],
+             formats: tuple[str, ...] = TEXT_JSON, description: str | None = None) -> argparse.ArgumentParser:
+    """Add subcommand `name`: its help, its examples (each run by the tests: write them as
+    they run in a checkout of the package) and the options every command takes."""
+    command = sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+                             epilog=_examples(examples), formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common_options(command, formats)
+    command.set_defaults(run=run, formats=formats, examples=examples)
+    return command
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="ai-openness", description="Build, check and read the ai-openness data package.",
-                                   epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    main.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    sub = main.add_subparsers(dest="command", required=True)
+    main = _Parser(prog="ai-openness", description="Build, check and read the ai-openness data package.",
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common_options(main, ALL_FORMATS, top=True)
+    sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = sub.add_parser("build", help="regenerate data/ and the descriptors",
-                           epilog="example: ai-openness build --check")
+    build = _command(sub, "build", cmd_build, "regenerate data/, the descriptors, metadata files and README blocks", [
+        ("ai-openness build", "regenerate data/, datapackage*.json, croissant.json, CITATION.cff, "
+                              ".zenodo.json and the README's generated blocks"),
+        ("ai-openness build --check", "write nothing; exit 1 naming every generated file that is out of date"),
+        ("ai-openness build --quiet --format json", "for scripts: one JSON object, no decoration"),
+    ])
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
-    build.add_argument("--root", help="package directory (default: current directory)")
-    _script_options(build)
-    build.set_defaults(run=cmd_build)
 
-    validate = sub.add_parser("validate", help="validate the package (frictionless + package rules)",
-                              epilog="example: ai-openness validate --format json")
-    validate.add_argument("root", nargs="?", help="package directory (default: current directory)")
-    validate.add_argument("--quiet", action="store_true", help="print nothing when the package is valid")
+    validate = _command(sub, "validate", cmd_validate, "validate the package (frictionless + the package's rules)", [
+        ("ai-openness validate", "exit 0 valid, 1 problems found, 2 input unusable"),
+        ("ai-openness validate --format github", "the same findings as GitHub Actions annotations"),
+        ("ai-openness validate --engine fast --format json", "the column-wise checks, for very large packages"),
+    ], formats=("text", "json", "github"))
+    validate.add_argument("directory", nargs="?", help="package directory, the same as --root")
     validate.add_argument("--engine", choices=["full", "fast"], default="full",
                           help="full (default): every rule, with frictionless and the contribution limits; "
                                "fast: types, constraints, keys, hashes, quotes and Parquet twins checked "
                                "column-wise with polars, for packages of millions of rows")
-    validate.add_argument("--format", choices=["text", "json", "github"], default="text",
-                          help="text for people (default), json for programs, github for workflow annotations")
-    validate.set_defaults(run=cmd_validate)
 
-    diff = sub.add_parser("diff", help="rows added, removed and changed between two versions of the package",
-                          epilog="examples:\n  ai-openness diff origin/main\n"
-                                 "  ai-openness diff v0.1.0 HEAD --format json\n"
-                                 "  ai-openness diff old/ new/ --format markdown",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    diff.add_argument("base", help="a git ref (branch, tag, commit) or a package directory")
-    diff.add_argument("head", nargs="?", help="a git ref or a package directory (default: the working tree)")
-    diff.add_argument("--root", help="working tree and git repository (default: current directory)")
-    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    diff.set_defaults(run=cmd_diff)
+    diff = _command(sub, "diff", cmd_diff, "rows added, removed and changed between two versions of the package", [
+        ("ai-openness diff origin/main", "rows added, removed and changed since origin/main"),
+        ("ai-openness diff 0.1.0 HEAD --format json", "release 0.1.0 (its commit, from CHANGELOG.md) against HEAD"),
+        ("ai-openness diff HEAD --format markdown", "uncommitted changes, as the table a pull request shows"),
+    ], formats=("text", "json", "markdown"))
+    diff.add_argument("base", help="a git ref (branch, tag, commit), a release recorded in CHANGELOG.md "
+                                   "(0.1.0) or a package directory")
+    diff.add_argument("head", nargs="?", help="the same kinds (default: the working tree)")
 
-    coverage = sub.add_parser("coverage", help="report what the codings cover in each source",
-                              epilog="example: ai-openness coverage --format json")
-    coverage.add_argument("--root", help="package directory (default: current directory)")
-    _script_options(coverage)
-    coverage.set_defaults(run=cmd_coverage)
+    _command(sub, "coverage", cmd_coverage, "report what the codings cover in each source", [
+        ("ai-openness coverage", "per source: aliases matched, gaps, unexplained candidate names"),
+        ("ai-openness coverage --format json", "the same, for programs"),
+    ])
 
-    candidates = sub.add_parser("candidates", help="list open/closed sentences no coding explains (exit 1 if any)",
-                                epilog="example: ai-openness candidates --format json")
-    candidates.add_argument("--root", help="package directory (default: current directory)")
-    _script_options(candidates)
-    candidates.set_defaults(run=cmd_candidates)
+    _command(sub, "candidates", cmd_candidates, "list open/closed sentences no coding explains (exit 1 if any)", [
+        ("ai-openness candidates", "every sentence about open or closed AI that no stance quotes and no "
+                                   "set-aside explains"),
+        ("ai-openness candidates --format json", "the same, for programs"),
+    ])
 
-    figures = sub.add_parser(
-        "figures", help="draw the figures in docs/figures/ from the tables",
-        description="Draw the stance timeline, the licence matrix and the arguments chart,\n"
-                    "each as SVG (CJK font embedded) and HTML (with tooltips).",
-        epilog="examples:\n  ai-openness figures\n  ai-openness figures --check\n"
-               "  ai-openness figures --out /tmp/figures",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    figures.add_argument("--root", help="package directory (default: current directory)")
+    figures = _command(sub, "figures", cmd_figures, "draw the figures in docs/figures/ from the tables", [
+        ("ai-openness figures", "redraw the timeline, licence matrix and arguments chart (SVG and HTML)"),
+        ("ai-openness figures --check", "write nothing; exit 1 naming every figure that is out of date"),
+    ], description="Draw the stance timeline, the licence matrix and the arguments chart,\n"
+                   "each as SVG (CJK font embedded) and HTML (with tooltips).")
     figures.add_argument("--out", help="write the figures here instead of docs/figures/")
     figures.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure is stale")
-    _script_options(figures)
-    figures.set_defaults(run=cmd_figures)
 
-    export = sub.add_parser(
-        "export", help="write every table to a SQLite (Datasette) or DuckDB database",
-        description="Write every table with its keys, column descriptions and the package version.\n"
-                    "A SQLite export also gets Datasette metadata (titles, descriptions, licence,\n"
-                    "facets, canned queries), written beside it as <stem>.metadata.json.",
-        epilog="examples:\n  ai-openness export sqlite ai-openness.db\n"
-               "  datasette ai-openness.db -m ai-openness.metadata.json\n"
-               "  ai-openness export duckdb ai-openness.duckdb\n"
-               "  duckdb ai-openness.duckdb -c 'from stances_by_actor limit 5'",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = _command(sub, "export", cmd_export, "write every table to a SQLite (Datasette) or DuckDB database", [
+        ("ai-openness export sqlite ai-openness.db",
+         "then browse it: datasette ai-openness.db -m ai-openness.metadata.json"),
+        ("ai-openness export duckdb ai-openness.duckdb",
+         "then query it: duckdb ai-openness.duckdb -c 'from stances_by_actor limit 5'"),
+    ], description="Write every table with its keys, column descriptions and the package version.\n"
+                   "A SQLite export also gets Datasette metadata (titles, descriptions, licence,\n"
+                   "facets, canned queries), written beside it as <stem>.metadata.json.\n"
+                   "Without --root, the installed or checked-out package is exported.")
     export.add_argument("kind", choices=["sqlite", "duckdb"], help="database format")
     export.add_argument("path", help="database file to write (replaced if it exists)")
     export.add_argument("--metadata", help="where to write the Datasette metadata (sqlite only)")
-    export.add_argument("--root", help="package directory (default: the installed or checked-out package)")
-    _script_options(export)
-    export.set_defaults(run=cmd_export)
-    release = sub.add_parser("release", help="cut a release: version, changelog, archives",
-                             epilog="example: ai-openness release 0.2.0")
+
+    release = _command(sub, "release", cmd_release, "cut a release: version, changelog, archives", [
+        ("ai-openness release X.Y.Z", "bump the version, write CHANGELOG.md, build the archives in dist/"),
+    ])
     release.add_argument("version", help="the new version, X.Y.Z (refused if smaller than the changes require)")
-    release.add_argument("--root", help="package directory, a git checkout (default: current directory)")
     release.add_argument("--date", help="release date YYYY-MM-DD (default: the recorded one, else today)")
-    release.set_defaults(run=cmd_release)
+
+    main.epilog = _examples([command.get_default("examples")[0] for command in sub.choices.values()])
+    main.commands = dict(sub.choices)  # name -> subparser
     return main
 
 
-def _script_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--quiet", action="store_true", help="print nothing on success (problems still go to stderr)")
-    command.add_argument("--format", choices=["text", "json"], default="text",
-                         help="json: one JSON document on stdout, for scripts")
+# Running a command ---------------------------------------------------------------------------
+
+
+def _requested_format(argv: list[str]) -> str:
+    """--format as written on the command line, read before parsing it: a command line that
+    does not parse still gets its report in the format asked for."""
+    fmt = "text"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--format" and i + 1 < len(argv):
+            fmt = argv[i + 1]
+        elif arg.startswith("--format="):
+            fmt = arg.split("=", 1)[1]
+    return fmt
+
+
+def _fail(fmt: str, command: str | None, exit_code: int, headline: str, problems: list[Problem],
+          title: str | None = None) -> int:
+    """Report a run that failed, in the format asked for; return its exit code. `title`, a
+    short form of `headline`, titles GitHub annotations."""
+    name = f"ai-openness {command}" if command else "ai-openness"
+    if fmt == "json":
+        _report(Output("json"), exit_code, {"command": command, "error": headline}, problems)
+    elif fmt == "github":
+        from .validate.report import annotation
+
+        for problem in problems or [None]:
+            message = f"{problem} Fix: {problem.fix}" if problem and problem.fix else str(problem or headline)
+            print(annotation(problem, visible(message), visible(f"{name}: {title or headline}")))
+    lines = [f"{name}: {headline}"]
+    lines += [f"  {problem}" + (f" Fix: {problem.fix}" if problem.fix else "") for problem in problems]
+    print(escaped_lines("\n".join(lines)), file=sys.stderr)
+    return exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    fmt, command, debug = _requested_format(argv), None, False
     try:
-        return args.run(args)
+        cli = parser()
+        args = cli.parse_args(argv)
+        command, fmt, debug = args.command, args.format, args.debug
+        if fmt not in args.formats:
+            raise UsageError(f"argument --format: {command} writes {', '.join(args.formats)}, not {fmt}",
+                             cli.commands[command])
+        return args.run(args, Output(fmt, args.quiet))
+    except UsageError as error:
+        command = command or next((arg for arg in argv if arg in parser().commands), None)
+        if error.parser is not None and fmt != "json":
+            error.parser.print_usage(sys.stderr)
+        return _fail(fmt if fmt in ALL_FORMATS else "text", command, USAGE_ERROR, "the command line is wrong",
+                     [Problem("command line", None, None, error.message,
+                              fix=f"see `ai-openness {command or ''} --help`".replace("  ", " "))])
     except BuildFailed as failed:
-        print(f"ai-openness {args.command}: {len(failed.problems)} problem(s); nothing was written.", file=sys.stderr)
-        for problem in failed.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+        return _fail(fmt, command, 1, f"{len(failed.problems)} problem(s); nothing was written.", failed.problems,
+                     title="cannot build")
     except Unreadable as unreadable:
-        print(f"ai-openness {args.command}: cannot read the input ({len(unreadable.problems)} problem(s)).",
-              file=sys.stderr)
-        for problem in unreadable.problems:
-            print(f"  {problem}" + (f" Fix: {problem.fix}" if problem.fix else ""), file=sys.stderr)
-        return 2
+        return _fail(fmt, command, 2, f"cannot read the input ({len(unreadable.problems)} problem(s)).",
+                     unreadable.problems, title="cannot read the input")
     except KeyboardInterrupt:
-        return 130
+        return _fail(fmt, command, 130, "interrupted", [])
     except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented idiom
         return 1
     except Exception as exc:  # a bug in ai-openness itself, not in the user's input
-        if args.debug:
+        if debug:
             traceback.print_exc()
-        message = (f"ai-openness {args.command}: internal error ({type(exc).__name__}: {visible(str(exc))}). "
-                   "This is a bug in ai-openness, not a problem of the input; rerun with --debug and report it.")
-        if getattr(args, "format", None) == "github":
-            from .validate.report import annotation
-
-            print(annotation(None, message, "ai-openness: internal error"))
-        print(message, file=sys.stderr)
-        return 2
+        return _fail(fmt, command, INTERNAL_ERROR,
+                     f"internal error ({type(exc).__name__}: {exc}). This is a bug in ai-openness, not a problem "
+                     "of the input; rerun with --debug and report it.", [], title="internal error")
 
 
 if __name__ == "__main__":

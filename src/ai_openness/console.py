@@ -5,6 +5,10 @@ bars; when stdout is a pipe or a file it prints the same tables without colour o
 codes, and no progress at all, so logs and `make` output stay clean. `NO_COLOR` is
 respected (rich reads it). `--format json` prints one JSON document and nothing else;
 `--quiet` prints nothing on success.
+
+Everything printed goes through `problems.visible`, the one escaping function: a value
+from a contribution (a YAML key, a file name, an id) can neither steer the terminal nor
+start a workflow command in a CI log.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
+
+from .problems import visible
 
 T = TypeVar("T")
 
@@ -27,7 +33,8 @@ class Output:
         self.quiet = quiet
         # Without `file` the console looks up sys.stdout when printing (it is not bound now),
         # so redirections made later (pytest's capsys, redirect_stdout) are honoured.
-        self.console = Console(file=file, force_terminal=force_terminal, highlight=False, soft_wrap=True)
+        self.console = Console(file=file, force_terminal=force_terminal, highlight=False, emoji=False,
+                               soft_wrap=True)
         if not self.console.is_terminal:
             # A pipe or a log has no width; rich's default of 80 columns would fold ids.
             self.console.width = 200
@@ -43,11 +50,11 @@ class Output:
 
     def json(self, data: Any) -> None:
         """The one JSON document of a `--format json` run (printed even with --quiet)."""
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(as_json(data) + "\n")
 
     def line(self, text: str = "", style: str | None = None) -> None:
         if self.for_people:
-            self.console.print(text, style=style, markup=False)
+            self.console.print(escaped_lines(text), style=style, markup=False)
 
     def table(self, title: str | None, columns: Sequence[str | tuple[str, str]],
               rows: Iterable[Sequence[Any]], caption: str | None = None) -> None:
@@ -57,13 +64,17 @@ class Output:
         from rich import box
         from rich.table import Table
 
-        table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left",
+        from rich.text import Text
+
+        # Text objects, not strings: rich would read "[...]" in a string as markup.
+        table = Table(title=title and Text(visible(title)), caption=caption and Text(visible(caption)),
+                      box=box.SIMPLE_HEAD, title_justify="left",
                       caption_justify="left", header_style="bold", title_style="bold")
         for column in columns:
             name, justify = column if isinstance(column, tuple) else (column, "left")
-            table.add_column(name, justify=justify, overflow="fold")
+            table.add_column(Text(visible(name)), justify=justify, overflow="fold")
         for row in rows:
-            table.add_row(*("" if cell is None else str(cell) for cell in row))
+            table.add_row(*(Text("" if cell is None else visible(str(cell))) for cell in row))
         self.console.print(table)
 
     def progress(self, items: Sequence[T], description: str) -> Iterator[T]:
@@ -85,3 +96,13 @@ class Output:
         if not self.interactive:
             return contextlib.nullcontext()
         return self.console.status(message)
+
+
+def escaped_lines(text: str) -> str:
+    """`text` with each of its lines escaped (its line breaks are kept)."""
+    return "\n".join(visible(line) for line in str(text).split("\n"))
+
+
+def as_json(data: Any) -> str:
+    """`data` as the JSON document of a `--format json` run, invisible characters escaped."""
+    return visible(json.dumps(data, indent=2, ensure_ascii=False), json_document=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 
@@ -17,10 +18,12 @@ class Problem:
     column: int | None = None  # 1-based character column in the line, when known
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        what = f" [{self.field}]" if self.field else ""
-        got = f" (got {self.value!r})" if self.value not in (None, "") else ""
-        return f"{where}{what}: {self.message}{got}"
+        # Every part may come from a contribution (a file name, a YAML key, a value): all
+        # of it is escaped, so the line reads the same on a terminal and in a CI log.
+        where = visible(self.file) + (f":{self.line}" if self.line else "")
+        what = f" [{visible(self.field)}]" if self.field else ""
+        got = f" (got '{visible(self.value)}')" if self.value not in (None, "") else ""
+        return f"{where}{what}: {visible(self.message)}{got}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,16 +55,35 @@ def shorten(value: object, limit: int = 80) -> str:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Log viewers act on text, not only on control characters: a GitHub Actions runner runs a
+# line that starts with `::` (after blanks) as a workflow command (`::error ...::`,
+# `::add-mask::`), and one holding `##[` anywhere as a command of the older syntax.
+_COMMANDS = re.compile(r"::|##\[")
 
 
-def visible(text: str) -> str:
-    """`text` with every character that does not print (controls, zero-width and
-    bidirectional marks) written as an escape, so that a reader sees it and a terminal
-    or a log viewer cannot be steered by it."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else _ESCAPES.get(ch) or (
-            f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        for ch in text)
+def _escape_char(ch: str, for_json: bool) -> str:
+    if for_json:  # JSON's own escapes, so that the document still parses to the same value
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+    return _ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+
+
+def visible(text: str, *, json_document: bool = False) -> str:
+    """`text` as it may be printed to a terminal or a CI log: every character that does
+    not print (controls, zero-width and bidirectional marks) written as an escape, and the
+    colon or bracket of a CI workflow command (`::`, `##[`) too, so that a reader sees
+    the value as it is and neither a terminal nor a log viewer can be steered by it.
+
+    The one escaping function of every output path; applying it twice changes nothing more.
+    With `json_document`, `text` is a JSON document and the escapes are JSON's (`\\uXXXX`),
+    so it parses to the same data; its line breaks (only between items) are kept.
+    """
+    keep = "\n " if json_document else " "
+    text = "".join(ch if ch.isprintable() or ch in keep else _escape_char(ch, json_document) for ch in str(text))
+    return _COMMANDS.sub(lambda m: ":\\u003a" if m.group() == "::" else "##\\u005b", text)
 
 
 def shown(value: object, limit: int = 80) -> str:

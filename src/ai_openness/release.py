@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +88,34 @@ class Previous:
 
 def previous_release(root: Path, version: str) -> Previous | None:
     """The newest release in CHANGELOG.md other than `version`, with the commit that added it."""
+    return _release(root, lambda found: found != version)
+
+
+def recorded_release(root: Path, version: str) -> Previous | None:
+    """Release `version` as CHANGELOG.md records it, with the commit of its data; None when
+    CHANGELOG.md has no such release (`ai-openness diff 0.1.0` reads it)."""
+    return _release(root, lambda found: found == version)
+
+
+def _release(root: Path, wanted: Callable[[str], bool]) -> Previous | None:
+    """The newest release of CHANGELOG.md whose version is `wanted`, with the commit of its data."""
     path = root / CHANGELOG
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     for match in _SECTION.finditer(text):
         found = match.groups()
-        if found[0] != version:
-            pinned = _PINNED.match(text, match.end())
-            if pinned:  # a release cut before this command existed names its commit
-                return Previous(found[0], pinned.group(1))
-            heading = f"## [{found[0]}] - {found[1]}"
-            log = subprocess.run(["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
-                                 capture_output=True, text=True, check=False)
-            commits = log.stdout.split()
-            if not commits:
-                raise BuildFailed([Problem(CHANGELOG, None, None, f"release {found[0]} is not in the git history",
-                                           fix="commit each release's changelog section with its data")])
-            return Previous(found[0], commits[-1])
+        if not wanted(found[0]):
+            continue
+        pinned = _PINNED.match(text, match.end())
+        if pinned:  # a release cut before this command existed names its commit
+            return Previous(found[0], pinned.group(1))
+        heading = f"## [{found[0]}] - {found[1]}"
+        log = subprocess.run(["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
+                             capture_output=True, text=True, check=False)
+        commits = log.stdout.split()
+        if not commits:
+            raise BuildFailed([Problem(CHANGELOG, None, None, f"release {found[0]} is not in the git history",
+                                       fix="commit each release's changelog section with its data")])
+        return Previous(found[0], commits[-1])
     return None
 
 
