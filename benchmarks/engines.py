@@ -2,7 +2,7 @@
 """The measurement behind the fast checker's engine: the same checks in polars, DuckDB and
 pyarrow's compute functions, on one built table.
 
-The workload is the core of what `ai_openness.fastcheck` does with a large table: read
+The workload is the core of what the validator's engine does with a large table: read
 every cell as text, type the integer and boolean columns, test a vocabulary, find
 repeated primary keys and test a foreign key against a set of ids. Each engine runs in its
 own process (wall time and peak RSS from wait4); an engine that is not installed is

@@ -123,8 +123,8 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
         taken.add(row)
         return row
 
-    def expect(table: str, row: int, field: str, kind: str, suffix: str = "csv") -> None:
-        expected.append(Expected(f"data/{table}.{suffix}", row + 2, field, kind))
+    def expect(table: str, row: int, field: str, kind: str) -> None:
+        expected.append(Expected(f"data/{table}.csv", row + 2, field, kind))
 
     taken: dict[str, set[int]] = {n: set() for n in tables}
     stances, mentions = tables["stances"], tables["mentions"]
@@ -194,12 +194,13 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
     text_path.write_text(text[:-2] + ("。" if text[-2] != "。" else "，") + text[-1:], encoding="utf-8")
     expect("sources", row, "sha256", "source-text")
 
+    # A twin that differs is reported on the CSV line whose cell it contradicts.
     row = pick("stances", taken["stances"])
     stances.twin(row, "quote_en", "A translation that differs from the CSV.")
-    expect("stances", row, "quote_en", "twin", "parquet")
+    expect("stances", row, "quote_en", "twin")
     row = pick("models", models_taken)
     tables["models"].twin(row, "name", "Renamed in the twin")
-    expect("models", row, "name", "twin", "parquet")
+    expect("models", row, "name", "twin")
 
     for table in tables.values():
         table.write()

@@ -189,13 +189,16 @@ def test_validate_reports_a_hand_edited_date_end(built_mini, tmp_path, capsys):
 
 def test_a_date_end_after_today_is_not_a_future_date():
     """A year-precision date of this year ends on 31 December, which may lie ahead."""
-    from ai_openness.validate.rules import date_problems
-    from ai_openness.validate.tables import Table
+    import polars as pl
 
-    header = ["stance_id", "date", "date_end", "date_precision"]
-    lines = [",".join(header), "a,2026-01-01,2026-12-31,year", "b,2026-01-01,2026-06-30,year"]
-    table = Table("stances", "data/stances.csv", header, [(2, lines[1].split(",")), (3, lines[2].split(","))], lines)
-    schemas = {"stances": {"fields": [{"name": n, "type": "date" if n.startswith("date") and n != "date_precision"
-                                       else "string"} for n in header]}}
-    problems = date_problems({"stances": table}, schemas, dt.date(2026, 12, 1))
-    assert [(p.line, p.field, p.expected) for p in problems] == [(3, "date_end", "2026-12-31")]
+    from ai_openness.validate.findings import Findings
+    from ai_openness.validate.package_rules import check_dates
+
+    typed = pl.DataFrame({"stance_id": ["a", "b"], "date": [dt.date(2026, 1, 1)] * 2,
+                          "date_end": [dt.date(2026, 12, 31), dt.date(2026, 6, 30)], "date_precision": ["year"] * 2})
+    unreliable = pl.DataFrame({c: [False, False] for c in typed.columns})
+    schema = {"fields": [{"name": "stance_id", "type": "string"}, {"name": "date", "type": "date"},
+                         {"name": "date_end", "type": "date"}, {"name": "date_precision", "type": "string"}]}
+    findings = Findings()
+    check_dates("data/stances.csv", schema, typed, unreliable, 1, dt.date(2026, 12, 1), findings)
+    assert [(f.row, f.field, f.expected) for f in findings.found] == [(2, "date_end", "2026-12-31")]

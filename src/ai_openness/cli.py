@@ -88,7 +88,7 @@ def cmd_validate(args: argparse.Namespace, out: Output) -> int:
     if args.directory and args.root and _root(args.directory) != _root(args.root):
         raise UsageError(f"two package directories given ({args.directory} and --root {args.root}); give one")
     with out.status("Validating…"):
-        report = validate(_root(args.root or args.directory), engine=args.engine)
+        report = validate(_root(args.root or args.directory))
     if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
         rendered = RENDER[args.format](report)
         # The report escapes what it prints; JSON gets the same escaping as every JSON document.
@@ -292,16 +292,12 @@ def parser() -> argparse.ArgumentParser:
     ])
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
 
-    validate = _command(sub, "validate", cmd_validate, "validate the package (frictionless + the package's rules)", [
+    validate = _command(sub, "validate", cmd_validate,
+                        "validate the package (its Table Schemas + the package's rules)", [
         ("ai-openness validate", "exit 0 valid, 1 problems found, 2 input unusable"),
         ("ai-openness validate --format github", "the same findings as GitHub Actions annotations"),
-        ("ai-openness validate --engine fast --format json", "the column-wise checks, for very large packages"),
     ], formats=("text", "json", "github"))
     validate.add_argument("directory", nargs="?", help="package directory, the same as --root")
-    validate.add_argument("--engine", choices=["full", "fast"], default="full",
-                          help="full (default): every rule, with frictionless and the contribution limits; "
-                               "fast: types, constraints, keys, hashes, quotes and Parquet twins checked "
-                               "column-wise with polars, for packages of millions of rows")
 
     diff = _command(sub, "diff", cmd_diff, "rows added, removed and changed between two versions of the package", [
         ("ai-openness diff origin/main", "rows added, removed and changed since origin/main"),

@@ -1,7 +1,8 @@
 """Compare two versions of the package, row by row and schema by schema.
 
-`diff_packages(base, head)` reads both directories within the validator's limits (a
-version may come from a pull request) and returns a `PackageDiff`: per table the rows
+`diff_packages(base, head)` reads both directories through the validator's reader (paths
+stay inside each package; the tables' sizes are not limited, so that a million stances
+can be compared) and returns a `PackageDiff`: per table the rows
 added, removed and changed (matched by primary key), and the schema changes (resources
 and columns added or removed, field types, vocabularies and other constraints changed),
 the facts a release needs to write its changelog and to choose a major, minor or patch
@@ -13,10 +14,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from .contract import Contract, key_list
+from .limits import TRUSTED
 from .problems import Problem, Unreadable
 from .validate.descriptor import read_descriptor
-from .validate.tables import Table, read_table
+from .validate.read import read_frame
 from .write import DESCRIPTOR
 
 
@@ -100,7 +104,7 @@ class PackageDiff:
 class _Version:
     version: str | None
     contract: Contract  # the version's own schemas, as its descriptor gives them
-    tables: dict[str, Table]
+    tables: dict[str, pl.DataFrame]  # every cell as text, "" when empty
 
     @property
     def schemas(self) -> dict[str, dict]:
@@ -111,7 +115,7 @@ def _read(root: Path) -> _Version:
     descriptor, problems = read_descriptor(root, DESCRIPTOR)
     tables = {}
     for name, resource in (descriptor.resources.items() if descriptor else []):
-        table, found = read_table(resource, DESCRIPTOR)
+        table, found = read_frame(resource, DESCRIPTOR, TRUSTED)
         problems += found
         tables[name] = table
     if descriptor is None or problems:
@@ -160,34 +164,39 @@ def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
 
 def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
     """The primary key both versions can be matched by (head's first), else the shared columns."""
-    columns_base = set(base.tables[name].header) if name in base.tables else set()
-    columns_head = set(head.tables[name].header) if name in head.tables else set()
+    columns_base = set(base.tables[name].columns) if name in base.tables else set()
+    columns_head = set(head.tables[name].columns) if name in head.tables else set()
     for version in (head, base):
         key = version.contract.primary_key(name) if name in version.contract.names else []
         if key and set(key) <= columns_base and set(key) <= columns_head:
             return key
-    table = head.tables.get(name) or base.tables[name]
-    return [c for c in table.header if c in columns_base and c in columns_head] or table.header
+    table = head.tables.get(name)
+    table = table if table is not None else base.tables[name]
+    return [c for c in table.columns if c in columns_base and c in columns_head] or table.columns
 
 
-def _rows(table: Table | None, key: list[str]) -> dict[tuple, dict[str, str]]:
-    rows: dict[tuple, dict[str, str]] = {}
-    for _, row in (table.records() if table else []):
-        rows.setdefault(tuple(row.get(c, "") for c in key), row)
-    return rows
+def _rows(table: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
+    """Rows by key (the first of rows sharing a key), sorted by key; an absent table has none."""
+    if table is None:
+        return pl.DataFrame(schema={c: pl.String for c in key})
+    return table.unique(subset=key, keep="first", maintain_order=True).sort(key)
 
 
 def table_diff(name: str, base: _Version, head: _Version) -> TableDiff:
+    """Joins on the key, column by column: the changed cells are found without a Python loop
+    over the rows, so a table of millions of rows is compared in seconds."""
     key = _match_key(name, base, head)
     old, new = _rows(base.tables.get(name), key), _rows(head.tables.get(name), key)
     result = TableDiff(name, key)
-    result.added = [new[k] for k in sorted(new) if k not in old]
-    result.removed = [old[k] for k in sorted(old) if k not in new]
-    for k in sorted(set(old) & set(new)):
-        a, b = old[k], new[k]
-        fields = {c: (a[c], b[c]) for c in b if c in a and a[c] != b[c]}
-        if fields:
-            result.changed.append(RowChange(dict(zip(key, k)), fields))
+    result.added = new.join(old.select(key), on=key, how="anti", maintain_order="left").to_dicts()
+    result.removed = old.join(new.select(key), on=key, how="anti", maintain_order="left").to_dicts()
+    shared = [c for c in new.columns if c in old.columns and c not in key]
+    both = new.join(old.select(key + shared), on=key, how="inner", suffix="|old", maintain_order="left")
+    differs = [pl.col(c) != pl.col(f"{c}|old") for c in shared]
+    if differs:
+        for row in both.filter(pl.any_horizontal(differs)).iter_rows(named=True):
+            fields = {c: (row[f"{c}|old"], row[c]) for c in shared if row[c] != row[f"{c}|old"]}
+            result.changed.append(RowChange({c: row[c] for c in key}, fields))
     return result
 
 

@@ -6,6 +6,8 @@
   characters) make two different values look the same, or reorder what a reviewer sees.
 - An id that is not in Unicode normalisation form NFC looks identical to its NFC form but
   is a different key.
+
+Each test runs on whole columns; only the few cells it flags are looked at one by one.
 """
 
 from __future__ import annotations
@@ -13,21 +15,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import polars as pl
+
 from ..contract import key_list, schema_foreign_keys
-from ..problems import Problem, shown
-from .tables import Table
+from .findings import Findings
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_FORMULA_START = tuple("=+-@")
-_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zl", "Zp"}  # format (zero-width, bidi), control, separators
-_INVISIBLE_EXTRA = {"\u115f", "\u1160", "\u3164", "\uffa0"}  # Hangul fillers: letters that show nothing
-_ALLOWED = {"\n"}  # a line break in a note is visible and written out by the CSV quoting
+_FORMULA_START = ("=", "+", "-", "@")
+# Format (zero-width, bidi), control and separator characters, and the Hangul fillers (letters
+# that show nothing); a line break in a note is visible and written out by the CSV quoting.
+_INVISIBLE_CHARS = r"[[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\x{115F}\x{1160}\x{3164}\x{FFA0}]&&[^\n]]"
+_INVISIBLE_EXTRA = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 FIX_IN_CODING = "edit the value in its coding (see below, or search codings/ for it) and run `ai-openness build`"
 
 
 def _invisible(char: str) -> bool:
-    return char not in _ALLOWED and (unicodedata.category(char) in _INVISIBLE_CATEGORIES
-                                     or char in _INVISIBLE_EXTRA)
+    return char != "\n" and (unicodedata.category(char) in {"Cf", "Cc", "Zl", "Zp"} or char in _INVISIBLE_EXTRA)
 
 
 def _name(char: str) -> str:
@@ -39,39 +42,46 @@ def id_columns(schema: dict) -> set[str]:
     columns = set(key_list(schema.get("primaryKey")))
     for fk in schema_foreign_keys(schema, ""):
         columns.update(fk.fields)
-    for field in schema.get("fields") or []:
-        if isinstance(field, dict) and str(field.get("name", "")).endswith("_id"):
-            columns.add(field["name"])
+    columns.update(f["name"] for f in schema["fields"] if f["name"].endswith("_id"))
     return columns
 
 
-def cell_problems(table: Table, schema: dict) -> list[Problem]:
-    problems, ids = [], id_columns(schema)
-    for line, row in table.records():
-        for field, value in row.items():
-            if not value:
-                continue
-            at = {"file": table.rel, "line": line, "field": field, "column": table.column(line, field)}
-            if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-                problems.append(Problem(**at, message=f"starts with {value[0]!r}: a spreadsheet would run this cell "
-                                        "as a formula", value=shown(value),
-                                        expected="text that does not start with =, +, - or @ (numbers may)",
-                                        fix="reword the value so that it starts with a letter or a digit; "
-                                        + FIX_IN_CODING))
-            # isprintable() is False for every control, format and separator character: a
-            # fast test that spares the per-character scan for almost every cell.
-            hidden = [] if value.isprintable() else [(i, c) for i, c in enumerate(value) if _invisible(c)]
-            if hidden:
-                position, char = hidden[0]
-                more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
-                problems.append(Problem(**at, message=f"contains the invisible character {_name(char)} at position "
-                                        f"{position}{more}", value=shown(value),
-                                        expected="only visible characters (a line break is allowed)",
-                                        fix="delete the invisible character (retype the value if in doubt); "
-                                        + FIX_IN_CODING))
-            if field in ids and not unicodedata.is_normalized("NFC", value):
-                problems.append(Problem(**at, message="the id is not in Unicode normalisation form NFC: it looks "
-                                        "like another id but is a different key", value=shown(value),
-                                        expected=shown(unicodedata.normalize("NFC", value)),
-                                        fix="retype the id (composed characters, NFC); " + FIX_IN_CODING))
-    return problems
+def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
+    """`suspect`: the file may hold an invisible character (its scan found a non-printable one)."""
+    ids = id_columns(schema)
+    tests = {}
+    # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
+    for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
+        text = pl.col(name)
+        # Literal tests on whole columns; the number exception is looked at on flagged cells only.
+        tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
+        if suspect:
+            tests[f"{name}|invisible"] = text.str.contains(_INVISIBLE_CHARS)
+        if name in ids:
+            tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
+    flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])
+    for key in (k for k in flags.columns if flags[k].any()):
+        name, test = key.split("|")
+        rows = flags[key].arg_true()
+        for row, value in zip(rows.to_list(), chunk[name].gather(rows).to_list()):
+            _report(rel, row0 + row, name, test, value, findings)
+
+
+def _report(rel: str, row: int, name: str, test: str, value: str, findings: Findings) -> None:
+    if test == "formula":
+        if _NUMBER.match(value):
+            return
+        findings.add(rel, row, name, "formula", f"starts with {value[0]!r}: a spreadsheet would run this cell as a "
+                     "formula", value, expected="text that does not start with =, +, - or @ (numbers may)",
+                     fix="reword the value so that it starts with a letter or a digit; " + FIX_IN_CODING)
+    elif test == "invisible":
+        hidden = [(i, c) for i, c in enumerate(value) if _invisible(c)]
+        position, char = hidden[0]
+        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
+        findings.add(rel, row, name, "invisible-character", f"contains the invisible character {_name(char)} at "
+                     f"position {position}{more}", value, expected="only visible characters (a line break is allowed)",
+                     fix="delete the invisible character (retype the value if in doubt); " + FIX_IN_CODING)
+    elif not unicodedata.is_normalized("NFC", value):
+        findings.add(rel, row, name, "not-nfc", "the id is not in Unicode normalisation form NFC: it looks like "
+                     "another id but is a different key", value, expected=unicodedata.normalize("NFC", value),
+                     fix="retype the id (composed characters, NFC); " + FIX_IN_CODING)

@@ -88,33 +88,68 @@ SAVE_UTF8 = ("save it as UTF-8 without a byte-order mark and with LF line ending
              "program, export CSV as UTF-8; in an editor, choose the encoding UTF-8 and line endings LF)")
 
 
+_MAGIC = ((b"\x1f\x8b", "gzip-compressed data"), (b"PK\x03\x04", "a zip archive"), (b"PAR1", "a Parquet file"),
+          (b"BZh", "bzip2-compressed data"), (b"\xfd7zXZ", "xz-compressed data"),
+          (b"\x28\xb5\x2f\xfd", "zstd-compressed data"))
+
+
+def not_text(rel: str, head: bytes) -> Problem | None:
+    """What the file really is when its first bytes show it is not UTF-8 text: UTF-16, a
+    compressed archive or other binary data (NUL bytes), or UTF-8 with a byte-order mark."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(rel, 1, None, "encoding-error: is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+                       expected="UTF-8 text", fix=SAVE_UTF8)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return Problem(rel, 1, None, f"encoding-error: is {what}, not text", expected="UTF-8 text",
+                           fix="store the table itself as UTF-8 CSV text, not an archive or a binary file")
+    sample = head[:4096]
+    if b"\x00" in sample:
+        # UTF-16 text without a byte-order mark has a NUL in every other byte (for ASCII).
+        halves = (sample[0::2], sample[1::2])
+        if any(len(h) > 8 and h.count(0) > 0.9 * len(h) for h in halves):
+            return Problem(rel, 1, None, "encoding-error: looks like UTF-16 without a byte-order mark (every other "
+                           "byte is NUL), not UTF-8", expected="UTF-8 text", fix=SAVE_UTF8)
+        return Problem(rel, 1, None, "encoding-error: is binary data (it holds NUL bytes), not text",
+                       expected="UTF-8 text", fix="store the table itself as UTF-8 CSV text, not a binary file")
+    if head.startswith(b"\xef\xbb\xbf"):
+        return Problem(rel, 1, None, "encoding-error: starts with a UTF-8 byte-order mark (BOM)", value="\ufeff",
+                       expected="UTF-8 without a byte-order mark", fix=SAVE_UTF8, column=1)
+    return None
+
+
+def not_utf8(rel: str, before: bytes, bad: bytes, sample: bytes) -> Problem:
+    """A byte that is not UTF-8 at the end of `before` (the file up to it)."""
+    line, column = _line_and_column(before, len(before))
+    guess = _guess(sample)
+    looks = f"; it looks like {guess}" if guess and guess not in ("utf_8", "ascii") else ""
+    return Problem(rel, line, None, f"encoding-error: is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} "
+                   "(Latin-1 and Windows-1252 are common culprits)", expected="UTF-8 text", fix=SAVE_UTF8,
+                   column=column)
+
+
+def carriage_return(rel: str, before: bytes, following: bytes) -> Problem:
+    """A CR at the end of `before` (the file up to it); `following` are the next bytes."""
+    line, column = _line_and_column(before, len(before))
+    kind = "CRLF (Windows)" if following.startswith(b"\r\n") else "CR"
+    return Problem(rel, line, None, f"encoding-error: has {kind} line endings", value="\r",
+                   expected="LF (\\n) line endings",
+                   fix=SAVE_UTF8 + "; with git on Windows, set `git config core.autocrlf input`", column=column)
+
+
 def decode_utf8(rel: str, data: bytes, lf_only: bool = True) -> tuple[str | None, list[Problem]]:
-    """Decode a text file; name the wrong encoding (BOM, UTF-16, Latin-1, CRLF) and the fix.
+    """Decode a text file; name what it is instead (BOM, UTF-16, binary, Latin-1, CRLF) and the fix.
 
     Returns (None, problems) when the bytes are not UTF-8 text at all.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        return None, [Problem(rel, 1, None, "is UTF-16 (or another encoding with NUL bytes), not UTF-8",
-                              expected="UTF-8 text", fix=SAVE_UTF8)]
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(rel, 1, None, "starts with a UTF-8 byte-order mark (BOM)", value="\ufeff",
-                              expected="UTF-8 without a byte-order mark", fix=SAVE_UTF8, column=1)]
+    found = not_text(rel, data)
+    if found is not None:
+        return None, [found]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_and_column(data, exc.start)
-        guess = _guess(data)
-        looks = f"; it looks like {guess}" if guess and guess not in ("utf_8", "ascii") else ""
-        return None, [Problem(rel, line, None, f"is not UTF-8: byte 0x{data[exc.start]:02X} cannot be decoded{looks} "
-                              "(Latin-1 and Windows-1252 are common culprits)",
-                              expected="UTF-8 text", fix=SAVE_UTF8, column=column)]
-    problems = []
+        return None, [not_utf8(rel, data[:exc.start], data[exc.start:exc.start + 1], data[:65_536])]
     if lf_only and "\r" in text:
         offset = data.index(b"\r")
-        line, column = _line_and_column(data, offset)
-        kind = "CRLF (Windows)" if data[offset:offset + 2] == b"\r\n" else "CR"
-        problems.append(Problem(rel, line, None, f"has {kind} line endings", value="\r",
-                                expected="LF (\\n) line endings",
-                                fix=SAVE_UTF8 + "; with git on Windows, set `git config core.autocrlf input`",
-                                column=column))
-    return text, problems
+        return text, [carriage_return(rel, data[:offset], data[offset:offset + 2])]
+    return text, []

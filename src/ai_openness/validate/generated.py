@@ -81,7 +81,7 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
             continue
         if committed == generated:
             continue
-        message = "is not what `ai-openness build` generates from sources/ and codings/"
+        message = "generated: is not what `ai-openness build` generates from sources/ and codings/"
         if rel.endswith(".parquet"):
             problems.append(Problem(rel, None, None, message, fix=REGENERATE))
             continue

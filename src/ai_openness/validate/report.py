@@ -52,7 +52,7 @@ def _where(problem: Problem) -> str:
 def text(report: Report) -> str:
     if report.valid:
         lines = ["Valid: the checks that ran found no problem." if report.skipped
-                 else "Valid: frictionless and the package's own rules pass."]
+                 else "Valid: the Table Schemas and the package's own rules pass."]
         lines += [f"  {name:<16} {count:>6} rows" for name, count in report.rows.items()]
     else:
         problems = report.sorted_problems()

@@ -1,16 +1,24 @@
-"""Each Parquet twin holds exactly the rows of its CSV, cell for cell."""
+"""Each Parquet twin holds exactly the rows of its CSV, cell for cell.
+
+The twin is opened within the limits before any data page is decoded: its footer's column
+count and sizes, then (untrusted input) its text columns read dictionary-encoded and
+measured before they are expanded, so a small file that would decode into gigabytes is
+refused. Then it is read in slices, in step with the CSV's chunks, and each cell written as
+the CSV writes it must equal the CSV cell. A cell already reported as invalid in the CSV is
+not reported again.
+"""
 
 from __future__ import annotations
 
-from ..limits import MAX_COLUMNS, MAX_PARQUET_UNCOMPRESSED, MAX_ROWS, MAX_TABLE_BYTES
-from ..problems import Problem, shown
-from ..write import cell_text
-from .descriptor import Resource
-from .files import REGENERATE, Refused, read_bounded
-from .tables import Table
+from pathlib import Path
 
-MAX_REPORTED = 20  # differing cells reported per table; the fix is the same for all
+import polars as pl
 
+from ..contract import arrow_type
+from ..limits import Limits
+from ..problems import shown
+from .findings import Findings
+from .schema_checks import Cells
 
 def _decoded_bytes(table) -> int:
     """Bytes the table takes once every dictionary-encoded cell is expanded, computed
@@ -29,66 +37,79 @@ def _decoded_bytes(table) -> int:
     return total
 
 
-def read_parquet(resource: Resource, rel_descriptor: str):
-    """The Parquet table, or None with the problems that kept it from being read.
+class Twin:
+    def __init__(self, path: Path, rel: str, csv_rel: str, schema: dict, limits: Limits, csv_bytes: int):
+        self.path, self.rel, self.csv_rel, self.schema = path, rel, csv_rel, schema
+        self.names = [f["name"] for f in schema["fields"]]
+        self.rows = 0  # rows read so far
+        self.total = 0
+        self.problem = self._open(limits, csv_bytes)  # why it cannot be compared, or None
 
-    The footer's row, column and size counts are checked before any data page is decoded,
-    and text columns are read dictionary-encoded and measured before they are expanded, so
-    a small file that would decode into gigabytes is refused.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    def _open(self, limits: Limits, csv_bytes: int) -> str | None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-    rel = resource.path
-    try:
-        data = read_bounded(resource.file, rel, MAX_TABLE_BYTES)
-    except Refused as refused:
-        return None, [Problem(rel_descriptor, resource.line, "path", refused.message, fix=refused.fix)]
-    try:
-        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
-        stored = sum(meta.row_group(i).column(j).total_uncompressed_size
-                     for i in range(meta.num_row_groups) for j in range(meta.num_columns))
-        if meta.num_columns > MAX_COLUMNS or meta.num_rows > MAX_ROWS or stored > MAX_PARQUET_UNCOMPRESSED:
-            return None, [Problem(rel, None, None, f"declares {meta.num_rows} rows, {meta.num_columns} columns and "
-                                  f"{stored} uncompressed bytes, beyond the limits ({MAX_ROWS} rows, {MAX_COLUMNS} "
-                                  f"columns, {MAX_PARQUET_UNCOMPRESSED} bytes)", fix=REGENERATE)]
-        text_columns = [f.name for f in meta.schema.to_arrow_schema()
-                        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-                        or pa.types.is_binary(f.type)]
-        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text_columns).read()
-        decoded = _decoded_bytes(table)
-        if decoded > MAX_TABLE_BYTES:
-            return None, [Problem(rel, None, None, f"decodes to {decoded} bytes, beyond the limit of {MAX_TABLE_BYTES} "
-                                  "(its CSV twin cannot be larger)", fix=REGENERATE)]
-        return table, []
-    except (pa.ArrowException, OSError) as exc:
-        return None, [Problem(rel, None, None, f"is not a readable Parquet file ({shown(exc, 200)})",
-                              fix=REGENERATE)]
+        size = self.path.stat().st_size
+        if limits.table_bytes is not None and size > limits.table_bytes:
+            return f"is {size} bytes, more than the limit of {limits.table_bytes} bytes"
+        try:
+            meta = pq.read_metadata(self.path)
+            stored = sum(meta.row_group(i).column(j).total_uncompressed_size
+                         for i in range(meta.num_row_groups) for j in range(meta.num_columns))
+            self.total = meta.num_rows
+            if limits.table_bytes is not None and (
+                    meta.num_columns > limits.columns or stored > limits.parquet_uncompressed
+                    or meta.num_rows * 4 > limits.table_bytes):
+                return (f"declares {meta.num_rows} rows, {meta.num_columns} columns and {stored} uncompressed bytes, "
+                        f"beyond the limits ({limits.columns} columns, {limits.parquet_uncompressed} bytes)")
+            arrow = meta.schema.to_arrow_schema()
+            if limits.table_bytes is not None:
+                text = [f.name for f in arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                        or pa.types.is_binary(f.type) or pa.types.is_dictionary(f.type)]
+                # Only text columns can expand: a value of another type takes at most 8 bytes.
+                decoded = (_decoded_bytes(pq.ParquetFile(self.path, read_dictionary=text).read(columns=text))
+                           + 8 * meta.num_rows * (len(arrow) - len(text)))
+                if decoded > limits.table_bytes:
+                    return (f"decodes to {decoded} bytes, beyond the limit of {limits.table_bytes} "
+                            "(its CSV twin cannot be larger)")
+                if meta.num_rows > csv_bytes:
+                    return (f"declares {meta.num_rows} rows, beyond the limits: its CSV twin {self.csv_rel} "
+                            f"({csv_bytes} bytes) cannot hold that many")
+            if arrow.names != self.names:
+                return f"has other columns than {self.csv_rel}: {shown(', '.join(arrow.names), 200)}"
+            for f in self.schema["fields"]:
+                held, wanted = arrow.field(f["name"]).type, arrow_type(f)
+                if held != wanted:
+                    return f"holds {held} in column {f['name']}, where the schema says {f['type']} ({wanted})"
+            self.scan = pl.scan_parquet(self.path)
+        except (pa.ArrowException, OSError, pl.exceptions.PolarsError) as exc:
+            return f"is not a readable Parquet file ({shown(exc, 200)})"
+        return None
 
+    def compare(self, chunk: pl.DataFrame, cells: Cells, row0: int, findings: Findings) -> None:
+        if self.problem:
+            return
+        try:
+            # A slice of a lazy scan decodes only the pages it needs; polars' batch stream
+            # reads ahead and held a gigabyte of mentions at a million stances.
+            twin = self.scan.slice(row0, chunk.height).collect()
+        except pl.exceptions.PolarsError as exc:
+            self.problem = f"is not a readable Parquet file ({shown(exc, 200)})"
+            return
+        self.rows += twin.height
+        m = min(chunk.height, twin.height)
+        mine = chunk.head(m).select([pl.col(n).fill_null("") for n in self.names])
+        theirs = twin.head(m).select([pl.col(n).cast(pl.String).fill_null("") for n in self.names])
+        differs = pl.DataFrame({n: (mine[n] != theirs[n]) & ~cells.unreliable[n].head(m) for n in self.names})
+        for name in (n for n in self.names if differs[n].any()):
+            for i in differs[name].arg_true().to_list():
+                findings.add(self.csv_rel, row0 + i, name, "twin", f"differs from its Parquet twin {self.rel}, which "
+                             f"has {shown(theirs[name][i], 60)!r} in row {row0 + i + 1}", mine[name][i],
+                             expected="the same value in the CSV and in its Parquet twin")
 
-def twin_problems(csv_table: Table, parquet, rel_parquet: str) -> list[Problem]:
-    names = parquet.schema.names
-    if names != csv_table.header:
-        return [Problem(rel_parquet, None, None, f"has other columns than {csv_table.rel}", shown(", ".join(names)),
-                        expected=shown(", ".join(csv_table.header), 300), fix=REGENERATE)]
-    problems = []
-    if parquet.num_rows != len(csv_table.rows):
-        problems.append(Problem(rel_parquet, None, None, f"has {parquet.num_rows} rows, {csv_table.rel} has "
-                                f"{len(csv_table.rows)}", expected="the same rows in both files", fix=REGENERATE))
-    columns = {name: parquet.column(name).to_pylist() for name in names}
-    differing = 0
-    for index, (line, cells) in enumerate(csv_table.rows[: parquet.num_rows]):
-        for name, cell in zip(names, cells):
-            twin = cell_text(columns[name][index])
-            if twin == cell:
-                continue
-            differing += 1
-            if differing <= MAX_REPORTED:
-                problems.append(Problem(csv_table.rel, line, name, f"differs from its Parquet twin {rel_parquet}, "
-                                        f"which has {shown(twin, 60)!r} in row {index + 1}", shown(cell),
-                                        expected="the same value in the CSV and in its Parquet twin",
-                                        fix=REGENERATE, column=csv_table.column(line, name)))
-    if differing > MAX_REPORTED:
-        problems.append(Problem(csv_table.rel, None, None, f"and {differing - MAX_REPORTED} more cells differ from "
-                                f"{rel_parquet}", fix=REGENERATE))
-    return problems
+    def finish(self, csv_rows: int, findings: Findings) -> None:
+        if self.problem:
+            findings.at(self.rel, None, None, "twin", self.problem)
+        elif self.total != csv_rows:
+            findings.at(self.rel, None, None, "twin", f"has {self.total} rows, {self.csv_rel} has {csv_rows}",
+                        expected="the same rows in both files")
