@@ -1,25 +1,49 @@
 # `make` sets up .venv, regenerates the package, draws the figures and validates it;
-# `make test` runs the tests.
+# `make test` runs the tests. CI (.ci/run and .github/workflows/validate.yml) runs
+# `make install`, `make validate`, `make check` and `make test`, in that order.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The library plus everything `make` and `make test` use: figures (Altair, vl-convert and a
-# CJK font), database exports (sqlite-utils, DuckDB), Datasette, and the test tools.
-EXTRAS := figures,export,browse,test,release
+# The library plus everything `make` and `make test` use: the command's tools (frictionless,
+# pydantic, polars, OpenCC...), figures (Altair, vl-convert and a CJK font), database exports
+# (sqlite-utils, DuckDB), Datasette, the test tools and mlcroissant. Only `bench` is left out.
+EXTRAS := tools,figures,export,browse,test,release
+# --format of `make validate`; the workflow asks for GitHub annotations.
+VALIDATE_FORMAT ?= text
 
-.PHONY: all build validate coverage candidates figures test check bench clean
+.PHONY: all install venv FORCE build validate coverage candidates figures test check bench clean
 all: build figures validate coverage candidates
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# .venv is made with $(PYTHON), which must be Python 3.11 or newer. A .venv whose python does
+# not run, or is not the interpreter $(PYTHON) names (left by an earlier `make PYTHON=...`), is
+# removed and made again, so a failed or mistaken run never leaves `make` stuck. The check runs
+# every time; $(VENV)/.python changes only when .venv is made, which then reinstalls.
+venv: $(VENV)/.python
 
-# Reinstall when the project's requirements change; versions are pinned by constraints.txt
-# so that the same inputs give the same bytes on every machine.
-$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.python: FORCE
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "make: ai-openness needs Python 3.11 or newer, but PYTHON=$(PYTHON) is" \
+	       "$$($(PYTHON) --version 2>/dev/null || echo 'not a working Python')." >&2; \
+	  echo "      Run: make PYTHON=python3.11 (or a newer python). $(VENV) was left as it was." >&2; \
+	  exit 1; }
+	@want=$$($(PYTHON) -c 'import sys; print(sys.version)'); \
+	have=$$($(BIN)/python -c 'import sys; print(sys.version)' 2>/dev/null || true); \
+	if [ "$$want" != "$$have" ]; then \
+	  if [ -e $(VENV) ]; then echo "make: $(VENV) was not made with $(PYTHON) (or is broken); making it again."; fi; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && echo "$$want" > $@; \
+	elif [ ! -e $@ ]; then echo "$$want" > $@; fi
+
+FORCE:
+
+# Reinstall when the project's requirements change or .venv was made again; versions are
+# pinned by constraints.txt so that the same inputs give the same bytes on every machine.
+$(STAMP): pyproject.toml constraints.txt $(VENV)/.python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
+
+install: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/ai-openness build
@@ -29,7 +53,7 @@ figures: build
 	$(BIN)/ai-openness figures
 
 validate: $(STAMP)
-	$(BIN)/ai-openness validate
+	$(BIN)/ai-openness validate --format $(VALIDATE_FORMAT)
 
 coverage: $(STAMP)
 	$(BIN)/ai-openness coverage

@@ -135,3 +135,11 @@ def audit():
         yield AUDIT
     finally:
         AUDIT.active = False
+
+
+@pytest.fixture(scope="session")
+def figure_files() -> dict[str, bytes]:
+    """Every figure of the real package, drawn once per session (drawing takes seconds)."""
+    figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+    pytest.importorskip("vl_convert", reason="needs the figures extra")
+    return figures.draw(ROOT)

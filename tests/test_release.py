@@ -27,8 +27,18 @@ def _git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository holding the mini package, released as 0.1.0."""
+    return _released(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """The same, made once for the tests that only read it."""
+    return _released(tmp_path_factory.mktemp("released"))
+
+
+def _released(tmp_path: Path) -> Path:
     root = copy_tree(FIXTURES / "mini", tmp_path / "repo")
-    for name in ("pyproject.toml", ".gitignore"):
+    for name in ("pyproject.toml", ".gitignore", "LICENSE", "LICENSE-DATA.md"):
         shutil.copy2(ROOT / name, root / name)
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")
@@ -76,10 +86,105 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
         digest, name = checksum.read_text().split()
         assert hashlib.sha256((repo / "dist" / name).read_bytes()).hexdigest() == digest
     with zipfile.ZipFile(repo / "dist" / "ai-openness-0.1.0-parquet.zip") as archive:
-        descriptor = json.loads(archive.read("datapackage.json"))
+        descriptor = json.loads(archive.read("ai-openness-0.1.0-parquet/datapackage.json"))
         assert descriptor["version"] == "0.1.0"
-        assert {r["path"] for r in descriptor["resources"]} <= set(archive.namelist())
+        assert {f"ai-openness-0.1.0-parquet/{r['path']}" for r in descriptor["resources"]} <= set(archive.namelist())
         assert all(r["format"] == "parquet" for r in descriptor["resources"])
+    for flavour in ("csv", "parquet"):  # the licences travel with the data
+        with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
+            for name in ("LICENSE", "LICENSE-DATA.md"):
+                assert archive.read(name) == (ROOT / name).read_bytes()
+
+
+@pytest.mark.parametrize("flavour", ["csv", "parquet"])
+def test_each_archive_holds_one_folder_marked_as_a_published_copy(released: Path, flavour):
+    folder = f"ai-openness-0.1.0-{flavour}"
+    with zipfile.ZipFile(released / "dist" / f"{folder}.zip") as archive:
+        names = archive.namelist()
+        assert names and all(name.startswith(folder + "/") for name in names)
+        assert {"datapackage.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
+            name.removeprefix(folder + "/") for name in names}
+        descriptor = json.loads(archive.read(f"{folder}/datapackage.json"))
+    assert descriptor["ai_openness:published"] is True
+    # The repository's own descriptors are not published copies.
+    for name in ("datapackage.json", "datapackage.parquet.json"):
+        assert "ai_openness:published" not in json.loads((released / name).read_text(encoding="utf-8"))
+
+
+def _unzipped(released: Path, flavour: str, tmp_path: Path) -> Path:
+    with zipfile.ZipFile(released / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
+        archive.extractall(tmp_path)
+    return tmp_path / f"ai-openness-0.1.0-{flavour}"
+
+
+@pytest.mark.parametrize("flavour", ["csv", "parquet"])
+def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(released: Path, flavour, tmp_path, capsys):
+    folder = _unzipped(released, flavour, tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == ["CHANGELOG.md", "CITATION.cff", "README.md", "data",
+                                                         "datapackage.json"]
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] and any("published copy" in s for s in report["skipped"])
+    assert report["rows"]["stances"] == len(ai_openness.load("stances", root=released))
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=folder,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("flavour", ["csv", "parquet"])
+def test_a_published_copy_is_still_checked_table_by_table(released: Path, flavour, tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _unzipped(released, flavour, tmp_path)
+    stances = folder / "data" / f"stances.{flavour}"
+    if flavour == "csv":
+        stances.write_text(stances.read_text(encoding="utf-8").replace(",closed,", ",shut,", 1), encoding="utf-8")
+    else:
+        table = pq.read_table(stances)
+        positions = table.column("position").to_pylist()
+        positions[positions.index("closed")] = "shut"
+        table = table.set_column(table.schema.get_field_index("position"), "position", pa.array(positions))
+        pq.write_table(table, stances)
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert any(p["file"] == f"data/stances.{flavour}" and "shut" in json.dumps(p) for p in problems), problems
+
+
+@pytest.mark.parametrize("flavour", ["csv", "parquet"])
+def test_archive_readme_is_a_dataset_card_generated_from_its_descriptor(released: Path, flavour, tmp_path):
+    folder = _unzipped(released, flavour, tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    front, body = text.removeprefix("---\n").split("\n---\n", 1)
+    card = yaml.safe_load(front)
+    assert card["pretty_name"] == descriptor["title"]
+    assert card["language"] == ["zh", "en"]
+    assert card["license"] == [x["name"].lower() for x in descriptor["licenses"]]
+    configs = {c["config_name"]: c["data_files"] for c in card["configs"]}
+    assert configs == {r["name"]: r["path"] for r in descriptor["resources"]}
+    assert all((folder / path).is_file() and path.endswith("." + flavour) for path in configs.values())
+    # For the reader: what it is, every table, how to load, the licence, how to cite.
+    assert f"# {descriptor['title']}" in body and "version 0.1.0 (released 2026-01-01)" in body
+    for resource in descriptor["resources"]:
+        assert f"`{resource['path']}`" in body
+    assert f"read_{flavour}(" in body and "frictionless validate datapackage.json" in body
+    assert descriptor["licenses"][0]["name"] in body and "CITATION.cff" in body
+
+
+def test_an_archive_without_a_folder_still_loads(released: Path, tmp_path: Path, monkeypatch):
+    # Archives made before the folder was added hold the package at their top.
+    flat = tmp_path / "releases" / "ai-openness-0.1.0-parquet.zip"
+    flat.parent.mkdir()
+    with zipfile.ZipFile(released / "dist" / flat.name) as source, zipfile.ZipFile(flat, "w") as target:
+        for name in source.namelist():
+            target.writestr(name.split("/", 1)[1], source.read(name))
+    monkeypatch.setenv("AI_OPENNESS_RELEASES", str(flat.parent))
+    assert len(ai_openness.load("stances", version="0.1.0")) == len(ai_openness.load("stances", root=released))
 
 
 def test_version_smaller_than_the_change_is_refused(repo: Path, capsys):
@@ -147,6 +252,7 @@ def test_citation_file_is_valid_cff():
 
 
 def test_croissant_passes_mlcroissant_validate():
+    pytest.importorskip("mlcroissant", reason="needs the release extra (mlcroissant)")
     result = subprocess.run([str(Path(sys.executable).with_name("mlcroissant")), "validate", "--jsonld",
                              str(ROOT / "croissant.json")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

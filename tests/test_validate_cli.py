@@ -42,13 +42,16 @@ def test_a_missing_directory_is_unusable(tmp_path, capsys):
     assert "is not a directory" in capsys.readouterr().out
 
 
-def test_a_published_copy_without_codings_is_valid_and_says_what_was_not_checked(built_mini, tmp_path, capsys):
-    root = tmp_path / "published"
+def test_a_checkout_that_lost_its_codings_and_sources_is_an_error(built_mini, tmp_path, capsys):
+    # Without the published-copy marker an archive carries (tests/test_release.py), a
+    # package without sources/ and codings/ is a checkout missing its inputs.
+    root = tmp_path / "lost"
     for name in ("data", "datapackage.json", "datapackage.parquet.json"):
         source = built_mini / name
         shutil.copytree(source, root / name) if source.is_dir() else shutil.copy(source, root / name)
-    assert main(["validate", str(root)]) == 0
-    assert "Not checked: no sources/ or codings/ here" in capsys.readouterr().out
+    assert main(["validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "codings/" in out and "sources/" in out and "is missing" in out and "published copy" in out
 
 
 def test_github_format_annotates_file_line_and_column(built_mini, tmp_path, capsys):

@@ -56,12 +56,78 @@ def test_actions_are_pinned_by_full_sha_with_the_version_as_comment():
         assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment
 
 
+def _steps() -> list[dict]:
+    return next(iter(_workflow()["jobs"].values()))["steps"]
+
+
+def _make_targets(lines: list[str]) -> list[str]:
+    """The make targets the lines run, in order (variable settings such as X=y left out)."""
+    targets = []
+    for line in lines:
+        words = line.split()
+        if words[:1] == ["make"]:
+            targets += [word for word in words[1:] if "=" not in word and not word.startswith("-")]
+    return targets
+
+
+def _ci_run_lines() -> list[str]:
+    return [line.strip() for line in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()]
+
+
+def _make_dry_run(*args: str) -> str:
+    # -n prints the recipes without running them; -B as if nothing had been made yet.
+    result = subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_steps_install_validate_check_test_and_summarise():
-    steps = next(iter(_workflow()["jobs"].values()))["steps"]
+    steps = _steps()
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
-    runs = "\n".join(s.get("run", "") for s in steps)
-    for command in ('pip install -c constraints.txt -e ".[test,figures]"', "ai-openness validate --format github",
-                    "ai-openness build --check", "ai-openness figures --check", "pytest",
-                    'ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'):
-        assert command in runs, command
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs[:5] == ["make install PYTHON=python", "make validate VALIDATE_FORMAT=github", "make check", "make test",
+                        "git diff --exit-code"]
+    assert runs[5] == '.venv/bin/ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'
+    # What those targets run, read from the Makefile itself.
+    assert "ai-openness validate --format github" in _make_dry_run("validate", "VALIDATE_FORMAT=github")
+    check = _make_dry_run("check")
+    assert "ai-openness build --check" in check and "ai-openness figures --check" in check
+    assert "-m pytest" in _make_dry_run("test")
+
+
+def test_the_workflow_and_ci_run_run_the_same_make_targets_in_the_same_order():
+    workflow = _make_targets([s["run"] for s in _steps() if "run" in s])
+    assert workflow == _make_targets(_ci_run_lines()) == ["install", "validate", "check", "test"]
+    # Both end by checking that nothing differs from the commit.
+    assert "git diff --exit-code" in [s.get("run") for s in _steps()]
+    assert _ci_run_lines()[-1] == "git diff --exit-code"
+
+
+def test_nothing_is_installed_but_by_make_install():
+    # One list of what CI installs: the Makefile's. A `pip install` anywhere else would be a second one.
+    for text in (WORKFLOW.read_text(encoding="utf-8"), (ROOT / ".ci/run").read_text(encoding="utf-8")):
+        assert "pip install" not in text and "pip3 install" not in text
+    install = _make_dry_run("install")
+    assert re.search(r'-m pip install --quiet -c constraints.txt -e "\.\[[\w,-]+\]"', install), install
+
+
+def _extras_installed_by_make() -> set[str]:
+    match = re.search(r"^EXTRAS\s*:?=\s*(\S+)\s*$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    return set(match.group(1).split(","))
+
+
+def test_make_installs_every_extra_but_the_benchmarks():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert _extras_installed_by_make() == set(extras) - {"bench"}
+
+
+def test_every_extra_a_test_names_when_it_skips_is_installed_by_make():
+    # A test that skips without an extra says so ("needs the figures extra"); CI must install
+    # that extra, or the skip would hide a check that never runs.
+    named = set()
+    for test in (ROOT / "tests").glob("test_*.py"):
+        named |= set(re.findall(r"needs the (\w+) extra", test.read_text(encoding="utf-8")))
+    assert named and named <= _extras_installed_by_make(), named

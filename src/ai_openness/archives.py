@@ -1,4 +1,10 @@
-"""Reproducible release archives: same files in, same bytes out.
+"""Reproducible release archives that stand on their own: same files in, same bytes out.
+
+Each archive holds one folder named after it (ai-openness-X.Y.Z-csv/ ...), so that
+unzipping it never scatters files, and the CSV and Parquet archives can be unzipped side
+by side. The folder holds one flavour of the tables, its descriptor as datapackage.json
+(marked as a published copy, see PUBLISHED), a README.md that is also a dataset card, the
+citation and the changelog.
 
 Zip entries are written in sorted order with a fixed timestamp, fixed permissions and a
 fixed compression level, so an archive rebuilt from the same release is byte-identical.
@@ -7,21 +13,44 @@ fixed compression level, so an archive rebuilt from the same release is byte-ide
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+DESCRIPTOR = "datapackage.json"
+# A custom property of the archive's datapackage.json: this package is a published copy
+# (tables and descriptor only), not a checkout that lost its sources/ and codings/.
+# `ai-openness validate` reads it (validate/published.py); the repository's own
+# datapackage.json never carries it.
+PUBLISHED = "ai_openness:published"
+
+
+def folder_of(archive: Path | str) -> str:
+    """The one top-level folder of an archive: its file name without .zip."""
+    return Path(archive).name.removesuffix(".zip")
 
 
 def write_zip(path: Path, members: dict[str, bytes]) -> None:
+    """Write `members` (paths inside the package) under the archive's one folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    folder = folder_of(path)
     with zipfile.ZipFile(path, "w") as archive:
         for name in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the machine
             archive.writestr(info, members[name], compresslevel=9)
+
+
+def descriptor_member(names: list[str]) -> str:
+    """The datapackage.json of an archive: in its one folder, or at its top (archives
+    made before the folder was added)."""
+    found = [n for n in names if n == DESCRIPTOR or (n.count("/") == 1 and n.endswith("/" + DESCRIPTOR))]
+    if len(found) != 1:
+        raise ValueError(f"the archive holds {len(found)} {DESCRIPTOR} at its top or in a top folder, not one")
+    return found[0]
 
 
 def write_checksum(path: Path) -> Path:
@@ -32,9 +61,18 @@ def write_checksum(path: Path) -> Path:
     return checksum
 
 
+def published(descriptor: bytes) -> bytes:
+    """The descriptor as an archive carries it: marked as a published copy."""
+    document = json.loads(descriptor)
+    document[PUBLISHED] = True
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def package_members(root: Path, descriptor: str, suffix: str, extra: tuple[str, ...]) -> dict[str, bytes]:
-    """The files of one flavour of the package, with its descriptor as datapackage.json."""
-    members = {"datapackage.json": (root / descriptor).read_bytes()}
+    """The files of one flavour of the package: its descriptor as datapackage.json (marked
+    as published), the tables and the `extra` files. The caller adds the README.md
+    (metadata.archive_readme), which is generated from that descriptor."""
+    members = {DESCRIPTOR: published((root / descriptor).read_bytes())}
     for path in sorted((root / "data").glob(f"*.{suffix}")):
         members[f"data/{path.name}"] = path.read_bytes()
     for name in extra:

@@ -417,6 +417,13 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented idiom
         return 1
     except Exception as exc:  # a bug in ai-openness itself, not in the user's input
+        if isinstance(exc, ImportError) and exc.name:  # unless an optional extra is not installed
+            from .extras import missing_module_message
+
+            if missing := missing_module_message(exc.name):
+                # In plain text: the JSON writer needs rich, which may be the missing module.
+                return _fail("github" if fmt == "github" else "text", command, 2, missing, [],
+                             title="an optional extra is not installed")
         if debug:
             traceback.print_exc()
         return _fail(fmt, command, INTERNAL_ERROR,

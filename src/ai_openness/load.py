@@ -35,11 +35,17 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
     for place in places:
         if (place / name).is_file():
             return place / name
+    # There is no public download address: the archive is made from the git history.
     raise FileNotFoundError(
         f"release {version} is not available locally: {name} was not found in "
-        f"{', '.join(str(p) for p in places)}. Download it from the project's releases, or rebuild it "
-        f"from a checkout of that version with `ai-openness release {version}`, and put it in one of "
-        f"those folders (or set {RELEASES_ENV}).")
+        f"{', '.join(str(p) for p in places)}. Copy it from whoever gave you the package, or make it from "
+        f"a git checkout of ai-openness: the release is the commit its CHANGELOG.md section names "
+        f"(\"Released from commit ...\"), else the commit that added that section "
+        f"(`git log --reverse --format=%H -S '## [{version}]' -- CHANGELOG.md | head -1`); in a checkout of it "
+        f"(`git worktree add ../ai-openness-{version} COMMIT`) run `make` and `.venv/bin/ai-openness release "
+        f"{version}`, which writes dist/{name}; at a commit older than that command, zip the checkout's "
+        f"datapackage.parquet.json (named datapackage.json) and data/*.parquet into {name} yourself. "
+        f"Then put the archive in one of the folders above, or set {RELEASES_ENV} to its folder.")
 
 
 def _frame(source, contract: Contract, name: str):
@@ -58,16 +64,20 @@ def _frame(source, contract: Contract, name: str):
 
 
 def _load_release(name: str | None, version: str, root: str | Path | None):
+    from .archives import descriptor_member
+
     with zipfile.ZipFile(find_release(version, root)) as archive:
-        descriptor = json.loads(archive.read("datapackage.json"))
+        member = descriptor_member(archive.namelist())
+        folder = member.removesuffix("datapackage.json")  # the archive's one folder, with its "/"
+        descriptor = json.loads(archive.read(member))
         if descriptor["version"] != version:
             raise ValueError(f"archive for {version} holds version {descriptor['version']}")
-        contract = Contract.from_descriptor(descriptor, f"{release_archive_name(version)}:datapackage.json")
+        contract = Contract.from_descriptor(descriptor, f"{release_archive_name(version)}:{member}")
         resources = {r["name"]: r for r in descriptor["resources"]}
         names = contract.names if name is None else [name]
         if name is not None and name not in resources:
             raise ValueError(f"release {version} has no table {name!r}; it has: {', '.join(resources)}")
-        frames = {n: _frame(io.BytesIO(archive.read(resources[n]["path"])), contract, n) for n in names}
+        frames = {n: _frame(io.BytesIO(archive.read(folder + resources[n]["path"])), contract, n) for n in names}
     return frames if name is None else frames[name]
 
 

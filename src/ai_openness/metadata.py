@@ -31,6 +31,15 @@ _CROISSANT_CONTEXT = {
 _LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
+def _licence_note(descriptor: dict) -> str:
+    """One sentence naming every licence of the descriptor and what it covers. The first is
+    the package's; CITATION.cff and .zenodo.json hold a single licence id (CFF reads a list as
+    a choice between them), so the others are named here."""
+    parts = [f"{licence['name']} ({licence.get('path', '')}): {licence.get('title', '')}"
+             for licence in descriptor["licenses"]]
+    return "Licences, for different parts of the data (LICENSE-DATA.md says which): " + "; ".join(parts) + "."
+
+
 def _authors(descriptor: dict) -> list[str]:
     return [c["title"] for c in descriptor.get("contributors", [])]
 
@@ -38,7 +47,7 @@ def _authors(descriptor: dict) -> list[str]:
 def citation(descriptor: dict, released: str | None) -> str:
     cff = {
         "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite the version you used.",
+        "message": "If you use this dataset, please cite the version you used. " + _licence_note(descriptor),
         "type": "dataset",
         "title": descriptor["title"],
         "abstract": descriptor["description"],
@@ -60,6 +69,7 @@ def zenodo(descriptor: dict, released: str | None) -> str:
         "upload_type": "dataset",
         "version": descriptor["version"],
         "license": descriptor["licenses"][0]["name"].lower(),
+        "notes": _licence_note(descriptor),
         "creators": [{"name": name} for name in _authors(descriptor)],
         "keywords": descriptor.get("keywords", []),
     }
@@ -69,7 +79,8 @@ def zenodo(descriptor: dict, released: str | None) -> str:
 
 
 def croissant(contract: Contract, descriptor: dict, released: str | None) -> str:
-    licence = descriptor["licenses"][0]
+    licences = [licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"])
+                for licence in descriptor["licenses"]]
     files, record_sets = [], []
     for resource in descriptor["resources"]:
         name = resource["name"]
@@ -91,7 +102,7 @@ def croissant(contract: Contract, descriptor: dict, released: str | None) -> str
         "@context": _CROISSANT_CONTEXT, "@type": "sc:Dataset",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": descriptor["name"], "description": descriptor["description"],
-        "license": licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"]),
+        "license": licences[0] if len(licences) == 1 else licences,
         "version": descriptor["version"], "keywords": descriptor.get("keywords", []),
         "creator": [{"@type": "sc:Organization", "name": name} for name in _authors(descriptor)],
         "citeAs": f"{', '.join(_authors(descriptor))}. {descriptor['title']}. Version {descriptor['version']}.",
@@ -107,3 +118,61 @@ def render(contract: Contract, descriptor_bytes: bytes, released: str | None) ->
     return {CITATION: citation(descriptor, released).encode("utf-8"),
             CROISSANT: croissant(contract, descriptor, released).encode("utf-8"),
             ZENODO: zenodo(descriptor, released).encode("utf-8")}
+
+
+# --- the README of a release archive, which is also its dataset card -------------------
+# Hugging Face reads a dataset's card from README.md: YAML front matter (one config per
+# table, pointing at its file), then the text a reader sees. One file serves both.
+
+_LOADERS = {
+    "csv": "import pandas as pd\n\nstances = pd.read_csv(\"data/stances.csv\", keep_default_na=False, na_values=[\"\"])  # empty: missing",
+    "parquet": "import pandas as pd\n\nstances = pd.read_parquet(\"data/stances.parquet\")",
+}
+
+
+def dataset_card(descriptor: dict) -> dict:
+    """The card's front matter: what a dataset hub reads."""
+    return {
+        "pretty_name": descriptor["title"],
+        "license": [licence["name"].lower() for licence in descriptor["licenses"]],
+        "language": ["zh", "en"],
+        "tags": descriptor.get("keywords", []),
+        "configs": [{"config_name": r["name"], "data_files": r["path"]} for r in descriptor["resources"]],
+    }
+
+
+def archive_readme(descriptor: dict, released: str | None) -> str:
+    """README.md of a release archive: its dataset card, then what it is, its tables, how
+    to load and check them, its licence and how to cite it."""
+    from .load import RELEASES_ENV
+
+    fmt = descriptor["resources"][0]["format"]
+    version, title = descriptor["version"], descriptor["title"]
+    front = yaml.safe_dump(dataset_card(descriptor), allow_unicode=True, sort_keys=False, width=1000)
+    when = f" (released {released})" if released else ""
+    shown = {"csv": "CSV", "parquet": "Parquet"}.get(fmt, fmt)
+    lines = [
+        "---", front.rstrip("\n"), "---", "", f"# {title}", "", descriptor["description"], "",
+        f"This folder is version {version}{when} of the ai-openness data package, published as "
+        f"{shown} files: a [Frictionless Data Package](https://datapackage.org/) whose "
+        "`datapackage.json` describes every table (columns, types, keys, vocabularies). It is a "
+        "published copy: the stored articles and hand-written codings the tables are built from "
+        "stay in the project's repository. This README is generated from `datapackage.json`.", "",
+        "## Tables", "", "| table | file | columns | what it holds |", "|---|---|---:|---|",
+    ]
+    for resource in descriptor["resources"]:
+        lines.append(f"| `{resource['name']}` | `{resource['path']}` | {len(resource['schema']['fields'])} "
+                     f"| {resource['description']} |")
+    licences = "; ".join(f"{x['name']}: {x.get('title', x['name'])}"
+                         + (f" ({x['path']})" if x.get("path") else "") for x in descriptor["licenses"])
+    authors = ", ".join(_authors(descriptor))
+    lines += [
+        "", "## Load", "", "```python", _LOADERS[fmt], "```", "",
+        "The project's Python library reads a release archive with typed columns: put the .zip in a "
+        f"folder named by `{RELEASES_ENV}`, then `ai_openness.load(\"stances\", version=\"{version}\")`.", "",
+        "## Check", "", "```sh", "frictionless validate datapackage.json", "ai-openness validate .", "```", "",
+        "## Licence", "", licences, "",
+        "## Cite", "", f"{authors}. *{title}*. Version {version}{when}. "
+        f"The same in the Citation File Format: `{CITATION}`.", "",
+    ]
+    return "\n".join(lines)

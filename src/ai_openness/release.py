@@ -8,6 +8,7 @@ commit that added that section (a release commits its changelog with its data).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from .build import build
 from .contract import PACKAGE_YAML, Contract
 from .diff import PackageDiff, diff_packages
 from .load import release_archive_name
-from .metadata import CITATION
+from .metadata import CITATION, archive_readme
 from .problems import BuildFailed, Problem
 from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
 
@@ -202,12 +203,16 @@ def _recorded(root: Path) -> tuple[str, str | None]:
     return version, released.group(1).strip() if released else None
 
 
-def _build_archives(root: Path, version: str, dist: Path) -> list[Path]:
-    extra = (CITATION, "README.md", CHANGELOG)
+def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Path]:
+    # The repository's README.md describes the checkout; each archive gets its own (a
+    # dataset card generated from its descriptor, see archives.package_members).
+    extra = (CITATION, CHANGELOG, "LICENSE", "LICENSE-DATA.md")
     csv_zip = dist / f"ai-openness-{version}-csv.zip"
     parquet_zip = dist / release_archive_name(version)
-    archives.write_zip(csv_zip, archives.package_members(root, DESCRIPTOR, "csv", extra))
-    archives.write_zip(parquet_zip, archives.package_members(root, PARQUET_DESCRIPTOR, "parquet", extra))
+    for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
+        members = archives.package_members(root, descriptor, suffix, extra)
+        card = archive_readme(json.loads(members[archives.DESCRIPTOR]), date)
+        archives.write_zip(path, members | {"README.md": card.encode("utf-8")})
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -254,5 +259,5 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     counts = {name: len(rows) for name, rows in result.tables.items()}
     section = changelog_section(version, date, previous, diff, counts, level, contract.generated_tables)
     write_changelog(root, version, section)
-    made = _build_archives(root, version, dist or root / "dist")
+    made = _build_archives(root, version, date, dist or root / "dist")
     return section, made

@@ -76,6 +76,14 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
         report.problems.append(Problem(str(root), None, None, "is not a directory",
                                        fix="name the folder that holds datapackage.json"))
         return report
+    # A release archive, unzipped: validated as the published copy it says it is.
+    from .published import lost_inputs, validate_published
+
+    published = validate_published(root, report, today, contract or Contract.installed(), limits)
+    if published is not None:
+        return published
+    report.problems += lost_inputs(root)
+
     descriptors = _descriptors(root, report)
     if report.unusable:
         report.skipped.append("everything else: the descriptors above must be readable first")

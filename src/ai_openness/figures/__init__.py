@@ -1,0 +1,61 @@
+"""Figures drawn from the tables: a stance timeline, a licence matrix, arguments by position.
+
+Each figure is one Vega-Lite specification (built with Altair), rendered by `render` as an
+SVG and as a self-contained HTML page into docs/figures/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .arguments import argument_counts, arguments_by_position
+from .common import FIGURES_DIR, Figure, actor_labels, cjk_font, drawn_from, font_stack, position_colours
+from .licences import TERMS, licence_cells, licence_matrix
+from .render import png, render_one, spec
+from .timeline import date_end, stance_timeline, time_domain, timeline_rows
+
+__all__ = ["FIGURES", "FIGURES_DIR", "TERMS", "Figure", "actor_labels", "argument_counts", "cjk_font",
+           "date_end", "draw", "drawn_from", "font_stack", "generate", "licence_cells", "png",
+           "position_colours", "render_one", "spec", "time_domain", "timeline_rows", "write"]
+
+FIGURES = (
+    Figure("stance-timeline", "Stance timeline", stance_timeline),
+    Figure("licence-matrix", "Licence matrix", licence_matrix),
+    Figure("arguments-by-position", "Arguments by position", arguments_by_position),
+)
+
+
+def draw(root: Path, progress: Callable = lambda items, description: items) -> dict[str, bytes]:
+    """Every figure of the package under `root`: file name -> bytes."""
+    tables, contract = drawn_from(root)
+    files: dict[str, bytes] = {}
+    for figure in progress(list(FIGURES), "Drawing figures"):
+        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract).items()}
+    return files
+
+
+def write(target: Path, files: dict[str, bytes], check: bool = False) -> list[str]:
+    """Write the files that differ from what is in `target`; return them (with check=True:
+    only return them, writing nothing)."""
+    from ..write import stale, write_atomically
+
+    outdated = stale(target, files)
+    if not check and outdated:
+        write_atomically(target, {name: files[name] for name in outdated})
+    return outdated
+
+
+def generate(root: Path | None = None, out: Path | None = None, check: bool = False,
+             progress: Callable = lambda items, description: items) -> tuple[dict[str, int], list[str]]:
+    """Draw every figure from the package under `root` into `out` (default: docs/figures/).
+
+    Returns the size of each file and the files that changed (with check=True: that are
+    stale; nothing is written).
+    """
+    from ..paths import package_root
+
+    root = Path(root) if root is not None else package_root()
+    files = draw(root, progress)
+    outdated = write(Path(out) if out is not None else root / FIGURES_DIR, files, check)
+    return {name: len(data) for name, data in files.items()}, outdated

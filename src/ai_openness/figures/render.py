@@ -1,0 +1,113 @@
+"""Render one figure two ways, each a file that stands on its own.
+
+- `NAME.svg` by vl-convert, with a subset of the CJK font embedded as an @font-face, so
+  the text renders the same in any viewer that reads @font-face, and in a sans-serif
+  font in one that does not;
+- `NAME.html`, the same chart in a web page with tooltips that carry the data behind each
+  mark. Vega, Vega-Lite and Vega-Embed are inlined (the bundle vl-convert ships), and so
+  is the font, so the page works offline and loads nothing from anywhere.
+
+Output is deterministic: the same tables and library versions give the same bytes, so
+`ai-openness figures --check` can tell a stale figure from a current one.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+
+from .common import FIGURES_DIR, Figure, cjk_font, configure, embed_font, font_face, font_stack, register_font, svg_text
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title} · ai-openness</title>
+<style>
+{font_face}
+body {{ font-family: {font_stack}; margin: 1.5em; }}
+/* Quotes are long: let the tooltip wrap them instead of cutting them off. */
+#vg-tooltip-element {{ font-family: inherit; max-width: 36em; }}
+#vg-tooltip-element table tr td.value {{ max-width: 30em; white-space: normal; overflow-wrap: anywhere; }}
+</style>
+<!-- Vega {vega}, Vega-Lite {vegalite} and Vega-Embed {vegaembed} (BSD-3-Clause), bundled by vl-convert. -->
+<script>{bundle}</script>
+</head>
+<body>
+<div id="vis"></div>
+<noscript>This chart needs JavaScript; the same figure is in {name}.svg beside this file.</noscript>
+<script type="application/json" id="spec">{spec}</script>
+<script>
+// Lay the chart out only once the embedded font is ready: Vega measures label widths
+// when it first draws, and a fallback font would give the wrong widths.
+const spec = JSON.parse(document.getElementById("spec").textContent);
+document.fonts.load('12px "{family}"').finally(() =>
+  vegaEmbed("#vis", spec, {{"renderer": "svg", "actions": false}}).catch(console.error));
+</script>
+</body>
+</html>
+"""
+
+
+def vegalite_version() -> str:
+    """The Vega-Lite version Altair writes its specifications for (e.g. v6.4)."""
+    import altair as alt
+
+    return ".".join(alt.SCHEMA_VERSION.split(".")[:2])
+
+
+@lru_cache(maxsize=None)
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed in one script, as vl-convert ships them."""
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle(vl_version=vegalite_version())
+    # Inlined as is: escaping "</" would also change regular expressions such as /</g. A
+    # bundle that could end the <script> early (or open an HTML comment in it) is refused.
+    if re.search(r"</script|<!--", bundle, re.IGNORECASE):
+        raise RuntimeError("this vl-convert's JavaScript bundle holds '</script' or '<!--', so it cannot be "
+                           "inlined in a <script> element; pin the vl-convert-python of constraints.txt")
+    return bundle
+
+
+def _strings(value) -> list[str]:
+    """Every string in a JSON-like value (the text a chart can show, tooltips included)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def spec(figure: Figure, tables: dict, contract) -> dict:
+    return configure(figure.chart(tables, contract)).to_dict()
+
+
+def render_one(figure: Figure, tables: dict, contract) -> dict[str, bytes]:
+    import vl_convert
+
+    register_font()
+    chart = spec(figure, tables, contract)
+    svg = embed_font(vl_convert.vegalite_to_svg(chart))
+    # The page embeds a subset with every character of the chart and of its data, so that
+    # tooltips (quotes in Chinese) render without a CJK font on the reader's machine.
+    page = HTML_TEMPLATE.format(
+        title=html.escape(figure.title), name=figure.name, family=cjk_font()[1], font_stack=font_stack(),
+        font_face=font_face(svg_text(svg) + "".join(_strings(chart))),
+        vega=vl_convert.get_vega_version(), vegalite=vegalite_version(),
+        vegaembed=vl_convert.get_vega_embed_version(), bundle=javascript_bundle(),
+        spec=json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+    return {f"{FIGURES_DIR}/{figure.name}.svg": (svg.rstrip("\n") + "\n").encode("utf-8"),
+            f"{FIGURES_DIR}/{figure.name}.html": page.encode("utf-8")}
+
+
+def png(figure: Figure, tables: dict, contract, scale: float = 1.0) -> bytes:
+    """A PNG of one figure (for a quick look; the committed figures are SVG and HTML)."""
+    import vl_convert
+
+    register_font()
+    return vl_convert.vegalite_to_png(spec(figure, tables, contract), scale=scale)

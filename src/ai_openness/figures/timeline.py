@@ -1,0 +1,163 @@
+"""The stance timeline: one lane per actor with two or more stances, one mark per stance.
+
+A stance dated to a month or a year is drawn over the whole period its date can mean,
+from the first to the last day of it; a day is a point. The time axis ends a little after
+the last stance drawn.
+"""
+
+from __future__ import annotations
+
+from .common import actor_labels, position_colour
+
+AXIS_PAD = 0.15  # years of axis after the last stance, so its mark does not touch the edge
+# How each date precision is drawn; the precisions themselves are the schema's.
+MARKS = {"day": "point", "month": "bar", "year": "pale bar"}
+
+
+def date_end(date, precision: str):
+    """The last day `date` can mean at its precision (2024-02 at month precision: 2024-02-29)."""
+    import pandas as pd
+
+    if precision == "year":
+        return pd.Timestamp(year=date.year, month=12, day=31)
+    if precision == "month":
+        return date + pd.offsets.MonthEnd(0)
+    return date
+
+
+def _year_fraction(date) -> float:
+    import pandas as pd
+
+    start = pd.Timestamp(year=date.year, month=1, day=1)
+    days = 366 if date.is_leap_year else 365
+    return round(date.year + (date - start).days / days, 6)
+
+
+def _date_label(date, precision: str) -> str:
+    shown = date.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
+    return f"{shown} ({precision})"
+
+
+def _pack(items: list[dict], gap: float) -> int:
+    """Give each item the lowest row (slot) in its lane where it overlaps nothing; return
+    the number of slots used. Items are dicts with x0 and x1 (in years)."""
+    ends: list[float] = []
+    for item in sorted(items, key=lambda i: (i["x0"], i["stance_id"])):
+        for slot, end in enumerate(ends):
+            if end + gap <= item["x0"]:
+                break
+        else:
+            slot = len(ends)
+            ends.append(float("-inf"))
+        ends[slot] = max(item["x1"], item["x0"] + gap)
+        item["slot"] = slot
+    return len(ends)
+
+
+def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
+    """The marks of the timeline, the lane order, and counts for its caption."""
+    import pandas as pd
+
+    stances = tables["stances"]
+    labels = actor_labels(tables)
+    actor = stances["person_id"].fillna(stances["organisation_id"])
+    counts = actor.value_counts()
+    lane_actors = {a for a, n in counts.items() if n >= 2}
+    rows = []
+    for stance, who in zip(stances.itertuples(index=False), actor):
+        if who not in lane_actors:
+            continue
+        dated = not pd.isna(stance.date)
+        precision = str(stance.date_precision) if dated else None
+        row = {
+            "stance_id": stance.stance_id, "actor": labels[who], "position": str(stance.position),
+            "dated": dated, "precision": precision or "undated",
+            "when": _date_label(stance.date, precision) if dated else "undated",
+            "kind": str(stance.kind), "attribution": str(stance.attribution),
+            "quote": stance.quote, "quote_en": stance.quote_en, "source": stance.source_id,
+        }
+        if dated:
+            row["x0"] = _year_fraction(stance.date)
+            # The mark ends where the last day the date can mean ends.
+            row["x1"] = _year_fraction(date_end(stance.date, precision) + pd.Timedelta(days=1))
+            row["mid"] = round((row["x0"] + row["x1"]) / 2, 6)
+        rows.append(row)
+    # Lanes in order of each actor's first dated stance; undated-only actors last.
+    first: dict[str, float] = {}
+    for row in rows:
+        key = row["x0"] if row["dated"] else float("inf")
+        first[row["actor"]] = min(first.get(row["actor"], float("inf")), key)
+    lanes = sorted(first, key=lambda a: (first[a], a))
+    slots = 1
+    for lane in lanes:
+        slots = max(slots, _pack([r for r in rows if r["actor"] == lane and r["dated"]], gap=0.12))
+        undated = sorted((r for r in rows if r["actor"] == lane and not r["dated"]), key=lambda r: r["stance_id"])
+        for i, r in enumerate(undated):
+            r["slot"] = i
+    caption = {
+        "stances": len(stances), "drawn": sum(r["dated"] for r in rows),
+        "undated_in_lanes": sum(not r["dated"] for r in rows),
+        "single_actors": int((counts < 2).sum()), "single_stances": int(counts[counts < 2].sum()),
+        "slots": slots, "undated_slots": max([r["slot"] + 1 for r in rows if not r["dated"]] or [1]),
+    }
+    return rows, lanes, caption
+
+
+def time_domain(rows: list[dict]) -> tuple[float, float, list[int]]:
+    """Start and end of the time axis, and its yearly ticks: from the first year drawn to a
+    little after the last stance, never into empty years."""
+    dated = [r for r in rows if r["dated"]]
+    start = float(int(min(r["x0"] for r in dated)))
+    end = round(max(r["x1"] for r in dated) + AXIS_PAD, 6)
+    return start, end, list(range(int(start), int(end) + 1))
+
+
+def stance_timeline(tables: dict, contract):
+    import altair as alt
+
+    missing = set(contract.vocabulary("stances", "date_precision")) - set(MARKS)
+    if missing:
+        raise ValueError(f"the timeline has no mark for the date precision(s) {sorted(missing)}: add them to MARKS")
+    rows, lanes, n = timeline_rows(tables)
+    dated = [r for r in rows if r["dated"]]
+    undated = [r for r in rows if not r["dated"]]
+    step = max(26, 9 * n["slots"])
+    start, end, ticks = time_domain(rows)
+    y = alt.Y("actor:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    tooltip = [alt.Tooltip(f"{f}:N", title=t) for f, t in (
+        ("actor", "actor"), ("when", "date"), ("position", "position"), ("kind", "kind"),
+        ("attribution", "attribution"), ("quote", "quote"), ("quote_en", "quote (English)"),
+        ("source", "source"), ("stance_id", "stance"))]
+    colour = position_colour(alt, contract)
+    base = alt.Chart(alt.Data(values=dated)).encode(
+        y=y, yOffset=alt.YOffset("slot:O", scale=alt.Scale(domain=list(range(n["slots"])))),
+        color=colour, tooltip=tooltip)
+    x = alt.X("x0:Q", title=None, scale=alt.Scale(domain=[start, end], nice=False, clamp=True),
+              axis=alt.Axis(values=ticks, format="d", grid=True, labelFontSize=11))
+    marks = {
+        "pale bar": lambda chart: chart.mark_bar(opacity=0.3, strokeWidth=1.2, strokeDash=[3, 2]).encode(
+            x=x, x2="x1:Q", stroke=position_colour(alt, contract, legend=False)),
+        "bar": lambda chart: chart.mark_bar(opacity=0.95).encode(x=x, x2="x1:Q"),
+        "point": lambda chart: chart.mark_point(filled=True, shape="circle", size=55, opacity=1).encode(
+            x=alt.X("mid:Q")),
+    }
+    layers = [marks[MARKS[p]](base.transform_filter(f"datum.precision == '{p}'"))
+              for p in reversed(contract.vocabulary("stances", "date_precision"))]
+    height = step * len(lanes)  # one fixed height for both panels, which share the lanes
+    dated_chart = alt.layer(*layers).properties(width=760, height=height)
+    panel = alt.Chart(alt.Data(values=undated)).mark_point(
+        shape="diamond", filled=False, size=55, strokeWidth=1.8).encode(
+        x=alt.X("slot:O", title="undated", axis=alt.Axis(labels=False, ticks=False, domain=False),
+                scale=alt.Scale(domain=list(range(n["undated_slots"])))),
+        y=alt.Y("actor:N", sort=lanes, axis=None), color=colour, tooltip=tooltip,
+    ).properties(width=alt.Step(14), height=height)
+    subtitle = [
+        "Each mark is one stance, coloured by its position toward openness, at the date it was said or done.",
+        "● a stance dated to the day   ━ dated to a month (the bar spans the month)   "
+        "┅ dated to a year (the pale dashed bar spans the year)   ◇ undated (right)",
+        f"One lane per actor with two or more stances: {n['drawn']} dated and {n['undated_in_lanes']} "
+        f"undated stances of {n['stances']}; the {n['single_stances']} stances of "
+        f"{n['single_actors']} actors with a single stance are not drawn.",
+    ]
+    return alt.hconcat(dated_chart, panel, spacing=8).resolve_scale(y="shared").properties(
+        title=alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start"))

@@ -1,0 +1,102 @@
+"""Published copies: a release archive, unzipped, validated as what it says it is.
+
+A release archive holds one flavour of the tables (CSV or Parquet) and its descriptor as
+datapackage.json, which says it is a published copy (`archives.PUBLISHED`). Such a copy
+is checked like a checkout, table by table and rule by rule, except for what needs the
+repository: the comparison with what sources/ and codings/ generate, and the quotes at
+their offsets in the stored articles. A directory whose descriptor does not say so is a
+checkout, and a checkout without sources/ or codings/ has lost them: an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+from ..archives import PUBLISHED
+from ..contract import Contract
+from ..limits import Limits
+from ..problems import Problem
+from ..write import DESCRIPTOR, csv_bytes, resource_schema
+from .descriptor import Descriptor, pin_schemas, read_descriptor
+from .engine import check_tables
+from .report import Report
+from .twins import Twin
+
+INPUTS = ("sources", "codings")
+SKIPPED = (f"this is a published copy ({DESCRIPTOR} says {PUBLISHED}), so it was not compared with what "
+           "sources/ and codings/ generate, and its quotes were not looked up in the stored articles: "
+           "the repository it was released from checks both")
+
+
+def published_copy(descriptor: dict) -> bool:
+    """Whether a descriptor (a parsed datapackage.json) says it is a published copy."""
+    return isinstance(descriptor, dict) and descriptor.get(PUBLISHED) is True
+
+
+def lost_inputs(root: Path) -> list[Problem]:
+    """A checkout (not a published copy) needs the inputs its tables are built from."""
+    return [Problem(f"{name}/", None, None, f"is missing: a checkout of the package holds the {name}/ its tables "
+                    f"are built from, and {DESCRIPTOR} does not say this is a published copy",
+                    fix=f"restore {name}/ (`git checkout -- {name}`); to check a release archive, unzip it and "
+                    "validate its folder, whose datapackage.json marks it as published")
+            for name in INPUTS if not (root / name).is_dir()]
+
+
+def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: Path) -> tuple[Descriptor, list[Problem]]:
+    """The Parquet tables written as the build writes their CSV twins, with a descriptor for
+    them, so that the one engine checks them (row N of a Parquet file is line N + 1)."""
+    import pyarrow.parquet as pq
+
+    problems, document = [], json.loads(descriptor.text)
+    for item in document["resources"]:
+        resource = descriptor.resources.get(item["name"])
+        if resource is None:
+            continue
+        # Its footer, size, columns and types are checked within the limits before it is read.
+        twin = Twin(resource.file, resource.path, resource.path, contract.schema(resource.name), limits,
+                    limits.table_bytes or 0)
+        if twin.problem is not None:
+            problems.append(Problem(resource.path, None, None, twin.problem))
+            continue
+        rows = pq.read_table(resource.file).to_pylist()
+        item.update(path=f"data/{resource.name}.csv", format="csv", mediatype="text/csv",
+                    schema=resource_schema(contract, resource.name, "csv"))
+        item.pop("hash", None), item.pop("bytes", None)  # Parquet's; the Parquet file was read within limits
+        (folder / "data").mkdir(exist_ok=True)
+        (folder / item["path"]).write_bytes(csv_bytes(contract, resource.name, rows))
+    (folder / DESCRIPTOR).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    converted, found = read_descriptor(folder, DESCRIPTOR)
+    return converted, problems + found
+
+
+def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract,
+                       limits: Limits) -> Report | None:
+    """The report on `root` when its datapackage.json says it is a published copy (checked
+    against `contract`); None (nothing reported) when it does not."""
+    from . import _missing_resources
+
+    descriptor, problems = read_descriptor(root, DESCRIPTOR)
+    if descriptor is None or not published_copy(descriptor.checked):
+        return None
+    report.problems += problems
+    formats = {resource.format for resource in descriptor.resources.values()}
+    fmt = formats.pop() if len(formats) == 1 else "csv"
+    report.problems += pin_schemas(contract, descriptor, fmt) + _missing_resources(contract, descriptor)
+    with tempfile.TemporaryDirectory() as scratch:
+        checked = descriptor
+        if fmt == "parquet":
+            checked, problems = _as_csv(descriptor, contract, limits, Path(scratch))
+            report.problems += problems
+        findings, files, rows = check_tables(Path(scratch) if fmt == "parquet" else root, checked, {}, limits,
+                                             today or dt.date.today(), False)
+        located = findings.located(files)
+    if fmt == "parquet":  # point at the Parquet files, not at their CSV renderings
+        paths = {f"data/{name}.csv": resource.path for name, resource in descriptor.resources.items()}
+        located = [Problem(**{**p.to_dict(), "file": paths.get(p.file, p.file)}) for p in located]
+    report.problems += located
+    report.skipped.append(SKIPPED)
+    report.rows = rows
+    return report

@@ -1,0 +1,75 @@
+"""The licences are written down, and the four metadata files name the same ones."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+LICENCES = DESCRIPTOR["licenses"]
+DATA_LICENCE = (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")
+
+
+def _spdx_ids(text: str) -> set[str]:
+    return set(re.findall(r"\bCC-BY(?:-NC)?(?:-SA)?-4\.0\b", text, re.IGNORECASE))
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[\s-]+", "", name).lower()  # "CC BY-NC-SA 4.0" and "CC-BY-NC-SA-4.0" alike
+
+
+def test_code_licence_is_the_mit_text_pyproject_names():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"].split(" AND ")[0] == "MIT"
+    assert {"LICENSE", "LICENSE-DATA.md"} <= set(project["license-files"])
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in text
+
+
+def test_the_four_metadata_files_name_the_same_licences():
+    names = [licence["name"] for licence in LICENCES]
+    urls = [licence["path"] for licence in LICENCES]
+    assert names[0] == "CC-BY-4.0" and len(set(names)) == len(names)
+    parquet = json.loads((ROOT / "datapackage.parquet.json").read_text(encoding="utf-8"))
+    assert parquet["licenses"] == LICENCES
+
+    croissant = json.loads((ROOT / "croissant.json").read_text(encoding="utf-8"))
+    assert (croissant["license"] if isinstance(croissant["license"], list) else [croissant["license"]]) == urls
+
+    # CITATION.cff reads a list of licences as a choice between them, and Zenodo takes one:
+    # both carry the package's licence as their licence and name every licence in their text.
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["license"] == names[0]
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["license"] == names[0].lower()
+    for text in (cff["message"], zenodo["notes"]):
+        assert {n.lower() for n in _spdx_ids(text)} == {n.lower() for n in names}
+        assert all(url in text for url in urls)
+
+
+def test_licence_files_cover_every_licence_the_descriptor_names():
+    for licence in LICENCES:
+        assert licence["path"] in DATA_LICENCE, licence["name"]
+    assert {n.lower() for n in _spdx_ids(DATA_LICENCE)} == {licence["name"].lower() for licence in LICENCES}
+
+
+def test_every_article_that_states_a_licence_is_named_with_it_and_the_others_are_not():
+    articles = yaml.safe_load((ROOT / "sources/articles.yaml").read_text(encoding="utf-8"))
+    stored_readme = (ROOT / "sources/articles/README.md").read_text(encoding="utf-8")
+    stated = {a["source_id"]: a["licence"] for a in articles if a.get("licence")}
+    assert stated, "no stored article states a licence; LICENSE-DATA.md says one does"
+    for source_id, licence in stated.items():
+        for text in (DATA_LICENCE, stored_readme):
+            mention = text.index(f"`{source_id}` states")
+            assert licence in text[mention:mention + 120], (source_id, licence)
+        # The descriptor's second licence is the one the article states.
+        assert any(source_id in entry.get("title", "") and _plain(entry["name"]) == _plain(licence)
+                   for entry in LICENCES), (source_id, licence)
+    without = [a["source_id"] for a in articles if not a.get("licence")]
+    listing = DATA_LICENCE[DATA_LICENCE.index("state no licence") - 200:DATA_LICENCE.index("state no licence")]
+    assert all(f"`{source_id}`" in listing for source_id in without), without
