@@ -172,7 +172,7 @@ def test_release_refuses_to_drop_a_released_id_without_a_retired_row(released_re
     from ai_openness import release
 
     made = []
-    monkeypatch.setattr(release, "_build_archives", lambda root, version, dist: made.append(version) or [])
+    monkeypatch.setattr(release, "_build_archives", lambda root, version, date, dist: made.append(version) or [])
     _drop_stance(released_repo)
     capsys.readouterr()
     assert main(["release", "0.2.0", "--root", str(released_repo)]) == 1
