@@ -140,6 +140,10 @@ def _history() -> tuple[str, str]:
 
 
 def _rows_at(commit: str, table: str) -> list[dict]:
+    exists = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}:data/{table}.csv"],
+                            capture_output=True).returncode == 0
+    if not exists:  # a table added after this commit: no rows then
+        return []
     text = _git("show", f"{commit}:data/{table}.csv")
     return list(csv.DictReader(io.StringIO(text, newline="")))
 

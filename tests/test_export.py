@@ -167,7 +167,8 @@ def test_datasette_metadata_comes_from_the_descriptor(sqlite_db: Path):
     assert stances["columns"]["quote_en"] == next(f["description"] for f in fields("stances") if f["name"] == "quote_en")
     assert "position" in stances["facets"]
     assert database["tables"]["people"]["label_column"] == "name"
-    assert set(database["queries"]) == {"stances_by_actor_over_time", "models_by_licence", "quotes_of_one_position"}
+    assert set(database["queries"]) == {"stances_by_actor_over_time", "models_by_licence", "quotes_of_one_position",
+                                        "organisations_that_changed_position"}
 
 
 @pytest.mark.parametrize("query, params, check", [
@@ -182,6 +183,29 @@ def test_canned_queries_run(sqlite_db: Path, query, params, check):
     with sqlite3.connect(sqlite_db) as con:
         rows = con.execute(sql, params).fetchall()
     assert check(rows)
+
+
+def test_organisations_that_changed_position(sqlite_db: Path):
+    """The canned query answers with every organisation row of position_changes.csv (read
+    with the csv module), in the order of actor and date."""
+    with open(export.package_root() / "data/position_changes.csv", encoding="utf-8", newline="") as handle:
+        expected = [(r["actor_id"], r["from_date"], r["from_position"], r["to_date"], r["to_position"])
+                    for r in csv.DictReader(handle) if r["actor_type"] == "organisation"]
+    with sqlite3.connect(sqlite_db) as con:
+        rows = [(r[0], r[3], r[4], r[5], r[6]) for r in
+                con.execute(export.CANNED_QUERIES["organisations_that_changed_position"]["sql"])]
+    assert expected and rows == sorted(expected, key=lambda r: (r[0], r[3], r[1]))
+
+
+def test_stances_by_actor_uses_the_actor_columns(sqlite_db: Path):
+    with sqlite3.connect(sqlite_db) as con:
+        mismatched = con.execute("select count(*) from stances_by_actor v join stances s using (stance_id) "
+                                 "where v.actor_id is not s.actor_id or v.actor_type is not s.actor_type "
+                                 "or v.actor is null").fetchone()[0]
+        spoken_for = con.execute("select speaking_for from stances_by_actor where actor_id = 'sam-altman' "
+                                 "and speaking_for is not null").fetchall()
+    assert mismatched == 0
+    assert spoken_for and {r[0] for r in spoken_for} == {"OpenAI"}
 
 
 def test_stances_by_actor_over_time_is_in_date_order(sqlite_db: Path):

@@ -4,6 +4,8 @@
     >>> stances = ai_openness.load("stances")      # one table, a pandas DataFrame
     >>> tables = ai_openness.load()                # every table, a dict of DataFrames
     >>> ai_openness.data_version()                 # the version of the data package
+    >>> ai_openness.resolve_id("xai-2024-03-18-releases-grok-1")  # a stance id of release 0.1.0
+    'elon-musk-2024-03-18-releases-grok-1'
 
 Each column arrives with the pandas dtype its Table Schema gives (help(ai_openness.load)
 says how). `load(name, version="X.Y.Z")` reads a past release's archive instead (see the
@@ -18,10 +20,11 @@ from __future__ import annotations
 import json
 import textwrap
 
+from .ids import resolve_id
 from .load import data_version, load
 from .paths import package_root
 
-__all__ = ["load", "data_version", "__version__"]
+__all__ = ["load", "resolve_id", "data_version", "__version__"]
 
 
 def _tables_section() -> str:

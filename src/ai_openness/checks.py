@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .contract import Contract
+from .ids import UnknownId, follow
 from .problems import Problem
 from .records import Row
 from .script import fold
@@ -125,6 +126,40 @@ def sources(tables: dict[str, list[Row]]) -> list[Problem]:
     return problems
 
 
+def retired(contract: Contract, tables: dict[str, list[Row]]) -> list[Problem]:
+    """Each retired id names a table keyed by one id column, is no longer in it (an id is
+    never reused), and its successor, when given, leads to an id that is."""
+    problems = []
+    rows = tables.get("retired_ids", [])
+    successors: dict[str, dict[str, str | None]] = {}
+    for row in rows:
+        successors.setdefault(row.values["table"], {})[row.values["id"]] = row.values.get("successor")
+    current: dict[str, set] = {}
+    for row in rows:
+        table, identifier = row.values["table"], row.values["id"]
+        key = contract.primary_key(table) if table in tables and table != "retired_ids" else []
+        if len(key) != 1:
+            keyed = [n for n in tables if n != "retired_ids" and len(contract.primary_key(n)) == 1]
+            problems.append(row.problem("table", f"expected a table keyed by one id column: {', '.join(keyed)}",
+                                        table))
+            continue
+        if table not in current:
+            current[table] = {r.values.get(key[0]) for r in tables[table]}
+        if identifier in current[table]:
+            problems.append(row.problem("id", f"is still a {key[0]} in {table}; a retired id is never reused "
+                                        "(remove the entry, or give the row a new id)", identifier))
+            continue
+        if row.values.get("successor") is None:
+            continue
+        try:
+            follow(identifier, current[table], successors[table])
+        except (UnknownId, ValueError) as exc:
+            problems.append(row.problem("successor", f"{exc}; name an id that is in {table}",
+                                        row.values["successor"]))
+    return problems
+
+
 def all_rules(contract: Contract, tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
     return (primary_keys(contract, tables) + foreign_keys(contract, tables) + aliases(tables)
-            + stances(tables, today) + models(contract, tables) + sources(tables))
+            + stances(tables, today) + models(contract, tables) + sources(tables)
+            + retired(contract, tables))

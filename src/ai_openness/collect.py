@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import checks, mentions
+from .changes import position_changes
 from .contract import Contract
 from .inputs import Inputs, read_all
 from .problems import BuildFailed
@@ -65,7 +66,7 @@ def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dic
     inputs = read_all(root, contract)
     problems = list(inputs.problems)
     for name in contract.names:
-        if name not in contract.matched_tables:
+        if name not in contract.matched_tables + contract.derived_tables:
             _, found = validate_rows(contract, name, inputs.tables[name])
             problems += found
     if problems:  # rules across rows need well-typed rows
@@ -75,6 +76,11 @@ def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dic
         raise BuildFailed(problems)
     tables = {}
     for name in contract.names:
-        rows = mention_rows(inputs) if name in contract.matched_tables else [r.values for r in inputs.tables[name]]
+        if name in contract.matched_tables:
+            rows = mention_rows(inputs)
+        elif name == "position_changes":  # from the checked stances, sorted above it
+            rows = position_changes(tables["stances"])
+        else:
+            rows = [r.values for r in inputs.tables[name]]
         tables[name] = sorted(rows, key=_sort_key(contract, name))
     return tables, inputs

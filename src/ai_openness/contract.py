@@ -34,15 +34,17 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # a resource name, also a file na
 GENERATED_COLUMNS = {
     "sources": ("characters",),
     "licences": ("spdx",),
-    "models": ("released_precision",),
-    "stances": ("source_id", "date_precision", "quote_start", "quote_end"),
+    "models": ("released_precision", "released_end"),
+    "stances": ("source_id", "actor_id", "actor_type", "date_end", "date_precision", "quote_start", "quote_end"),
     "aliases": ("language",),
 }
 # Tables the build derives from the codings (no codings file of their own): a changelog
 # counts their rows instead of listing them.
-GENERATED_TABLES = ("aliases", "mentions")
+GENERATED_TABLES = ("aliases", "mentions", "position_changes")
 # Tables found by matching aliases in the stored texts: no coding row stands behind a row.
 MATCHED_TABLES = ("mentions",)
+# Tables computed from the checked rows of other tables (changes.py): no coding row either.
+DERIVED_TABLES = ("position_changes",)
 # models.access values under which no weights are released (so no weights licence applies).
 WEIGHTS_WITHHELD = ("api", "hosted", "unreleased")
 
@@ -266,6 +268,10 @@ class Contract:
     @property
     def matched_tables(self) -> tuple[str, ...]:
         return tuple(n for n in MATCHED_TABLES if n in self._schemas)
+
+    @property
+    def derived_tables(self) -> tuple[str, ...]:
+        return tuple(n for n in DERIVED_TABLES if n in self._schemas)
 
     def weights_withheld(self) -> tuple[str, ...]:
         """The models.access values under which no weights are released."""

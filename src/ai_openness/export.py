@@ -25,11 +25,11 @@ TABLES_TABLE = "_tables"
 # Views shared by both exports; the SQL runs unchanged on SQLite and DuckDB.
 VIEWS = {
     "stances_by_actor": """
-select coalesce(s.person_id, s.organisation_id) as actor_id,
-       case when s.person_id is null then o.name else p.name end as actor,
-       case when s.person_id is null then o.name_zh else p.name_zh end as actor_zh,
-       case when s.person_id is null then null else o.name end as speaking_for,
-       s.date, s.date_precision, s.position, s.kind, s.attribution,
+select s.actor_id, s.actor_type,
+       case when s.actor_type = 'person' then p.name else o.name end as actor,
+       case when s.actor_type = 'person' then p.name_zh else o.name_zh end as actor_zh,
+       case when s.actor_type = 'person' then o.name else null end as speaking_for,
+       s.date, s.date_end, s.date_precision, s.position, s.kind, s.attribution,
        s.quote, s.quote_en, s.source_id, s.stance_id
 from stances s
 left join people p on p.person_id = s.person_id
@@ -52,10 +52,11 @@ CANNED_QUERIES = {
     "stances_by_actor_over_time": {
         "title": "Stances of one actor over time",
         "description": "Type an actor id (a person_id or organisation_id, e.g. elon-musk or openai); "
-                       "leave it empty for everyone. Undated stances come last.",
-        "sql": "select actor, actor_zh, date, date_precision, position, kind, quote, quote_en, stance_id\n"
+                       "leave it empty for everyone. A date with month or year precision covers date to "
+                       "date_end. Undated stances come last.",
+        "sql": "select actor, actor_zh, date, date_end, date_precision, position, kind, quote, quote_en, stance_id\n"
                "from stances_by_actor\nwhere :actor = '' or actor_id = :actor\n"
-               "order by actor, date is null, date, stance_id",
+               "order by actor, date is null, date, date_end, stance_id",
     },
     "models_by_licence": {
         "title": "Models by licence",
@@ -63,6 +64,17 @@ CANNED_QUERIES = {
         "sql": "select licence_id, licence, model, developer, access, osi_approved, commercial_use,\n"
                "       user_limit, use_policy\nfrom models_by_licence\n"
                "order by licence_id is null, licence_id, model",
+    },
+    "organisations_that_changed_position": {
+        "title": "Organisations that changed position, and when",
+        "description": "Each pair of consecutive dated stances of one organisation whose positions differ "
+                       "(the table position_changes): the change happened between from_date and to_date. "
+                       "Pairs whose dates overlap (a year and a day in it) have no certain order and are "
+                       "not counted.",
+        "sql": "select c.actor_id, o.name as organisation, o.name_zh as organisation_zh,\n"
+               "       c.from_date, c.from_position, c.to_date, c.to_position, c.from_stance_id, c.to_stance_id\n"
+               "from position_changes c\njoin organisations o on o.organisation_id = c.actor_id\n"
+               "where c.actor_type = 'organisation'\norder by c.actor_id, c.to_date, c.from_date",
     },
     "quotes_of_one_position": {
         "title": "The quotes of one position",

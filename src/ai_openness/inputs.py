@@ -21,7 +21,7 @@ from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from .limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
 from .mentions import Alias
 from .problems import BuildFailed, Problem, shorten, visible
-from .records import Row, partial_date
+from .records import Row, derived_date_columns, last_day, partial_date
 from .script import script_of
 from .yamlio import Located, LocatedList, read_yaml
 
@@ -221,8 +221,8 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
             raw_aliases = values.get("aliases")
             _extra(row, values, resource, inputs.problems, default=list)
             _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
-            if resource == "models" and values.get("released") is not None:
-                _expand_date(row, "released", "released_precision", inputs.problems)
+            if resource == "models":
+                _expand_date(row, "released", inputs.problems)
             if resource == "licences" and isinstance(values.get("licence_id"), str):
                 values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
@@ -253,12 +253,36 @@ def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
             for a, row in aliases]
 
 
-def _expand_date(row: Row, key: str, precision_key: str, problems: list[Problem]) -> None:
+def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
+    """Set a date column's generated companions from how the date is written.
+
+    `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
+    2024-05-31; a day -> that day twice. All three are empty for an undated row. (A coding
+    that writes a companion is refused by _refuse_generated: the contract lists them.)
+    """
+    precision_key, end_key = derived_date_columns(key)
+    row.values[precision_key] = row.values[end_key] = None
+    if row.values.get(key) is None:
+        return
     try:
-        row.values[key], row.values[precision_key] = partial_date(row.values[key])
+        first, precision = partial_date(row.values[key])
     except ValueError as exc:
         problems.append(row.problem(key, str(exc), row.values[key]))
         row.values[key] = None
+        return
+    row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)
+
+
+def _set_actor(row: Row) -> None:
+    """actor_id/actor_type: the person when a person spoke, else the organisation."""
+    person, organisation = row.values.get("person_id"), row.values.get("organisation_id")
+    if person:
+        row.values["actor_id"], row.values["actor_type"] = person, "person"
+    elif organisation:
+        row.values["actor_id"], row.values["actor_type"] = organisation, "organisation"
+    else:  # reported once, as a stance without a person or an organisation (checks.stances)
+        row.values["actor_id"] = row.values["actor_type"] = None
+        row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 
 
 def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
@@ -311,15 +335,15 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
     row.extra["arguments"] = row.extra["arguments"] or []
     _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
     values["source_id"] = source_id
-    if values.get("date") is not None:
-        _expand_date(row, "date", "date_precision", inputs.problems)
+    _expand_date(row, "date", inputs.problems)
+    _set_actor(row)
     text, quote = inputs.texts.get(source_id), values.get("quote")
     if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
         explain = inputs.diagnosed < MAX_QUOTE_DIAGNOSES
         try:
             values["quote_start"], values["quote_end"] = quotes.locate(text, quote, row.extra["occurrence"],
                                                                        explain=explain)
-            row.extra["unresolved"] = ()
+            row.extra["unresolved"] = tuple(k for k in row.extra["unresolved"] if not k.startswith("quote_"))
         except quotes.NotFound as exc:
             inputs.diagnosed += 1
             inputs.problems.append(Problem(rel, row.line("quote"), "quote", exc.message, exc.value,
@@ -347,6 +371,12 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
     inputs.excluded = rows
 
 
+def read_retired(root: Path, inputs: Inputs) -> None:
+    """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
+    rel = "codings/retired.yaml"
+    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+
+
 def read_all(root: Path, contract: Contract) -> Inputs:
     inputs = Inputs()
     read_sources(root, inputs, contract)
@@ -356,4 +386,5 @@ def read_all(root: Path, contract: Contract) -> Inputs:
     inputs.alias_origins = {a: row for a, row in aliases}
     read_stances(root, inputs, contract)
     read_excluded(root, inputs)
+    read_retired(root, inputs)
     return inputs

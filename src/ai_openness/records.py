@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -54,6 +55,42 @@ def partial_date(value: object) -> tuple[dt.date, str]:
     except ValueError as exc:
         raise ValueError(f"impossible date ({exc})") from None
     return date, "day" if day else "month" if month else "year"
+
+
+def last_day(first: dt.date, precision: str) -> dt.date:
+    """The last day a date of this precision can mean: the end of its year, month or day.
+
+    A year- or month-precision date is stored as its first day, so on its own it sorts
+    before every event of that year or month; the pair (first, last day) is the interval
+    the date stands for.
+    """
+    if precision == "year":
+        return first.replace(month=12, day=31)
+    if precision == "month":
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if precision == "day":
+        return first
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
+def expected_end(date_text: str, precision: str, end_text: str) -> str | None:
+    """The date_end a published row should have, when its `end_text` is not it; else None.
+
+    Works on the cell text of a published table (for the validator). A date or precision
+    that is itself wrong is left to the rules on those columns: nothing is expected then.
+    """
+    if not date_text:
+        return "" if end_text else None
+    try:
+        expected = last_day(dt.date.fromisoformat(date_text), precision).isoformat()
+    except ValueError:
+        return None
+    return expected if end_text != expected else None
+
+
+def derived_date_columns(column: str) -> tuple[str, str]:
+    """The build-computed companions of a date column: its precision and its last day."""
+    return f"{column}_precision", f"{column}_end"
 
 
 def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:

@@ -27,6 +27,7 @@ from .problems import BuildFailed, Problem
 from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
 
 CHANGELOG = "CHANGELOG.md"
+RETIRED = "codings/retired.yaml"
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _SECTION = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
 _PINNED = re.compile(r"\n\nReleased from commit ([0-9a-f]{7,40})\.")
@@ -67,6 +68,17 @@ def smallest_next(previous: str, level: str | None) -> str:
     if level == "minor":
         return f"{major}.{minor + 1}.0"
     return f"{major}.{minor}.{patch + 1}"
+
+
+def unretired_ids(diff: PackageDiff, retired: list[dict]) -> list[tuple[str, str]]:
+    """(table, id) of each released id the new version drops without a retired_ids row.
+
+    An id is the one-column primary key of a table (stance_id, organisation_id, ...);
+    rows of tables keyed by several columns are not ids.
+    """
+    listed = {(row["table"], row["id"]) for row in retired}
+    return [(name, row[table.key[0]]) for name, table in diff.tables.items() if len(table.key) == 1
+            for row in table.removed if (name, row[table.key[0]]) not in listed]
 
 
 @dataclass
@@ -223,6 +235,14 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
         with tempfile.TemporaryDirectory() as base:
             gitref.materialise(root, previous.commit, Path(base))
             diff = diff_packages(Path(base), root, previous.version, "release")
+        dropped = unretired_ids(diff, result.tables.get("retired_ids", []))
+        if dropped:
+            raise BuildFailed([Problem(RETIRED, None, "id", f"{table} id {identifier} was released in "
+                                       f"{previous.version} and is gone, but is not listed as retired",
+                                       identifier, fix=f"keep the id, or add an entry to {RETIRED}: table: {table}, "
+                                       f"id: {identifier}, successor (if it was renamed or merged), reason, "
+                                       f"retired_in: \"{version}\"; then run `ai-openness build`")
+                               for table, identifier in dropped])
         level = change_class(diff)
         floor = smallest_next(previous.version, level)
         if parse(version) < parse(floor):

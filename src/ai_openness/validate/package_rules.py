@@ -15,6 +15,7 @@ import polars as pl
 
 from ..problems import shown
 from ..quotes import occurrences
+from ..records import derived_date_columns, expected_end
 from .files import REGENERATE, Refused, contained, read_bounded
 from .findings import Findings
 from .schema_checks import FIX_DATE
@@ -58,9 +59,14 @@ def check_dates(rel: str, schema: dict, typed: pl.DataFrame, unreliable: pl.Data
                 findings: Findings) -> None:
     """Dates are not in the future, and the first day of their month or year when only the
     month or year is known; a precision goes with a date."""
-    for field in (f["name"] for f in schema["fields"] if f.get("type") == "date"):
+    fields = [f["name"] for f in schema["fields"] if f.get("type") == "date"]
+    ends = {derived_date_columns(f)[1] for f in fields}
+    for field in fields:
+        if field in ends:
+            continue  # the last day of a date, checked against it below (it may lie ahead)
         precision = _precision_column(field, typed.columns)
         reported = (unreliable[field] | unreliable[precision]) if precision else unreliable[field]
+        _check_end(rel, typed, field, precision, unreliable, row0, findings)
         date, p = pl.col(field), pl.col(precision) if precision else pl.lit(None, pl.String)
         rules = [(date > today, field, f"is in the future (today is {today.isoformat()})",
                   lambda d: f"a date on or before {today}")]
@@ -81,6 +87,21 @@ def check_dates(rel: str, schema: dict, typed: pl.DataFrame, unreliable: pl.Data
                 shown_value = typed[key][row] if key != field else value
                 findings.add(rel, row0 + row, key, "date", message, shown_value, expected=expected(value),
                              fix=FIX_DATE)
+
+
+def _check_end(rel: str, typed: pl.DataFrame, field: str, precision: str | None, unreliable: pl.DataFrame,
+               row0: int, findings: Findings) -> None:
+    """date_end (released_end) is the last day its date can mean (records.expected_end)."""
+    end = derived_date_columns(field)[1]
+    if precision is None or end not in typed.columns:
+        return
+    reported = (unreliable[field] | unreliable[precision] | unreliable[end]).to_list()
+    text = lambda value: value.isoformat() if value is not None else ""  # noqa: E731
+    for row, (date, kind, last) in enumerate(zip(typed[field], typed[precision], typed[end])):
+        expected = None if reported[row] else expected_end(text(date), kind or "", text(last))
+        if expected is not None:
+            findings.add(rel, row0 + row, end, "date", f"is not the last day {field} can mean", text(last),
+                         expected=expected or "empty", fix=REGENERATE + " (the build computes it from the date)")
 
 
 def check_texts(root: Path, rels: dict[str, str], kept: dict[str, pl.DataFrame], text_bytes: int | None,
