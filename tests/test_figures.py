@@ -281,12 +281,6 @@ def _last_day(date: dt.date, precision: str) -> dt.date:
     return date
 
 
-def test_date_end_is_the_last_day_a_date_can_mean():
-    for text, precision, last in (("2024-02-01", "month", "2024-02-29"), ("2023-02-01", "month", "2023-02-28"),
-                                  ("2019-01-01", "year", "2019-12-31"), ("2024-03-24", "day", "2024-03-24")):
-        assert figures.date_end(pd.Timestamp(text), precision) == pd.Timestamp(last)
-
-
 def test_timeline_draws_each_stance_over_its_whole_period(tables):
     rows = {r["stance_id"]: r for r in figures.timeline_rows(tables)[0]}
     month = rows["elon-musk-2024-02-sues-openai"]        # 2024-02, month precision

@@ -13,10 +13,10 @@ from .arguments import argument_counts, arguments_by_position
 from .common import FIGURES_DIR, Figure, actor_labels, cjk_font, drawn_from, font_stack, position_colours
 from .licences import TERMS, licence_cells, licence_matrix
 from .render import png, render_one, spec
-from .timeline import date_end, stance_timeline, time_domain, timeline_rows
+from .timeline import stance_timeline, time_domain, timeline_rows
 
 __all__ = ["FIGURES", "FIGURES_DIR", "TERMS", "Figure", "actor_labels", "argument_counts", "cjk_font",
-           "date_end", "draw", "drawn_from", "font_stack", "generate", "licence_cells", "png",
+           "draw", "drawn_from", "font_stack", "generate", "licence_cells", "png",
            "position_colours", "render_one", "spec", "time_domain", "timeline_rows", "write"]
 
 FIGURES = (

@@ -14,17 +14,6 @@ AXIS_PAD = 0.15  # years of axis after the last stance, so its mark does not tou
 MARKS = {"day": "point", "month": "bar", "year": "pale bar"}
 
 
-def date_end(date, precision: str):
-    """The last day `date` can mean at its precision (2024-02 at month precision: 2024-02-29)."""
-    import pandas as pd
-
-    if precision == "year":
-        return pd.Timestamp(year=date.year, month=12, day=31)
-    if precision == "month":
-        return date + pd.offsets.MonthEnd(0)
-    return date
-
-
 def _year_fraction(date) -> float:
     import pandas as pd
 
@@ -60,7 +49,7 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
 
     stances = tables["stances"]
     labels = actor_labels(tables)
-    actor = stances["person_id"].fillna(stances["organisation_id"])
+    actor = stances["actor_id"]  # the person when a person spoke, else the organisation
     counts = actor.value_counts()
     lane_actors = {a for a, n in counts.items() if n >= 2}
     rows = []
@@ -78,8 +67,8 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
         }
         if dated:
             row["x0"] = _year_fraction(stance.date)
-            # The mark ends where the last day the date can mean ends.
-            row["x1"] = _year_fraction(date_end(stance.date, precision) + pd.Timedelta(days=1))
+            # The mark ends where the last day the date can mean (the table's date_end) ends.
+            row["x1"] = _year_fraction(stance.date_end + pd.Timedelta(days=1))
             row["mid"] = round((row["x0"] + row["x1"]) / 2, 6)
         rows.append(row)
     # Lanes in order of each actor's first dated stance; undated-only actors last.
