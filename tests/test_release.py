@@ -93,7 +93,7 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
     for flavour in ("csv", "parquet"):  # the licences travel with the data
         with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
             for name in ("LICENSE", "LICENSE-DATA.md"):
-                assert archive.read(name) == (ROOT / name).read_bytes()
+                assert archive.read(f"ai-openness-0.1.0-{flavour}/{name}") == (ROOT / name).read_bytes()
 
 
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
@@ -120,8 +120,8 @@ def _unzipped(released: Path, flavour: str, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
 def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(released: Path, flavour, tmp_path, capsys):
     folder = _unzipped(released, flavour, tmp_path)
-    assert sorted(p.name for p in folder.iterdir()) == ["CHANGELOG.md", "CITATION.cff", "README.md", "data",
-                                                         "datapackage.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
+                                                         "README.md", "data", "datapackage.json"]
     capsys.readouterr()
     assert main(["validate", str(folder), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
