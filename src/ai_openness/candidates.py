@@ -9,9 +9,8 @@ each source is read to the end rather than sampled.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes
@@ -153,25 +152,3 @@ def sweep_inputs(root: Path, tables: dict[str, list[dict]], inputs: Inputs) -> l
     if problems:
         raise BuildFailed(problems)
     return results
-
-
-def report(root: Path, fmt: str = "text", quiet: bool = False) -> int:
-    """Print the sweep; 1 when a passage is unexplained, else 0."""
-    results = sweep(root)
-    left = sum(len(r.unexplained) for r in results)
-    if fmt == "json":
-        print(json.dumps({"unexplained": left, "sources": [asdict(r) for r in results]},
-                         ensure_ascii=False, indent=2))
-        return 1 if left else 0
-    if not quiet or left:
-        print("Sentences with an open/closed cue in the stored sources:")
-        print(f"  {'source':<22} {'with cue':>8} {'quoted':>6} {'set aside':>9} {'unexplained':>11}")
-        for r in results:
-            print(f"  {r.source_id:<22} {r.with_cue:>8} {r.quoted:>6} {r.set_aside:>9} {len(r.unexplained):>11}")
-        for r in results:
-            for p in r.unexplained:
-                print(f"  {p.source_id} [{p.start}:{p.end}] {p.text}")
-        if left:
-            print(f"{left} passage(s) unexplained: code each as a stance (docs/codebook.md) or set it "
-                  f"aside with a reason in {SET_ASIDE}.")
-    return 1 if left else 0

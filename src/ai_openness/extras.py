@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from importlib import metadata
-from pathlib import Path
 
 from .paths import package_root
 
