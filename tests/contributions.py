@@ -238,6 +238,13 @@ def deep_json(root: Path, outside: Path) -> None:
     (root / DESCRIPTOR).write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
 
 
+@case("long-number-json", 2, DESCRIPTOR, None, "number too long to read")
+def long_number_json(root: Path, outside: Path) -> None:
+    # Python refuses to convert an integer of over 4,300 digits; it must not surface as an internal error.
+    text = (root / DESCRIPTOR).read_text(encoding="utf-8")
+    (root / DESCRIPTOR).write_text(text.replace("{", '{"x": ' + "9" * 5001 + ",", 1), encoding="utf-8")
+
+
 @case("unreadable-json", 2, DESCRIPTOR, 4, "is not valid JSON")
 def unreadable_json(root: Path, outside: Path) -> None:
     (root / DESCRIPTOR).write_text('{\n  "name": "mini",\n  "resources": [\n', encoding="utf-8")

@@ -363,3 +363,13 @@ def test_a_descriptor_of_the_wrong_shape_is_unreadable():
     with pytest.raises(Unreadable) as refused:
         Contract.from_descriptor({"resources": [{"name": "t", "schema": {"fields": [{"name": "a", "type": "geo"}]}}]})
     assert "geo" in str(refused.value.problems[0])
+
+
+def test_a_schema_number_too_long_to_read_is_a_finding_not_an_internal_error(tmp_path, capsys):
+    root = copy_tree(ROOT, tmp_path / "package")
+    path = root / "schema" / "stances.schema.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("{", '{"x": ' + "9" * 5001 + ",", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), "--check", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert any(p["file"] == "schema/stances.schema.json" and "too long" in p["message"] for p in report["problems"])

@@ -415,6 +415,9 @@ def _json(data: bytes, rel: str) -> dict:
                                    fix="fix the JSON syntax at that line")]) from None
     except RecursionError:
         value = None
+    except ValueError:  # a number of over 4,300 digits (Python's limit on int conversion)
+        raise BuildFailed([Problem(rel, None, None, "is not valid JSON: it holds a number too long to read",
+                                   fix="write numbers with at most a few digits")]) from None
     if value is None or _depth(value) > MAX_JSON_DEPTH:
         raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_JSON_DEPTH} levels deep")])
     return value

@@ -87,9 +87,10 @@ def _parse(root: Path, rel: str) -> tuple[str, dict] | list[Problem]:
                         expected=f"at most {MAX_JSON_DEPTH} levels of arrays and objects", fix=fix)]
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or a number of over 4,300 digits
         line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (None, None)
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        reason = (exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                  if isinstance(exc, RecursionError) else "it holds a number too long to read")
         return [Problem(rel, line, None, f"is not valid JSON: {reason}", expected="a JSON object", fix=fix,
                         column=column)]
     if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
