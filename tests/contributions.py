@@ -245,6 +245,15 @@ def long_number_json(root: Path, outside: Path) -> None:
     (root / DESCRIPTOR).write_text(text.replace("{", '{"x": ' + "9" * 5001 + ",", 1), encoding="utf-8")
 
 
+@case("deep-folders", 1, "codings" + "/d" * 8, None, "levels below codings/")
+def deep_folders(root: Path, outside: Path) -> None:
+    # Deeper than the limit (tests/test_validate_cli.py goes 1,100 deep, past Python's stack).
+    folder = root / "codings"
+    for _ in range(40):
+        folder = folder / "d"
+        os.mkdir(folder)
+
+
 @case("unreadable-json", 2, DESCRIPTOR, 4, "is not valid JSON")
 def unreadable_json(root: Path, outside: Path) -> None:
     (root / DESCRIPTOR).write_text('{\n  "name": "mini",\n  "resources": [\n', encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,22 @@ def test_a_contributed_regular_expression_is_never_evaluated(built_mini, tmp_pat
     assert main(["validate", str(root)]) == 1
     assert time.monotonic() - started < 30
     assert "is not the one in schema/people.schema.json" in capsys.readouterr().out
+
+
+def test_folders_nested_past_pythons_stack_are_refused_not_a_crash(built_mini: Path, tmp_path: Path, capsys):
+    """1,100 nested folders under codings/: the walk stops at the depth limit with a finding."""
+    root = tmp_path / "package"
+    shutil.copytree(built_mini, root)
+    folder, made = root / "codings", []
+    for _ in range(1100):
+        folder = folder / "d"
+        os.mkdir(folder)
+        made.append(folder)
+    try:
+        capsys.readouterr()
+        assert main(["validate", "--root", str(root), "--format", "json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert any("levels below codings/" in p["message"] for p in report["problems"])
+    finally:  # pytest's own clean-up walks recursively too
+        for path in reversed(made):
+            os.rmdir(path)

@@ -20,6 +20,7 @@ MAX_COLUMNS = 100  # columns in one table [19]
 MAX_FIELD_CHARS = 65_536  # characters in one cell [990]
 MAX_PARQUET_UNCOMPRESSED = 1024 * MiB  # a Parquet file's uncompressed pages, read from its footer
 MAX_INPUT_BYTES = 8 * MiB  # one YAML coding or stored source text [14 kB]
+MAX_INPUT_DEPTH = 8  # folders below sources/ or codings/ [1]
 MAX_INPUT_FILES = 250_000  # files under sources/ and codings/ [17; 21,000 at 100,000 stances]
 MAX_YAML_DEPTH = 32  # nesting of mappings and lists in a YAML file [4]
 MAX_MENTIONS_PER_ALIAS = 5_000  # matches of one alias in all stored sources [122]

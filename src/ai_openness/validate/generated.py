@@ -10,7 +10,7 @@ import csv
 import os
 from pathlib import Path
 
-from ..limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_TABLE_BYTES
+from ..limits import MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_FILES, MAX_TABLE_BYTES
 from ..problems import BuildFailed, Problem, shown
 from ..write import cell_text
 from .files import REGENERATE, Refused, contained, decode_utf8, read_bounded
@@ -28,6 +28,12 @@ def input_problems(root: Path) -> list[Problem]:
                                     fix="replace the link by the folder itself"))
             continue
         for directory, subdirs, files in os.walk(base / folder):  # does not follow links
+            depth = len(Path(directory).relative_to(base / folder).parts)
+            if depth >= MAX_INPUT_DEPTH and subdirs:  # os.walk recurses: stop before Python's stack does
+                rel = Path(directory).relative_to(base).as_posix()
+                problems.append(Problem(shown(rel, 80), None, None, f"holds folders more than {MAX_INPUT_DEPTH} "
+                                        f"levels below {folder}/", fix="keep sources and codings in shallow folders"))
+                subdirs[:] = []
             for name in sorted(subdirs + files):
                 path = Path(directory, name)
                 rel = path.relative_to(base).as_posix()
