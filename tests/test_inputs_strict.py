@@ -110,7 +110,7 @@ def test_an_unlisted_article_gets_the_entry_to_add(mini_inputs: Path):
     except BuildFailed as failed:
         (problem,) = failed.problems
     assert problem.file == "sources/articles/extra.txt"
-    entry = f"- {{source_id: extra, kind: article, language: zh-Hans, path: sources/articles/extra.txt, sha256: "
+    entry = "- {source_id: extra, kind: article, language: zh-Hans, path: sources/articles/extra.txt, sha256: "
     assert entry + hashlib.sha256(data).hexdigest() + "}" in problem.fix
 
 

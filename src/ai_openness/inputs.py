@@ -171,7 +171,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
             continue
         path = folder / name
         if path.is_symlink() or not path.is_file():
-            problems.append(Problem(rel, None, None, f"is not a stored article listed in sources/articles.yaml",
+            problems.append(Problem(rel, None, None, "is not a stored article listed in sources/articles.yaml",
                                     fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts"))
             continue
         digest = (hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_INPUT_BYTES
