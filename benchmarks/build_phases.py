@@ -21,9 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness import checks, collect, inputs, write  # noqa: E402
+from ai_openness import collect, inputs, write  # noqa: E402
+from ai_openness.changes import position_changes  # noqa: E402
 from ai_openness.contract import Contract  # noqa: E402
 from ai_openness.records import validate_rows  # noqa: E402
+from ai_openness.validate.rows import check_rows  # noqa: E402
 
 
 def phases(root: Path) -> dict[str, float]:
@@ -43,19 +45,26 @@ def phases(root: Path) -> dict[str, float]:
     aliases = inputs.read_entities(root, read, contract)
     read.tables["aliases"] = inputs.alias_rows(aliases)
     read.aliases = [a for a, _ in aliases]
+    read.alias_origins = {a: row for a, row in aliases}
     lap("read entities")
     inputs.read_stances(root, read, contract)
+    inputs.read_excluded(root, read)
+    inputs.read_retired(root, read)
     lap("read stances and locate quotes")
     for name in contract.names:
-        if name not in contract.matched_tables:
+        if name not in contract.matched_tables + contract.derived_tables:
             validate_rows(contract, name, read.tables[name])
     lap("type rows (pydantic)")
-    checks.all_rules(contract, read.tables, dt.date.today())
-    lap("keys and rules")
-    mentions = collect.mention_rows(read)
+    check_rows(contract, {n: read.tables[n] for n in contract.names
+                          if n not in contract.matched_tables + contract.derived_tables}, dt.date.today())
+    lap("keys and rules (the checking engine)")
+    mentions = collect.mention_table(read, contract)
     lap("find mentions")
-    tables = {name: sorted(mentions if name == "mentions" else [r.values for r in read.tables[name]],
-                           key=collect._sort_key(contract, name)) for name in contract.names}
+    tables: dict[str, list[dict]] = {}
+    for name in contract.names:  # in the build's order: position_changes after the stances
+        rows = (mentions if name == "mentions" else position_changes(tables["stances"])
+                if name == "position_changes" else [r.values for r in read.tables[name]])
+        tables[name] = sorted(rows, key=collect._sort_key(contract, name))
     lap("sort")
     for name, rows in tables.items():
         write.csv_bytes(contract, name, rows)

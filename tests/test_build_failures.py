@@ -17,7 +17,7 @@ CASES = {
     "source-hash-changed": ("sources/articles.yaml", 6, "SHA-256"),
     "quote-not-found": ("codings/stances/mini.yaml", 10, "not in the source text"),
     "quote-ambiguous": ("codings/stances/mini.yaml", 10, "occurs 3 times"),
-    "duplicate-id": ("codings/organisations.yaml", 7, "duplicate organisation_id"),
+    "duplicate-id": ("codings/organisations.yaml", 7, "another row already has this primary key (organisation_id already used at codings/organisations.yaml:1)"),
     "dangling-id": ("codings/stances/mini.yaml", 10, "no models row has model_id = grok-2"),
     "outside-vocabulary": ("codings/stances/mini.yaml", 9, "not in the vocabulary"),
     "impossible-date": ("codings/models.yaml", 4, "impossible date"),

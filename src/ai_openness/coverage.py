@@ -84,7 +84,12 @@ def coverage(root: Path) -> Coverage:
     return summarise(*collect(root))
 
 
-def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
+def _rows(table) -> list[dict]:
+    """Rows of a table the build holds as dicts or as Arrow columns (mentions)."""
+    return table if isinstance(table, list) else table.to_pylist()
+
+
+def summarise(tables: dict, inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
     with_stance: dict[str, set[tuple[str, str]]] = {}
     for stance in tables["stances"]:
@@ -93,8 +98,12 @@ def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
     stance_counts = Counter(s["source_id"] for s in tables["stances"])
     mentioned_anywhere = set()
     report = []
+    by_source: dict[str, list[dict]] = {}
+    for m in _rows(tables["mentions"]):
+        if m["in_content"]:
+            by_source.setdefault(m["source_id"], []).append(m)
     for source_id, text in sorted(inputs.texts.items()):
-        mentions = [m for m in tables["mentions"] if m["source_id"] == source_id and m["in_content"]]
+        mentions = by_source.get(source_id, [])
         entities = {(m["entity_type"], m["entity_id"]) for m in mentions}
         mentioned_anywhere |= entities
         spans = [(m["start"], m["end"]) for m in mentions]

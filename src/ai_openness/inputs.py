@@ -249,8 +249,15 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
 
 def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
     return [Row({"entity_type": a.entity_type, "entity_id": a.entity_id, "alias": a.alias,
-                 "language": script_of(a.alias)}, row.file, row.origin)
+                 "language": script_of(a.alias)}, row.file, row.origin,
+                {"key_map": {"alias": "aliases"}, "lines": _alias_line(row, a.alias)})
             for a, row in aliases]
+
+
+def _alias_line(row: Row, alias: str) -> dict[str, int]:
+    """The line of an alias written in the `aliases` list (a name column has its key's line)."""
+    line = row.extra.get("alias_lines", {}).get(alias)
+    return {"alias": line} if line else {}
 
 
 def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
@@ -280,7 +287,7 @@ def _set_actor(row: Row) -> None:
         row.values["actor_id"], row.values["actor_type"] = person, "person"
     elif organisation:
         row.values["actor_id"], row.values["actor_type"] = organisation, "organisation"
-    else:  # reported once, as a stance without a person or an organisation (checks.stances)
+    else:  # reported once, as a stance without a person or an organisation (the engine's actor rule)
         row.values["actor_id"] = row.values["actor_type"] = None
         row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 

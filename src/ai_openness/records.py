@@ -25,6 +25,8 @@ class Row:
     def line(self, key: str | None = None) -> int | None:
         if self.origin is None:
             return None
+        if key in self.extra.get("lines", {}):  # a value with its own line (an item of a list)
+            return self.extra["lines"][key]
         key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 
