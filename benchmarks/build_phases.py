@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -22,20 +23,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ai_openness import collect, inputs, write  # noqa: E402
-from ai_openness.changes import position_changes  # noqa: E402
 from ai_openness.contract import Contract  # noqa: E402
 from ai_openness.records import validate_rows  # noqa: E402
 from ai_openness.validate.rows import check_rows  # noqa: E402
 
 
-def phases(root: Path) -> dict[str, float]:
-    times: dict[str, float] = {}
+def phases(root: Path) -> dict[str, dict[str, float]]:
+    """phase -> seconds and the process's peak RSS (MB) when the phase ends."""
+    times: dict[str, dict[str, float]] = {}
     last = time.perf_counter()
 
     def lap(name: str) -> None:
         nonlocal last
         now = time.perf_counter()
-        times[name] = round(now - last, 2)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        times[name] = {"seconds": round(now - last, 2), "peak_mb": round(peak)}
         last = now
 
     contract = Contract.for_build(root)
@@ -60,11 +62,7 @@ def phases(root: Path) -> dict[str, float]:
     lap("keys and rules (the checking engine)")
     mentions = collect.mention_table(read, contract)
     lap("find mentions")
-    tables: dict[str, list[dict]] = {}
-    for name in contract.names:  # in the build's order: position_changes after the stances
-        rows = (mentions if name == "mentions" else position_changes(tables["stances"])
-                if name == "position_changes" else [r.values for r in read.tables[name]])
-        tables[name] = sorted(rows, key=collect._sort_key(contract, name))
+    tables = collect.assemble(contract, read, mentions)
     lap("sort")
     for name, rows in tables.items():
         write.csv_bytes(contract, name, rows)
@@ -72,7 +70,8 @@ def phases(root: Path) -> dict[str, float]:
     for name, rows in tables.items():
         write.parquet_bytes(contract, name, rows)
     lap("render Parquet")
-    times["total"] = round(sum(times.values()), 2)
+    times["total"] = {"seconds": round(sum(t["seconds"] for t in times.values()), 2),
+                      "peak_mb": max(t["peak_mb"] for t in times.values())}
     return times
 
 

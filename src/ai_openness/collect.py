@@ -80,15 +80,19 @@ def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dic
     problems = check_rows(contract, checked, today or dt.date.today())
     if problems:
         raise BuildFailed(problems)
+    return assemble(contract, inputs, mention_table(inputs, contract)), inputs
+
+
+def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
+    """Every table, sorted by its primary key: checked rows as dicts, mentions as Arrow columns."""
     tables: dict = {}
     for name in contract.names:
-        if name in contract.matched_tables:  # Arrow columns; sorted as below (nulls last)
-            key = [(c, "ascending") for c in contract.primary_key(name)]
-            tables[name] = mention_table(inputs, contract).sort_by(key)
+        if name in contract.matched_tables:  # sorted as below (nulls last)
+            tables[name] = mentions.sort_by([(c, "ascending") for c in contract.primary_key(name)])
             continue
         if name == "position_changes":  # from the checked stances, sorted above it
             rows = position_changes(tables["stances"])
         else:
             rows = [r.values for r in inputs.tables[name]]
         tables[name] = sorted(rows, key=_sort_key(contract, name))
-    return tables, inputs
+    return tables

@@ -269,7 +269,7 @@ class Engine:
             # Rules across tables skip a row whose cells they read were reported as invalid.
             rules = [c for c in table_rules.COLUMNS.get(state.name, []) if c in cells.unreliable.columns]
             invalid = (cells.unreliable.select(pl.any_horizontal(rules)).to_series() if rules
-                       else pl.Series([False] * chunk.height, dtype=pl.Boolean))
+                       else pl.Series([False] * chunk.height))
             state.kept.append(numbered.select("row", *state.keep).with_columns(invalid.alias(table_rules.INVALID)))
         if state.twin:
             state.twin.compare(chunk, cells, row0, self.findings)
