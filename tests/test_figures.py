@@ -67,6 +67,19 @@ def test_check_reports_a_stale_figure(figure_files, tmp_path: Path):
     assert (tmp_path / "licence-matrix.svg").read_bytes() == b"<svg/>"  # --check writes nothing
 
 
+def test_a_figure_is_drawn_again_only_when_its_page_records_another_specification(figure_files, tmp_path: Path):
+    figures.write(tmp_path, figure_files)
+    page = tmp_path / "licence-matrix.html"
+    page.write_bytes(page.read_bytes().replace(b'"Apache-2.0"', b'"Apache-9.9"', 1))  # another specification
+    (tmp_path / "arguments-by-position.svg").write_bytes(b"<svg/>")  # its page still records its specification
+    _, changed = figures.generate(ROOT, out=tmp_path)
+    assert changed == ["licence-matrix.html"]  # drawn again, to the committed bytes
+    assert page.read_bytes() == figure_files["licence-matrix.html"]
+    assert (tmp_path / "arguments-by-position.svg").read_bytes() == b"<svg/>"  # kept: its page says it is current
+    _, stale = figures.generate(ROOT, out=tmp_path, check=True)  # --check draws everything
+    assert stale == ["arguments-by-position.svg"]
+
+
 # --- the HTML stands on its own ------------------------------------------------------
 
 class _References(html.parser.HTMLParser):
