@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness import collect, inputs, write  # noqa: E402
+from ai_openness.build import collect, inputs, write  # noqa: E402
 from ai_openness.contract import Contract  # noqa: E402
-from ai_openness.records import validate_rows  # noqa: E402
+from ai_openness.build.records import validate_rows  # noqa: E402
 from ai_openness.validate.rows import check_rows  # noqa: E402
 
 

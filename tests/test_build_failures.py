@@ -84,7 +84,7 @@ def test_check_names_stale_files(mini: Path, capsys):
 
 
 def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
-    from ai_openness import write
+    from ai_openness.build import write
 
     before = snapshot(mini)
     stances = mini / "codings/stances/mini.yaml"
@@ -107,7 +107,7 @@ def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
 
 
 def test_internal_error_is_reported_without_traceback(mini: Path, capsys, monkeypatch):
-    import ai_openness.build as build
+    import ai_openness.build.pipeline as build
 
     monkeypatch.setattr(build, "render", lambda tables: 1 / 0)
     assert main(["build", "--root", str(mini)]) == 2

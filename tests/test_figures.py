@@ -25,7 +25,7 @@ from conftest import ROOT
 # ai_openness.figures imports its drawing libraries only when it draws.
 pytest.importorskip("altair", reason="needs the figures extra (altair)")
 pytest.importorskip("vl_convert", reason="needs the figures extra (vl-convert-python)")
-figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
 FIGURES_DIR = ROOT / figures.FIGURES_DIR
 SVGS = [f"{f.name}.svg" for f in figures.FIGURES]
 PAGES = [f"{f.name}.html" for f in figures.FIGURES]
@@ -34,7 +34,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 @pytest.fixture(scope="module")
 def tables():
-    from ai_openness import load
+    from ai_openness.views import load
 
     return load()
 

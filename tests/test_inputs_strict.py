@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness import mentions
-from ai_openness.build import collect
+from ai_openness.build import mentions
+from ai_openness.build.pipeline import collect
 from ai_openness.characters import is_invisible, name_problem
 from ai_openness.contract import Contract
 from ai_openness.problems import BuildFailed

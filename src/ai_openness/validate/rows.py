@@ -15,8 +15,8 @@ import polars as pl
 from ..contract import Contract
 from ..limits import TRUSTED
 from ..problems import Problem
-from ..records import Row
-from ..write import cell_text
+from ..build.records import Row
+from ..build.write import cell_text
 from .engine import Engine
 from .files import REGENERATE
 from .findings import LIMIT, Finding

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import ahocorasick
 import pyarrow as pa
 
-from .limits import MAX_MENTIONS, MAX_MENTIONS_PER_ALIAS
-from .problems import BuildFailed, Problem
-from .script import fold
+from ..limits import MAX_MENTIONS, MAX_MENTIONS_PER_ALIAS
+from ..problems import BuildFailed, Problem
+from ..script import fold
 
 
 @dataclass(frozen=True)

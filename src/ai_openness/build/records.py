@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .characters import reveal
-from .contract import Contract
-from .problems import Problem, shorten
-from .yamlio import Located
+from ..characters import reveal
+from ..contract import Contract
+from ..problems import Problem, shorten
+from ..yamlio import Located
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .collect import collect
 from .inputs import Inputs
-from .script import fold
+from ..script import fold
 
 _LATIN_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.’'·][A-Za-z0-9]+)*"
 CANDIDATE_PATTERNS = {

@@ -40,7 +40,7 @@ def draw(root: Path, progress: Callable = lambda items, description: items,
 def write(target: Path, files: dict[str, bytes], check: bool = False) -> list[str]:
     """Write the files that differ from what is in `target`; return them (with check=True:
     only return them, writing nothing)."""
-    from ..write import stale, write_atomically
+    from ...build.write import stale, write_atomically
 
     outdated = stale(target, files)
     if not check and outdated:
@@ -55,7 +55,7 @@ def generate(root: Path | None = None, out: Path | None = None, check: bool = Fa
     Returns the size of each file and the files that changed (with check=True: that are
     stale; nothing is written).
     """
-    from ..paths import package_root
+    from ...paths import package_root
 
     root = Path(root) if root is not None else package_root()
     target = Path(out) if out is not None else root / FIGURES_DIR

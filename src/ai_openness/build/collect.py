@@ -14,11 +14,11 @@ from pathlib import Path
 
 from . import mentions
 from .changes import position_changes
-from .contract import Contract
+from ..contract import Contract
 from .inputs import Inputs, read_all
-from .problems import BuildFailed
+from ..problems import BuildFailed
 from .records import validate_rows
-from .validate.rows import check_rows
+from ..validate.rows import check_rows
 
 
 def _sort_key(contract: Contract, name: str):
