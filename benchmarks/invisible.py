@@ -22,8 +22,6 @@ a cell is allowed).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 import time
 from pathlib import Path
@@ -35,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ai_openness.validate.cells import check_hygiene  # noqa: E402
 from ai_openness.validate.findings import Findings  # noqa: E402
+from ai_openness.validate.scan import scan  # noqa: E402
 from ai_openness.validate.invisible import suspect as _suspect  # noqa: E402
 
 _PUNCTUATION = "，。、：；！？（）「」《》“”‘’…—"
@@ -79,13 +78,9 @@ def flagged_rows(package: Path) -> dict[str, tuple[int, int]]:
     """(rows flagged, rows) of each data/*.csv, each record given to the pre-check alone."""
     counts = {}
     for path in sorted((package / "data").glob("*.csv")):
-        text = path.read_text(encoding="utf-8")
-        rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
-        records = []
-        for row in rows:
-            out = io.StringIO()
-            csv.writer(out, lineterminator="\n").writerow(row)
-            records.append(out.getvalue().encode("utf-8"))
+        data, found = path.read_bytes(), scan(path, path.name)
+        starts = [int(end) + 1 for end in found.ends[:-1]]
+        records = [data[start:int(end)] for start, end in zip(starts, found.ends[1:])]
         counts[path.name] = (sum(_suspect(record) for record in records), len(records))
     return counts
 
