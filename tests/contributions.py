@@ -96,7 +96,7 @@ def resource(document: dict, name: str) -> dict:
 def publish(root: Path) -> None:
     """Make a built checkout what an unzipped CSV release archive holds: the tables and
     the descriptor, marked as a published copy; no sources/ or codings/."""
-    from ai_openness.archives import package_members
+    from ai_openness.publish.archives import package_members
 
     members = package_members(root, DESCRIPTOR, "csv", ())
     shutil.rmtree(root)

@@ -96,7 +96,7 @@ def test_figures_check_passes_on_the_committed_figures(capsys, figure_files, mon
     # figure_files skips, naming the figures extra, when it is not installed.
     figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
     # The command as a user runs it, with the figures this session already drew.
-    monkeypatch.setattr(figures, "draw", lambda root, progress: figure_files)
+    monkeypatch.setattr(figures, "draw", lambda root, progress, drawn=None: figure_files)
     # --debug after the subcommand's name, as every option of every command
     assert main(["figures", "--debug", "--root", str(ROOT), "--check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)

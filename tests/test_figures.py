@@ -34,7 +34,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 @pytest.fixture(scope="module")
 def tables():
-    from ai_openness.views import load
+    from ai_openness import load
 
     return load()
 
