@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
+from .limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_PATTERN, MAX_RESOURCES
 from .problems import BuildFailed, Problem, Unreadable, shown
 
 SCHEMA_DIR = "schema"
@@ -423,6 +423,28 @@ def _json(data: bytes, rel: str) -> dict:
     return value
 
 
+def _pattern_problem(pattern: object) -> str | None:
+    """Why a schema's pattern cannot be used, or None. Patterns run in Rust's regex engine
+    (pydantic's and polars'), which has no look-around or back-references and always
+    runs in linear time; Python's `re` checks the syntax where pydantic is not installed."""
+    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+        return f"must be a text of at most {MAX_PATTERN} characters"
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"is not a valid regular expression ({exc})"
+    try:
+        from pydantic_core import SchemaError, SchemaValidator
+    except ImportError:  # a slim install reads schemas but checks no rows against them
+        return None
+    try:
+        SchemaValidator({"type": "str", "pattern": pattern})
+    except SchemaError as exc:
+        reason = str(exc).strip().splitlines()[-1].strip()
+        return f"is not a regular expression the checks can run: no look-around or back-reference ({reason})"
+    return None
+
+
 def _schema_problems(schema: object, rel: str) -> list[Problem]:
     """The shape every view relies on: fields with a name and a known type; keys as lists or names."""
     if not isinstance(schema, dict):
@@ -442,6 +464,11 @@ def _schema_problems(schema: object, rel: str) -> list[Problem]:
             problems.append(Problem(rel, None, f["name"], "`constraints` must be an object"))
         elif not isinstance(f.get("constraints", {}).get("enum", []), list):
             problems.append(Problem(rel, None, f["name"], "`constraints.enum` must be a list of values"))
+        elif "pattern" in f.get("constraints", {}):
+            why = _pattern_problem(f["constraints"]["pattern"])
+            if why:
+                problems.append(Problem(rel, None, f["name"], f"`constraints.pattern` {why}",
+                                        shown(f["constraints"]["pattern"], 80)))
         names.add(f["name"])
     for column in key_list(schema.get("primaryKey")):
         if column not in names:

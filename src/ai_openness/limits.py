@@ -17,6 +17,7 @@ MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a descriptor [8]
 MAX_RESOURCES = 64  # resources in a descriptor [9]
 MAX_TABLE_BYTES = 512 * MiB  # one CSV or Parquet file under data/ [61 kB; 96 MB at 100,000 stances]
 MAX_COLUMNS = 100  # columns in one table [19]
+MAX_PATTERN = 1_000  # characters of a schema's regular expression [51]
 MAX_FIELD_CHARS = 65_536  # characters in one cell [990]
 MAX_PARQUET_UNCOMPRESSED = 1024 * MiB  # a Parquet file's uncompressed pages, read from its footer
 MAX_INPUT_BYTES = 8 * MiB  # one YAML coding or stored source text [14 kB]
