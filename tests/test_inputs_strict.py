@@ -206,3 +206,19 @@ def test_the_regex_form_of_the_rule_agrees():
     sample = [chr(c) for c in IGNORABLE] + list("aZ马斯克é ，。\n") + ["\u0000", "\ue000", "\u2028"]
     found = pl.Series(sample).str.contains(invisible_regex()).to_list()
     assert found == [is_invisible(c) for c in sample]
+
+
+def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, capsys):
+    """The build checks its inputs as `validate` does, before reading them (input_problems)."""
+    from ai_openness.cli import main
+    from ai_openness.limits import MAX_INPUT_DEPTH
+
+    deep = mini / "codings" / "stances"
+    for _ in range(MAX_INPUT_DEPTH + 2):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--check", "--root", str(mini)]) == 1
+    err = capsys.readouterr().err
+    assert "levels below codings/" in err and "internal error" not in err, err

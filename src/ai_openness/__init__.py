@@ -21,8 +21,8 @@ import json
 import textwrap
 
 from .ids import resolve_id
-from .views.load import data_version, load
 from .paths import package_root
+from .views.load import data_version, load
 
 __all__ = ["load", "resolve_id", "data_version", "__version__"]
 

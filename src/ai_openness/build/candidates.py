@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quotes
-from .collect import collect
-from .inputs import Inputs
 from ..problems import BuildFailed, Problem
 from ..script import fold
 from ..yamlio import read_yaml
+from . import quotes
+from .collect import collect
+from .inputs import Inputs
 
 SET_ASIDE = "codings/set_aside.yaml"
 

@@ -12,13 +12,14 @@ import operator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..contract import Contract
+from ..problems import BuildFailed
+from ..validate.input_files import input_problems
+from ..validate.rows import check_rows
 from . import mentions
 from .changes import position_changes
-from ..contract import Contract
 from .inputs import Inputs, read_all
-from ..problems import BuildFailed
 from .records import validate_rows
-from ..validate.rows import check_rows
 
 
 def _sort_key(contract: Contract, name: str):
@@ -66,6 +67,9 @@ def collect(root: Path, today: dt.date | None = None,
 
 
 def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dict, Inputs]:
+    unsafe = input_problems(root)  # links out, special files, too deep, too large: before anything is read
+    if unsafe:
+        raise BuildFailed(unsafe)
     inputs = read_all(root, contract)
     problems = list(inputs.problems)
     for name in contract.names:

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..script import fold
 from .collect import collect
 from .inputs import Inputs
-from ..script import fold
 
 _LATIN_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.’'·][A-Za-z0-9]+)*"
 CANDIDATE_PATTERNS = {

@@ -14,16 +14,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quotes, storedtext
 from ..characters import name_problem, reveal
 from ..contract import Contract
-from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from ..limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
-from .mentions import Alias
 from ..problems import BuildFailed, Problem, shorten, visible
-from .records import Row, derived_date_columns, last_day, partial_date
 from ..script import script_of
 from ..yamlio import Located, LocatedList, read_yaml
+from . import quotes, storedtext
+from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
+from .mentions import Alias
+from .records import Row, derived_date_columns, last_day, partial_date
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),

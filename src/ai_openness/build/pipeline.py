@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract import Contract
+from ..problems import BuildFailed, Problem
 from . import docs, metadata
 from .collect import collect, without_cycle_collection
-from ..contract import Contract
 from .coverage import summarise
 from .inputs import Inputs
-from ..problems import BuildFailed, Problem
 from .write import DESCRIPTOR, render, stale, write_atomically
 
 __all__ = ["Result", "build", "collect", "readme", "released"]

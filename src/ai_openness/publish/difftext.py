@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import json
 
-from .diff import PackageDiff, ResourceSchemaDiff, TableDiff
 from ..problems import shown
+from .diff import PackageDiff, ResourceSchemaDiff, TableDiff
 
 MAX_LISTED = 50  # rows listed per table and kind of change; the counts are always complete
 

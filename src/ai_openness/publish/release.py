@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import archives, gitref
-from ..build.pipeline import build
-from ..contract import PACKAGE_YAML, Contract
-from .diff import PackageDiff, diff_packages
-from ..views.load import release_archive_name
 from ..build.metadata import CITATION, archive_readme
-from ..problems import BuildFailed, Problem
+from ..build.pipeline import build
 from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
+from ..contract import PACKAGE_YAML, Contract
+from ..problems import BuildFailed, Problem
+from ..views.load import release_archive_name
+from . import archives, gitref
+from .diff import PackageDiff, diff_packages
 
 CHANGELOG = "CHANGELOG.md"
 RETIRED = "codings/retired.yaml"

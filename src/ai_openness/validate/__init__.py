@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
+from ..contract import Contract
 from ..limits import STRICT, Limits
 from ..problems import Problem
-from ..contract import Contract
-from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .engine import check_tables
 from .files import REGENERATE

@@ -21,11 +21,11 @@ import polars as pl
 
 from ..contract import Contract, ForeignKey
 from ..limits import Limits
+from . import table_rules
 from .cells import check_hygiene
 from .descriptor import Descriptor, Resource
 from .findings import Findings, Located
 from .keys import KeyHashes, dangling, unique_keys
-from . import table_rules
 from .package_rules import KEEP, check_actor, check_dates, check_offsets, check_texts
 from .scan import Scan, not_utf8_problem, scan
 from .schema_checks import check_cells, check_labels, check_limits, check_shape

@@ -1,57 +1,19 @@
 """The generated files are what sources/ and codings/ generate (compared in memory).
 
-The hand-written inputs are checked first (no link out of the package, no oversized or
-wrongly encoded file), because the build reads them.
+The rebuild checks the hand-written inputs first (input_files.py: no link out of the
+package, no oversized or wrongly encoded file), because it reads them.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
-from ..limits import MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_FILES, MAX_TABLE_BYTES
-from ..problems import BuildFailed, Problem, shown
 from ..build.write import cell_text
-from .files import REGENERATE, Refused, contained, decode_utf8, read_bounded
-
-INPUT_DIRS = ("sources", "codings")
-
-
-def input_problems(root: Path) -> list[Problem]:
-    """Links out of the package, special files, oversized or wrongly encoded inputs."""
-    problems, count, base = [], 0, root.resolve()
-    for folder in INPUT_DIRS:
-        top = base / folder
-        if top.is_symlink() and not Path(os.path.realpath(top)).is_relative_to(base):
-            problems.append(Problem(folder, None, None, f"{folder}/ is a symbolic link to a place outside the package",
-                                    fix="replace the link by the folder itself"))
-            continue
-        for directory, subdirs, files in os.walk(base / folder):  # does not follow links
-            depth = len(Path(directory).relative_to(base / folder).parts)
-            if depth >= MAX_INPUT_DEPTH and subdirs:  # os.walk recurses: stop before Python's stack does
-                rel = Path(directory).relative_to(base).as_posix()
-                problems.append(Problem(shown(rel, 80), None, None, f"holds folders more than {MAX_INPUT_DEPTH} "
-                                        f"levels below {folder}/", fix="keep sources and codings in shallow folders"))
-                subdirs[:] = []
-            for name in sorted(subdirs + files):
-                path = Path(directory, name)
-                rel = path.relative_to(base).as_posix()
-                count += 1
-                if count > MAX_INPUT_FILES:
-                    return problems + [Problem(folder, None, None, f"holds more than {MAX_INPUT_FILES} files",
-                                               fix="commit only the package's own sources and codings")]
-                if name in subdirs and not path.is_symlink():
-                    continue
-                try:
-                    real = contained(root, rel)
-                    data = read_bounded(real, rel, MAX_INPUT_BYTES)
-                except Refused as refused:
-                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
-                    continue
-                if name.endswith((".yaml", ".yml")):
-                    problems += decode_utf8(rel, data)[1]
-    return problems
+from ..limits import MAX_TABLE_BYTES
+from ..problems import BuildFailed, Problem, shown
+from .files import REGENERATE, Refused, contained, read_bounded
+from .input_files import INPUT_DIRS
 
 
 def _first_difference(committed: bytes, generated: bytes) -> tuple[int | None, str | None, str | None]:
@@ -107,10 +69,7 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
 
     if not any((root / folder).is_dir() for folder in INPUT_DIRS):
         return [], {}, "no sources/ or codings/ here, so the generated files were not compared with them"
-    problems = input_problems(root)
-    if problems:
-        return problems, {}, "the generated files were not compared, because the inputs above cannot be read safely"
-    try:
+    try:  # collect checks the inputs can be read safely (input_problems) before it reads them
         contract = Contract.for_build(root)  # the package's own schema/, read safely
         tables, inputs = collect(root, contract=contract)
         files = render(contract, tables)

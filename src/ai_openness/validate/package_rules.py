@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ..problems import shown
 from ..build.quotes import occurrences
 from ..build.records import derived_date_columns, expected_end
+from ..problems import shown
 from .files import REGENERATE, Refused, contained, read_bounded
 from .findings import Findings
 from .schema_checks import FIX_DATE

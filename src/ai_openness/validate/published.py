@@ -15,11 +15,11 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..publish.archives import PUBLISHED
+from ..build.write import DESCRIPTOR, csv_bytes, resource_schema
 from ..contract import Contract
 from ..limits import Limits
 from ..problems import Problem
-from ..build.write import DESCRIPTOR, csv_bytes, resource_schema
+from ..publish.archives import PUBLISHED
 from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .engine import check_tables
 from .report import Report

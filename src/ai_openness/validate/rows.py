@@ -12,11 +12,11 @@ import datetime as dt
 
 import polars as pl
 
+from ..build.records import Row
+from ..build.write import cell_text
 from ..contract import Contract
 from ..limits import TRUSTED
 from ..problems import Problem
-from ..build.records import Row
-from ..build.write import cell_text
 from .engine import Engine
 from .files import REGENERATE
 from .findings import LIMIT, Finding

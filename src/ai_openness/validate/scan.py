@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import Problem
-from .files import REGENERATE, carriage_return, not_text, not_utf8
 from . import invisible
+from .files import REGENERATE, carriage_return, not_text, not_utf8
 
 BLOCK = 8 << 20  # bytes read at a time: the numpy temporaries stay near 100 MB
 
