@@ -2,19 +2,27 @@
 """Benchmark the package pipeline on synthetic packages of growing size.
 
 For each size: generate the inputs (benchmarks/generate.py), `ai-openness build` them,
-check the built package with `ai-openness validate` (on its published copy: the tables,
-their twins and the descriptors, so that the comparison with a rebuild is not timed) and
-with the official `frictionless validate`, and load it with `ai_openness.load()`, `pandas.read_csv` and
-`pandas.read_parquet`. Then match every alias over the largest package's documents with
-100, 1,000, 10,000 and all of its aliases. Every step runs in its own process, so its wall
-time and its peak resident memory (from wait4) are its own.
+check the built package with `ai-openness validate` on its published copy (the CSV tables
+and datapackage.json, as a CSV release archive holds them: the files frictionless reads)
+and on the checkout (which is also rebuilt in memory and compared), and with the official
+`frictionless validate`; then make a throwaway git repository with the package and the
+project's files, a next version of it with some stances changed, removed and added, and
+time `ai-openness diff` and `ai-openness release` on them; load the package with
+`ai_openness.load()`, `pandas.read_csv` and `pandas.read_parquet`. Then match every alias
+over the largest package's documents with 100, 1,000, 10,000 and all of its aliases, and
+time `make` in the project root on a warm venv. Every step runs in its own process, so its
+wall time, CPU time and peak resident memory (from wait4) are its own; the load average
+before each step is recorded beside them.
 
     python benchmarks/run.py                      # all sizes -> benchmarks/results.json
     python benchmarks/run.py --sizes 1x 10k       # some sizes
+    python benchmarks/report.py --write           # then benchmarks/RESULTS.md from the results
 
-The packages are written under benchmarks/out/ (not committed). frictionless is run up to
+The packages are written under benchmarks/out/ (git-ignored). frictionless is run up to
 --frictionless-max-rows rows; beyond that its time is extrapolated from its rows per
-second on the largest package it was run on, and the result says so.
+second on the largest package it was run on, and the result says so. `make` is run with
+--make-args (e.g. VENV=DIR to use another installed venv); it must find nothing to
+install, and the result records whether it did.
 """
 
 from __future__ import annotations
