@@ -91,10 +91,16 @@ def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
         refs = {(kind, stance[col]) for col, kind in _ENTITY_COLUMNS.items() if stance.get(col)}
         with_stance.setdefault(stance["source_id"], set()).update(refs)
     stance_counts = Counter(s["source_id"] for s in tables["stances"])
+    # Each source's mentions, gathered in one pass: scanning every mention for every source
+    # grew with sources × mentions (an hour for a build of 10,000 articles).
+    by_source: dict[str, list[dict]] = {}
+    for m in tables["mentions"]:
+        if m["in_content"]:
+            by_source.setdefault(m["source_id"], []).append(m)
     mentioned_anywhere = set()
     report = []
     for source_id, text in sorted(inputs.texts.items()):
-        mentions = [m for m in tables["mentions"] if m["source_id"] == source_id and m["in_content"]]
+        mentions = by_source.get(source_id, [])
         entities = {(m["entity_type"], m["entity_id"]) for m in mentions}
         mentioned_anywhere |= entities
         spans = [(m["start"], m["end"]) for m in mentions]
