@@ -119,7 +119,7 @@ def match(root: Path, count: int) -> int:
 
     aliases = [Alias(*row) for row in zip(*(pq.read_table(root / "data" / "aliases.parquet")
                                               .select(["entity_type", "entity_id", "alias"]).to_pydict().values()))]
-    if count:
+    if count and count < len(aliases):  # a smaller package may have fewer aliases: then all of them
         aliases = random.Random(1).sample(aliases, count)
     paths = sorted((root / "sources" / "articles").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
@@ -429,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="arguments of the timed `make` in the project root (e.g. VENV=DIR)")
     parser.add_argument("--no-make", action="store_true", help="do not time `make` in the project root")
     parser.add_argument("--no-matching", action="store_true", help="skip the alias matching benchmark")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sizes already in the results file and run only the rest")
     parser.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -440,7 +442,20 @@ def main(argv: list[str] | None = None) -> int:
                "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "sizes_requested": args.sizes,
                "machine": machine(), "sizes": []}
     reference = None
+    done = {}
+    if args.resume and args.results.is_file():
+        earlier = json.loads(args.results.read_text())
+        done = {s["size"]: s for s in earlier["sizes"]}
+        results["command"], results["started"] = earlier["command"] + " (resumed: " + results["command"] + ")", \
+            earlier.get("started")
     for size in sorted(args.sizes, key=ORDER.index):
+        if size in done:
+            log(f"{size}: kept from {args.results}")
+            result = done[size]
+            if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
+                reference = result
+            results["sizes"].append(result)
+            continue
         result = bench_size(size, args.out, args.seed, args.frictionless_max_rows, reference, args.version_files)
         if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
             reference = result
