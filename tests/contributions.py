@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -89,6 +90,18 @@ def resource(document: dict, name: str) -> dict:
     return next(r for r in document["resources"] if r["name"] == name)
 
 
+def publish(root: Path) -> None:
+    """Make a built checkout what an unzipped CSV release archive holds: the tables and
+    the descriptor, marked as a published copy; no sources/ or codings/."""
+    from ai_openness.archives import package_members
+
+    members = package_members(root, DESCRIPTOR, "csv", ())
+    shutil.rmtree(root)
+    for name, data in members.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+
+
 def line_containing(rel: str, needle: str) -> Callable[[Path], int]:
     """The expected line is found in the patched file itself, so schema changes that move
     lines do not break the corpus."""
@@ -119,6 +132,21 @@ def zero_width(root: Path, outside: Path) -> None:
 def bidi_control(root: Path, outside: Path) -> None:
     replace(root, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: Closed \u202esource.")
     rebuild(root)
+
+
+def _hidden_in_a_published_cell(char: str) -> Callable[[Path, Path], None]:
+    def patch(root: Path, outside: Path) -> None:
+        publish(root)  # a release archive, unzipped: nothing but the tables to check
+        set_cell(root, "people", 2, "name", f"Elon Mu{char}sk")
+    return patch
+
+
+# Characters the build refuses in a name that a hand edit could put into a published table:
+# a mark, a variation selector and a symbol by category, each showing nothing.
+for _kind, _char, _words in (("combining-grapheme-joiner", "\u034f", "U+034F COMBINING GRAPHEME JOINER"),
+                             ("braille-blank", "\u2800", "U+2800 BRAILLE PATTERN BLANK"),
+                             ("variation-selector", "\U000e0100", "U+E0100 VARIATION SELECTOR-17")):
+    case(f"published-{_kind}", 1, "data/people.csv", 2, _words)(_hidden_in_a_published_cell(_char))
 
 
 @case("non-nfc-id", 1, "data/aliases.csv", 6, "not in Unicode normalisation form NFC")

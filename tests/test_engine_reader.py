@@ -7,14 +7,17 @@ import csv
 import gzip
 import io
 import re
-import unicodedata
 from pathlib import Path
 
+import pytest
+
+from ai_openness.characters import is_invisible
 from ai_openness.limits import STRICT, TRUSTED, Limits
-from ai_openness.validate import validate
+from ai_openness.validate import invisible, validate
+from ai_openness.validate import scan as scan_module
 from ai_openness.validate.descriptor import read_descriptor
 from ai_openness.validate.read import read_frame
-from ai_openness.validate.scan import _suspect, scan
+from ai_openness.validate.scan import scan
 from contributions import CANARY, make_outside
 
 
@@ -70,14 +73,80 @@ def test_a_stored_text_linked_out_of_the_package_is_not_read(mini: Path, tmp_pat
     assert not [p for p in audit.opened if Path(p).resolve().is_relative_to(outside.resolve())]
 
 
-def test_the_invisible_prefilter_misses_no_invisible_character():
-    from ai_openness.validate.cells import _invisible
+# Every code point a string can hold (surrogates cannot be encoded as UTF-8).
+EVERY_CHARACTER = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
 
-    missed = [hex(c) for c in range(0x110000)
-              if not 0xD800 <= c < 0xE000 and _invisible(chr(c)) and not _suspect(chr(c).encode("utf-8"))]
-    assert missed == []
-    assert unicodedata.category("\u200b") == "Cf" and _suspect("a\u200bb".encode())
-    assert not _suspect("開源軟件最安全。“引號”…—".encode())
+
+def _hidden_in_a_cell(char: str) -> bool:
+    """The oracle: the project's one rule, less the line break a cell may hold."""
+    return char != "\n" and is_invisible(char)
+
+
+def test_the_validator_agrees_with_the_rule_on_every_code_point():
+    import numpy as np
+    import polars as pl
+
+    from ai_openness.validate.cells import check_hygiene
+    from ai_openness.validate.findings import Findings
+
+    expected = np.array([_hidden_in_a_cell(c) for c in EVERY_CHARACTER])
+    # The column test.
+    found = pl.Series(EVERY_CHARACTER).str.contains(invisible.regex()).to_numpy()
+    assert [hex(ord(EVERY_CHARACTER[i])) for i in np.flatnonzero(found != expected)] == []
+    # The byte filter, on all of them one after the other: it names the byte where each hidden one begins.
+    starts = np.cumsum([0] + [len(c.encode("utf-8")) for c in EVERY_CHARACTER[:-1]])
+    assert invisible.hidden_at("".join(EVERY_CHARACTER).encode("utf-8")).tolist() == starts[expected].tolist()
+    # The whole cell check (column test, then the report's own look at each flagged cell).
+    findings = Findings()
+    frame = pl.DataFrame({"note": EVERY_CHARACTER})
+    check_hygiene("data/x.csv", {"fields": [{"name": "note"}]}, frame, 0, True, findings)
+    assert findings.counts[("data/x.csv", "invisible-character")] == expected.sum()
+    reported = [f.row for f in findings.found if f.kind == "invisible-character"]
+    assert reported == np.flatnonzero(expected)[:len(reported)].tolist()
+
+
+@pytest.mark.parametrize("char", ["\u034f", "\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef", "\u2800", "\u200b",
+                                  "\u3164", "\t", "\x7f", "\u0378", "\ue000", "\U0010ffff", "\U000e0001"])
+def test_hidden_characters_make_a_file_suspect_wherever_a_block_ends(char, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(scan_module, "BLOCK", 16)
+    path = tmp_path / "t.csv"
+    for before in range(20):  # the character cut by a block's end at each of its bytes
+        path.write_bytes(("a\n" + "x" * before + char + "y\n").encode("utf-8"))
+        assert scan(path, "t.csv").suspect, before
+
+
+@pytest.mark.parametrize("text", ["開源軟件最安全。“引號”…—，（）：！？「」《》、", "a\nb", "Open AI\u3000x", "é ü ß"])
+def test_visible_text_is_not_suspect(text, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(scan_module, "BLOCK", 16)
+    path = tmp_path / "t.csv"
+    path.write_bytes(("a\n" + text * 3 + "\n").encode("utf-8"))
+    assert not scan(path, "t.csv").suspect
+
+
+def test_a_cell_the_column_test_flags_but_holding_nothing_hidden_is_not_reported(monkeypatch):
+    import polars as pl
+
+    from ai_openness.validate.cells import check_hygiene
+    from ai_openness.validate.findings import Findings
+
+    monkeypatch.setattr(invisible, "regex", lambda: "[a]")  # a column test that flags more than the rule
+    findings = Findings()
+    check_hygiene("data/x.csv", {"fields": [{"name": "note"}]}, pl.DataFrame({"note": ["abc", "b\u034f"]}), 0, True,
+                  findings)
+    assert findings.found == []
+
+
+def test_an_invisible_character_is_shown_by_its_code_point(mini: Path):
+    path = mini / "data" / "people.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[1][rows[0].index("note")] = "first line\nsecond\ufe0f line"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    found = [p for p in validate(mini).problems if "invisible character" in p.message]
+    assert [(p.file, p.line, p.field) for p in found] == [("data/people.csv", 2, "note")]
+    assert "U+FE0F VARIATION SELECTOR-16 at position 17" in found[0].message
+    assert found[0].value == "first line\\nsecond\\ufe0f line"
 
 
 def test_limits_are_a_parameter_and_trusted_runs_have_none(mini: Path):

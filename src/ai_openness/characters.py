@@ -11,6 +11,7 @@ letters or marks by category), or the braille blank U+2800, which renders as a s
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp", "Co", "Cn"})
@@ -23,14 +24,12 @@ _IGNORABLE_RANGES = (
     (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
     (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
 )
+_IGNORABLE = frozenset(code for low, high in _IGNORABLE_RANGES for code in range(low, high + 1))
 
 
 def is_invisible(char: str) -> bool:
     """True for a character that shows nothing, or nothing a reader can tell apart."""
-    code = ord(char)
-    if any(low <= code <= high for low, high in _IGNORABLE_RANGES):
-        return True
-    return unicodedata.category(char) in INVISIBLE_CATEGORIES
+    return ord(char) in _IGNORABLE or unicodedata.category(char) in INVISIBLE_CATEGORIES
 
 
 def invisible_characters(text: str, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
@@ -63,14 +62,39 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def reveal(text: str) -> str:
-    """`text` with each invisible character written as an escape (\\u034f), so a message
-    shows where it is."""
-    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if is_invisible(c) else c
-                   for c in text)
+def reveal(text: str, allowed: frozenset[str] = frozenset()) -> str:
+    """`text` with each invisible character (but those `allowed`) written as an escape
+    (\\u034f), so a message shows where it is."""
+    return "".join((f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   if c not in allowed and is_invisible(c) else c for c in text)
 
 
-# The same rule as one regular-expression class (Rust `regex` syntax, as polars uses), for
-# checks that test a whole column at once.
-INVISIBLE_REGEX = ("[" + "".join(f"\\p{{{c}}}" for c in sorted(INVISIBLE_CATEGORIES))
-                   + "".join(f"\\x{{{low:X}}}-\\x{{{high:X}}}" for low, high in _IGNORABLE_RANGES) + "]")
+@functools.cache
+def invisible_ranges(allowed: str = "") -> tuple[tuple[int, int], ...]:
+    """Every invisible code point but those in `allowed`, as sorted inclusive ranges.
+
+    Found by asking `is_invisible` about every code point (a quarter of a second, once), so
+    that a check derived from the ranges (a regex, a byte filter) agrees with it on every
+    character, under the Unicode version of this Python's `unicodedata`.
+    """
+    ranges: list[list[int]] = []
+    skip = {ord(c) for c in allowed}
+    for code in range(0x110000):
+        if code not in skip and is_invisible(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return tuple((low, high) for low, high in ranges)
+
+
+@functools.cache
+def invisible_regex(allowed: str = "") -> str:
+    """The same rule as one regular-expression class (Rust `regex` syntax, as polars uses),
+    for checks that test a whole column at once.
+
+    Written as explicit code-point ranges, never as a Unicode category (\\p{Cn}): the regex
+    crate carries its own Unicode version, and an unassigned code point for Python may be
+    a letter for it (or the other way round)."""
+    return "[" + "".join(f"\\x{{{low:X}}}" if low == high else f"\\x{{{low:X}}}-\\x{{{high:X}}}"
+                         for low, high in invisible_ranges(allowed)) + "]"

@@ -3,7 +3,9 @@
 - A spreadsheet runs a cell that starts with =, +, - or @ as a formula (CSV injection),
   unless it is a number.
 - Invisible characters (zero-width, bidirectional controls, other format and control
-  characters) make two different values look the same, or reorder what a reviewer sees.
+  characters, variation selectors, fillers: characters.py says which; validate/invisible.py
+  applies it to cells) make two different values look the same, or reorder what a
+  reviewer sees.
 - An id that is not in Unicode normalisation form NFC looks identical to its NFC form but
   is a different key.
 
@@ -17,24 +19,14 @@ import unicodedata
 
 import polars as pl
 
+from ..characters import describe
 from ..contract import key_list, schema_foreign_keys
+from . import invisible
 from .findings import Findings
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _FORMULA_START = ("=", "+", "-", "@")
-# Format (zero-width, bidi), control and separator characters, and the Hangul fillers (letters
-# that show nothing); a line break in a note is visible and written out by the CSV quoting.
-_INVISIBLE_CHARS = r"[[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\x{115F}\x{1160}\x{3164}\x{FFA0}]&&[^\n]]"
-_INVISIBLE_EXTRA = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 FIX_IN_CODING = "edit the value in its coding (see below, or search codings/ for it) and run `ai-openness build`"
-
-
-def _invisible(char: str) -> bool:
-    return char != "\n" and (unicodedata.category(char) in {"Cf", "Cc", "Zl", "Zp"} or char in _INVISIBLE_EXTRA)
-
-
-def _name(char: str) -> str:
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
 
 
 def id_columns(schema: dict) -> set[str]:
@@ -47,7 +39,7 @@ def id_columns(schema: dict) -> set[str]:
 
 
 def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
-    """`suspect`: the file may hold an invisible character (its scan found a non-printable one)."""
+    """`suspect`: the file may hold an invisible character (its scan's byte filter found one)."""
     ids = id_columns(schema)
     tests = {}
     # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
@@ -56,7 +48,7 @@ def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspec
         # Literal tests on whole columns; the number exception is looked at on flagged cells only.
         tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
         if suspect:
-            tests[f"{name}|invisible"] = text.str.contains(_INVISIBLE_CHARS)
+            tests[f"{name}|invisible"] = text.str.contains(invisible.regex())
         if name in ids:
             tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
     flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])
@@ -75,11 +67,14 @@ def _report(rel: str, row: int, name: str, test: str, value: str, findings: Find
                      "formula", value, expected="text that does not start with =, +, - or @ (numbers may)",
                      fix="reword the value so that it starts with a letter or a digit; " + FIX_IN_CODING)
     elif test == "invisible":
-        hidden = [(i, c) for i, c in enumerate(value) if _invisible(c)]
+        hidden = invisible.hidden(value)
+        if not hidden:  # the column test is derived from the same rule; should it ever flag more, say nothing
+            return
         position, char = hidden[0]
         more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
-        findings.add(rel, row, name, "invisible-character", f"contains the invisible character {_name(char)} at "
-                     f"position {position}{more}", value, expected="only visible characters (a line break is allowed)",
+        findings.add(rel, row, name, "invisible-character", f"contains the invisible character {describe(char)} at "
+                     f"position {position}{more}", invisible.revealed(value),
+                     expected="only visible characters (a line break is allowed)",
                      fix="delete the invisible character (retype the value if in doubt); " + FIX_IN_CODING)
     elif not unicodedata.is_normalized("NFC", value):
         findings.add(rel, row, name, "not-nfc", "the id is not in Unicode normalisation form NFC: it looks like "

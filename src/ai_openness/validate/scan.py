@@ -18,6 +18,7 @@ import numpy as np
 
 from ..problems import Problem
 from .files import REGENERATE, carriage_return, not_text, not_utf8
+from . import invisible
 
 BLOCK = 8 << 20  # bytes read at a time: the numpy temporaries stay near 100 MB
 
@@ -30,7 +31,7 @@ class Scan:
     ends: np.ndarray  # byte offset of the line break that ends each record (the header is record 0)
     breaks: np.ndarray  # how many line breaks precede each of those: the record's last line, 0-based
     cells: np.ndarray  # cells of each record
-    suspect: bool  # may hold an invisible character (every one is, or is among, the non-printable ones)
+    suspect: bool  # holds an invisible character (validate/invisible.py), so its cells are searched
 
     @property
     def rows(self) -> int:
@@ -72,8 +73,8 @@ def scan(path: Path, rel: str) -> Scan:
             if problem is None:
                 problem = _text_problem(path, rel, block, size)
             if problem is None:
-                suspect = suspect or _suspect(tail + block)
-                tail = block[-3:]
+                suspect = suspect or invisible.suspect(tail + block)
+                tail = block[-3:]  # a character cut by the block's end is looked at with the next block
                 parity, carry = _structure(block, size, parity, carry, breaks_seen, ends, breaks, cells)
                 breaks_seen += block.count(b"\n")
             size += len(block)
@@ -116,35 +117,6 @@ def _structure(block: bytes, offset: int, parity: int, carry: int, breaks_seen: 
     breaks.append(np.flatnonzero(outside_newline) + breaks_seen)
     cells.append(counts + 1)
     return (parity + len(quotes)) & 1, carry
-
-
-# The UTF-8 beginnings of every invisible character (validate/cells.py says which): a
-# control byte, or a lead byte and its next byte (and for E2, the third). A superset: a
-# block holding none of them holds no invisible character, and the cells of its table need
-# not be searched one by one. tests/test_engine.py checks it against every code point.
-_PAIR = np.zeros((256, 256), dtype=bool)  # [first byte, second byte]
-_PAIR[[*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F], :] = True
-for _lead, _seconds in {0xC2: [*range(0x80, 0xA0), 0xAD], 0xD8: [*range(0x80, 0x86), 0x9C], 0xDB: [0x9D],
-                        0xDC: [0x8F], 0xE0: [0xA2, 0xA3], 0xE1: [0x85, 0xA0], 0xE2: [0x80, 0x81], 0xE3: [0x85],
-                        0xEF: [0xBB, 0xBE, 0xBF], 0xF0: [0x91, 0x93, 0x9B, 0x9D], 0xF3: [0xA0]}.items():
-    _PAIR[_lead, _seconds] = True
-_LEAD = _PAIR.any(axis=1)
-_E2_THIRD = np.zeros((256, 256), dtype=bool)  # [second byte, third byte] after E2 (general punctuation)
-_E2_THIRD[0x80, [*range(0x8B, 0x90), *range(0xA8, 0xAF)]] = True
-_E2_THIRD[0x81, range(0xA0, 0xB0)] = True
-_NOT_LEAD = bytes(np.flatnonzero(~_LEAD).astype(np.uint8))
-
-
-def _suspect(block: bytes) -> bool:
-    if not block.translate(None, _NOT_LEAD):  # fast: no candidate byte at all
-        return False
-    data = np.frombuffer(block + b"\0\0", dtype=np.uint8)
-    at = np.flatnonzero(_LEAD[data[:-2]])
-    at = at[_PAIR[data[at], data[at + 1]]]
-    if not len(at):
-        return False
-    e2 = data[at] == 0xE2
-    return not e2.all() or bool(_E2_THIRD[data[at[e2] + 1], data[at[e2] + 2]].any())
 
 
 def _text_problem(path: Path, rel: str, block: bytes, offset: int) -> Problem | None:
