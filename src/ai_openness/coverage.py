@@ -92,7 +92,7 @@ def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
         with_stance.setdefault(stance["source_id"], set()).update(refs)
     stance_counts = Counter(s["source_id"] for s in tables["stances"])
     # Each source's mentions, gathered in one pass: scanning every mention for every source
-    # grew with sources × mentions (an hour for a build of 10,000 articles).
+    # grew with sources × mentions (40 s at 1,000 articles, and a hundred times that at 10,000).
     by_source: dict[str, list[dict]] = {}
     for m in tables["mentions"]:
         if m["in_content"]:
