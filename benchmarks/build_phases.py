@@ -15,25 +15,29 @@ import argparse
 import datetime as dt
 import gc
 import json
+import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness import checks, collect, inputs, write  # noqa: E402
+from ai_openness.build import collect, inputs, write  # noqa: E402
 from ai_openness.contract import Contract  # noqa: E402
-from ai_openness.records import validate_rows  # noqa: E402
+from ai_openness.build.records import validate_rows  # noqa: E402
+from ai_openness.validate.rows import check_rows  # noqa: E402
 
 
-def phases(root: Path) -> dict[str, float]:
-    times: dict[str, float] = {}
+def phases(root: Path) -> dict[str, dict[str, float]]:
+    """phase -> seconds and the process's peak RSS (MB) when the phase ends."""
+    times: dict[str, dict[str, float]] = {}
     last = time.perf_counter()
 
     def lap(name: str) -> None:
         nonlocal last
         now = time.perf_counter()
-        times[name] = round(now - last, 2)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        times[name] = {"seconds": round(now - last, 2), "peak_mb": round(peak)}
         last = now
 
     contract = Contract.for_build(root)
@@ -43,19 +47,22 @@ def phases(root: Path) -> dict[str, float]:
     aliases = inputs.read_entities(root, read, contract)
     read.tables["aliases"] = inputs.alias_rows(aliases)
     read.aliases = [a for a, _ in aliases]
+    read.alias_origins = {a: row for a, row in aliases}
     lap("read entities")
     inputs.read_stances(root, read, contract)
+    inputs.read_excluded(root, read)
+    inputs.read_retired(root, read)
     lap("read stances and locate quotes")
     for name in contract.names:
-        if name not in contract.matched_tables:
+        if name not in contract.matched_tables + contract.derived_tables:
             validate_rows(contract, name, read.tables[name])
     lap("type rows (pydantic)")
-    checks.all_rules(contract, read.tables, dt.date.today())
-    lap("keys and rules")
-    mentions = collect.mention_rows(read)
+    check_rows(contract, {n: read.tables[n] for n in contract.names
+                          if n not in contract.matched_tables + contract.derived_tables}, dt.date.today())
+    lap("keys and rules (the checking engine)")
+    mentions = collect.mention_table(read, contract)
     lap("find mentions")
-    tables = {name: sorted(mentions if name == "mentions" else [r.values for r in read.tables[name]],
-                           key=collect._sort_key(contract, name)) for name in contract.names}
+    tables = collect.assemble(contract, read, mentions)
     lap("sort")
     for name, rows in tables.items():
         write.csv_bytes(contract, name, rows)
@@ -63,7 +70,8 @@ def phases(root: Path) -> dict[str, float]:
     for name, rows in tables.items():
         write.parquet_bytes(contract, name, rows)
     lap("render Parquet")
-    times["total"] = round(sum(times.values()), 2)
+    times["total"] = {"seconds": round(sum(t["seconds"] for t in times.values()), 2),
+                      "peak_mb": max(t["peak_mb"] for t in times.values())}
     return times
 
 

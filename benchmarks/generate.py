@@ -301,7 +301,7 @@ def spellings_in(spellings: list[str], to_trad: dict[str, str]) -> dict[str, lis
 
 def make_article(index: int, size: Size, rng: random.Random, filler: Filler, written: dict[str, list[str]],
                  stances_here: int, gap: tuple[int, int]) -> Article:
-    from ai_openness.quotes import occurrences
+    from ai_openness.build.quotes import occurrences
 
     language = "zh-Hant" if index % 3 == 0 else "zh-Hans"
     footer = rng.random() < 0.3

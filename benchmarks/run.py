@@ -115,7 +115,7 @@ def match(root: Path, count: int) -> int:
 
     import pyarrow.parquet as pq
 
-    from ai_openness.mentions import Alias, AliasMatcher
+    from ai_openness.build.mentions import Alias, AliasMatcher
 
     aliases = [Alias(*row) for row in zip(*(pq.read_table(root / "data" / "aliases.parquet")
                                               .select(["entity_type", "entity_id", "alias"]).to_pydict().values()))]

@@ -140,6 +140,6 @@ def audit():
 @pytest.fixture(scope="session")
 def figure_files() -> dict[str, bytes]:
     """Every figure of the real package, drawn once per session (drawing takes seconds)."""
-    figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+    figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
     pytest.importorskip("vl_convert", reason="needs the figures extra")
     return figures.draw(ROOT)

@@ -21,6 +21,9 @@ from typing import Callable
 
 CANARY = "CANARY-7f3c2a9e-outside-the-package"
 DESCRIPTOR = "datapackage.json"
+ARTICLES = "sources/articles.yaml"
+PEOPLE = "codings/people.yaml"
+STANCES = "codings/stances/mini.yaml"
 
 Line = int | None | Callable[[Path], int]
 
@@ -93,7 +96,7 @@ def resource(document: dict, name: str) -> dict:
 def publish(root: Path) -> None:
     """Make a built checkout what an unzipped CSV release archive holds: the tables and
     the descriptor, marked as a published copy; no sources/ or codings/."""
-    from ai_openness.archives import package_members
+    from ai_openness.publish.archives import package_members
 
     members = package_members(root, DESCRIPTOR, "csv", ())
     shutil.rmtree(root)
@@ -118,9 +121,14 @@ def line_containing(rel: str, needle: str) -> Callable[[Path], int]:
 
 @case("formula-injection", 1, "data/people.csv", 2, "a spreadsheet would run this cell as a formula")
 def formula_injection(root: Path, outside: Path) -> None:
+    set_cell(root, "people", 2, "role", '=HYPERLINK("https://example.com","Musk")')
+
+
+@case("formula-in-coding", 1, "codings/people.yaml", line_containing("codings/people.yaml", "=HYPERLINK"),
+      "a spreadsheet would run this cell as a formula")
+def formula_in_coding(root: Path, outside: Path) -> None:  # the build refuses it, as validate does in data/
     replace(root, "codings/people.yaml", "  organisation_id: xai",
             '  organisation_id: xai\n  role: \'=HYPERLINK("https://example.com","Musk")\'')
-    rebuild(root)
 
 
 @case("zero-width-character", 1, "data/organisations.csv", 2, "U+200B ZERO WIDTH SPACE")
@@ -130,8 +138,12 @@ def zero_width(root: Path, outside: Path) -> None:
 
 @case("bidi-control", 1, "data/stances.csv", 3, "U+202E RIGHT-TO-LEFT OVERRIDE")
 def bidi_control(root: Path, outside: Path) -> None:
-    replace(root, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: Closed \u202esource.")
-    rebuild(root)
+    set_cell(root, "stances", 3, "quote_en", "Closed \u202esource.")
+
+
+@case("bidi-in-coding", 1, STANCES, line_containing(STANCES, "quote_en: Closed"), "U+202E RIGHT-TO-LEFT OVERRIDE")
+def bidi_in_coding(root: Path, outside: Path) -> None:
+    replace(root, STANCES, "quote_en: Closed source.", "quote_en: Closed \u202esource.")
 
 
 def _hidden_in_a_published_cell(char: str) -> Callable[[Path, Path], None]:
@@ -381,9 +393,36 @@ def impossible_day(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 3, "date", "2023-02-30")
 
 
-@case("stance-without-actor", 1, "data/stances.csv", 2, "neither a person nor an organisation")
+@case("stance-without-actor", 1, "data/stances.csv", 2, "a stance needs a person_id, an organisation_id or both")
 def stance_without_actor(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 2, "person_id", "")
+
+
+@case("undated-without-reason", 1, "data/stances.csv", 2, "an undated stance needs undated_reason")
+def undated_without_reason(root: Path, outside: Path) -> None:
+    for column in ("date", "date_end", "date_precision", "date_basis"):
+        set_cell(root, "stances", 2, column, "")
+
+
+@case("licence-without-weights", 1, "data/models.csv", 2, "has no weights licence")
+def licence_without_weights(root: Path, outside: Path) -> None:
+    set_cell(root, "models", 2, "access", "api")
+
+
+@case("alias-names-two-entities", 1, "data/aliases.csv", 4, "this spelling already names model grok-1")
+def alias_names_two_entities(root: Path, outside: Path) -> None:
+    set_cell(root, "aliases", 4, "alias", "GROK-1")
+
+
+@case("reference-with-stored-text", 1, "data/sources.csv", 3, "an external reference has none")
+def reference_with_stored_text(root: Path, outside: Path) -> None:
+    set_cell(root, "sources", 3, "path", "sources/articles/mini.txt")
+
+
+@case("retired-id-in-use", 1, "data/retired_ids.csv", 2, "a retired id is never reused")
+def retired_id_in_use(root: Path, outside: Path) -> None:
+    with open(root / "data" / "retired_ids.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("stances,openai-2023-stays-closed,,merged,0.1.0\n")
 
 
 # What the Table Schemas say (frictionless) ---------------------------------------------------------
@@ -408,9 +447,6 @@ def bad_enum(root: Path, outside: Path) -> None:
 
 
 ARTICLE = "sources/articles/mini.txt"
-ARTICLES = "sources/articles.yaml"
-PEOPLE = "codings/people.yaml"
-STANCES = "codings/stances/mini.yaml"
 
 
 def store_article(root: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ CASES = {
     "source-hash-changed": ("sources/articles.yaml", 6, "SHA-256"),
     "quote-not-found": ("codings/stances/mini.yaml", 10, "not in the source text"),
     "quote-ambiguous": ("codings/stances/mini.yaml", 10, "occurs 3 times"),
-    "duplicate-id": ("codings/organisations.yaml", 7, "duplicate organisation_id"),
+    "duplicate-id": ("codings/organisations.yaml", 7, "another row already has this primary key (organisation_id already used at codings/organisations.yaml:1)"),
     "dangling-id": ("codings/stances/mini.yaml", 10, "no models row has model_id = grok-2"),
     "outside-vocabulary": ("codings/stances/mini.yaml", 9, "not in the vocabulary"),
     "impossible-date": ("codings/models.yaml", 4, "impossible date"),
@@ -84,7 +84,7 @@ def test_check_names_stale_files(mini: Path, capsys):
 
 
 def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
-    from ai_openness import write
+    from ai_openness.build import write
 
     before = snapshot(mini)
     stances = mini / "codings/stances/mini.yaml"
@@ -107,7 +107,7 @@ def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
 
 
 def test_internal_error_is_reported_without_traceback(mini: Path, capsys, monkeypatch):
-    import ai_openness.build as build
+    import ai_openness.build.pipeline as build
 
     monkeypatch.setattr(build, "render", lambda tables: 1 / 0)
     assert main(["build", "--root", str(mini)]) == 2

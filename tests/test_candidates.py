@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ai_openness.candidates import sentences, sweep, sweep_text
+from ai_openness.build.candidates import sentences, sweep, sweep_text
 from ai_openness.cli import main
 from conftest import ROOT
 

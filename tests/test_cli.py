@@ -94,9 +94,9 @@ def test_progress_is_drawn_on_a_terminal_unless_quiet_or_json():
 
 def test_figures_check_passes_on_the_committed_figures(capsys, figure_files, monkeypatch):
     # figure_files skips, naming the figures extra, when it is not installed.
-    figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+    figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
     # The command as a user runs it, with the figures this session already drew.
-    monkeypatch.setattr(figures, "draw", lambda root, progress: figure_files)
+    monkeypatch.setattr(figures, "draw", lambda root, progress, drawn=None: figure_files)
     # --debug after the subcommand's name, as every option of every command
     assert main(["figures", "--debug", "--root", str(ROOT), "--check", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -177,7 +177,7 @@ def test_json_when_the_build_fails_and_when_a_check_fails(mini, capsys):
 
 
 def test_json_on_an_internal_error(mini, capsys, monkeypatch):
-    import ai_openness.build as build
+    import ai_openness.build.pipeline as build
 
     monkeypatch.setattr(build, "render", lambda *args, **kwargs: 1 / 0)
     capsys.readouterr()

@@ -70,7 +70,7 @@ def test_load_with_root_keeps_a_value_only_that_package_allows(widened: Path):
 
 
 def test_figures_draw_the_value_and_show_it_in_the_legend(widened: Path):
-    figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+    figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
 
     tables, contract = figures.drawn_from(widened)
     spec = figures.arguments_by_position(tables, contract).to_dict()
@@ -103,7 +103,7 @@ def test_load_of_a_release_uses_the_archive_descriptor(widened: Path, tmp_path: 
     import zipfile
 
     import ai_openness
-    from ai_openness.load import RELEASES_ENV, release_archive_name
+    from ai_openness.views.load import RELEASES_ENV, release_archive_name
 
     version = json.loads((widened / "datapackage.json").read_text(encoding="utf-8"))["version"]
     descriptor = json.loads((widened / "datapackage.parquet.json").read_text(encoding="utf-8"))
@@ -187,7 +187,7 @@ def test_a_key_written_as_a_name_is_a_list():
 
 
 def test_load_needs_only_pandas_and_pyarrow(widened: Path):
-    """ai_openness.load works where pydantic, polars, duckdb and PyYAML are not installed."""
+    """ai_openness.views.load works where pydantic, polars, duckdb and PyYAML are not installed."""
     script = f"""
 import sys
 class Absent:
@@ -355,7 +355,7 @@ def test_croissant_types_follow_the_schema():
 
 
 def test_duckdb_ddl_types_follow_the_schema():
-    from ai_openness.export import duckdb_ddl
+    from ai_openness.views.export import duckdb_ddl
 
     contract = Contract.installed()
     for name in resource_names():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ai_openness.cli import main
-from ai_openness.diff import diff_packages
+from ai_openness.publish.diff import diff_packages
 from conftest import ROOT
 from contributions import CANARY, edit_descriptor, make_outside, rebuild, replace, resource
 

@@ -13,7 +13,7 @@ from ai_openness import data_version
 from ai_openness.cli import main
 from conftest import ROOT, fields, resource_names, table_schema
 
-export = pytest.importorskip("ai_openness.export")
+export = pytest.importorskip("ai_openness.views.export")
 pytest.importorskip("sqlite_utils", reason="needs the export extra")
 duckdb = pytest.importorskip("duckdb", reason="needs the export extra")
 

@@ -25,7 +25,7 @@ from conftest import ROOT
 # ai_openness.figures imports its drawing libraries only when it draws.
 pytest.importorskip("altair", reason="needs the figures extra (altair)")
 pytest.importorskip("vl_convert", reason="needs the figures extra (vl-convert-python)")
-figures = pytest.importorskip("ai_openness.figures", reason="needs the figures extra")
+figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
 FIGURES_DIR = ROOT / figures.FIGURES_DIR
 SVGS = [f"{f.name}.svg" for f in figures.FIGURES]
 PAGES = [f"{f.name}.html" for f in figures.FIGURES]
@@ -65,6 +65,19 @@ def test_check_reports_a_stale_figure(figure_files, tmp_path: Path):
     (tmp_path / "licence-matrix.svg").write_bytes(b"<svg/>")
     assert figures.write(tmp_path, figure_files, check=True) == ["licence-matrix.svg"]
     assert (tmp_path / "licence-matrix.svg").read_bytes() == b"<svg/>"  # --check writes nothing
+
+
+def test_a_figure_is_drawn_again_only_when_its_page_records_another_specification(figure_files, tmp_path: Path):
+    figures.write(tmp_path, figure_files)
+    page = tmp_path / "licence-matrix.html"
+    page.write_bytes(page.read_bytes().replace(b'"Apache-2.0"', b'"Apache-9.9"', 1))  # another specification
+    (tmp_path / "arguments-by-position.svg").write_bytes(b"<svg/>")  # its page still records its specification
+    _, changed = figures.generate(ROOT, out=tmp_path)
+    assert changed == ["licence-matrix.html"]  # drawn again, to the committed bytes
+    assert page.read_bytes() == figure_files["licence-matrix.html"]
+    assert (tmp_path / "arguments-by-position.svg").read_bytes() == b"<svg/>"  # kept: its page says it is current
+    _, stale = figures.generate(ROOT, out=tmp_path, check=True)  # --check draws everything
+    assert stale == ["arguments-by-position.svg"]
 
 
 # --- the HTML stands on its own ------------------------------------------------------

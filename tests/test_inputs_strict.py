@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness import mentions
-from ai_openness.build import collect
+from ai_openness.build import mentions
+from ai_openness.build.pipeline import collect
 from ai_openness.characters import is_invisible, name_problem
+from ai_openness.contract import Contract
 from ai_openness.problems import BuildFailed
+from conftest import ROOT
 from ai_openness.yamlio import parse_yaml
 from conftest import FIXTURES, copy_tree
 
@@ -148,9 +150,10 @@ def test_no_wrongly_typed_value_crashes_the_build(tmp_path: Path):
 def test_mentions_are_bounded_per_alias(monkeypatch):
     alias = mentions.Alias("organisation", "openai", "閉源")
     monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", 3)
-    assert len(mentions.mention_rows({"s": "閉源" * 3}, {}, [alias])) == 3
+    schema = Contract.from_root(ROOT).arrow_schema("mentions")
+    assert mentions.mention_table({"s": "閉源" * 3}, {}, [alias], schema).num_rows == 3
     with pytest.raises(BuildFailed) as failed:
-        mentions.mention_rows({"s": "閉源" * 4}, {}, [alias])
+        mentions.mention_table({"s": "閉源" * 4}, {}, [alias], schema)
     assert "occurs more than 3 times" in failed.value.problems[0].message
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.changes import position_changes
+from ai_openness.build.changes import position_changes
 from ai_openness.cli import main
-from ai_openness.records import expected_end, last_day, partial_date
+from ai_openness.build.records import expected_end, last_day, partial_date
 from conftest import ROOT
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ai_openness.mentions import Alias, AliasMatcher
-from ai_openness.quotes import locate
+from ai_openness.build.mentions import Alias, AliasMatcher
+from ai_openness.build.quotes import locate
 from ai_openness.script import fold, script_of
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ai_openness.build import build
+from ai_openness.build.pipeline import build
 from ai_openness.cli import main
 from conftest import ROOT, fields, resource_names, snapshot
 

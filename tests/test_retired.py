@@ -169,7 +169,7 @@ def _drop_stance(root: Path) -> None:
 
 
 def test_release_refuses_to_drop_a_released_id_without_a_retired_row(released_repo, capsys, monkeypatch):
-    from ai_openness import release
+    from ai_openness.publish import release
 
     made = []
     monkeypatch.setattr(release, "_build_archives", lambda root, version, date, dist: made.append(version) or [])

@@ -21,7 +21,7 @@ import json
 import textwrap
 
 from .ids import resolve_id
-from .load import data_version, load
+from .views.load import data_version, load
 from .paths import package_root
 
 __all__ = ["load", "resolve_id", "data_version", "__version__"]

@@ -57,7 +57,7 @@ def _stale(files: list[str], run: str) -> list[Problem]:
 
 
 def cmd_build(args: argparse.Namespace, out: Output) -> int:
-    from .build import build
+    from .build.pipeline import build
 
     with out.status("Building the package…"):
         result, outdated = build(_root(args.root), check=args.check)
@@ -99,8 +99,8 @@ def cmd_validate(args: argparse.Namespace, out: Output) -> int:
 def _package(root: Path, spec: str | None, scratch: Path) -> tuple[Path, str]:
     """The package `spec` names: the working tree (None), a directory, a git ref, or a
     release recorded in CHANGELOG.md (0.1.0 or v0.1.0), read from the commit of its data."""
-    from . import gitref
-    from .release import recorded_release
+    from .publish import gitref
+    from .publish.release import recorded_release
 
     if spec is None:
         return root, "working tree"
@@ -125,8 +125,8 @@ def cmd_diff(args: argparse.Namespace, out: Output) -> int:
     import json
     import tempfile
 
-    from .diff import diff_packages
-    from .difftext import RENDER
+    from .publish.diff import diff_packages
+    from .publish.difftext import RENDER
 
     root = _root(args.root)
     with tempfile.TemporaryDirectory(prefix="ai-openness-diff-") as scratch:
@@ -141,7 +141,7 @@ def cmd_diff(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace, out: Output) -> int:
-    from .coverage import coverage
+    from .build.coverage import coverage
 
     with out.status("Matching aliases in the sources…"):
         report = coverage(_root(args.root))
@@ -161,7 +161,7 @@ def cmd_coverage(args: argparse.Namespace, out: Output) -> int:
 def cmd_candidates(args: argparse.Namespace, out: Output) -> int:
     from dataclasses import asdict
 
-    from .candidates import SET_ASIDE, sweep
+    from .build.candidates import SET_ASIDE, sweep
 
     with out.status("Finding open/closed sentences in the sources…"):
         results = sweep(_root(args.root))
@@ -187,7 +187,7 @@ def cmd_candidates(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_figures(args: argparse.Namespace, out: Output) -> int:
-    from .figures import FIGURES_DIR, generate
+    from .views.figures import FIGURES_DIR, generate
 
     sizes, outdated = generate(_root(args.root), Path(args.out) if args.out else None, check=args.check,
                                progress=out.progress)
@@ -208,7 +208,7 @@ def cmd_figures(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: Output) -> int:
-    from .export import EXPORTERS, write_datasette_metadata
+    from .views.export import EXPORTERS, write_datasette_metadata
 
     root = Path(args.root).resolve() if args.root else None
     path = Path(args.path)
@@ -227,7 +227,7 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_release(args: argparse.Namespace, out: Output) -> int:
-    from .release import release
+    from .publish.release import release
 
     root = _root(args.root)
     section, made = release(root, args.version, date=args.date)

@@ -51,7 +51,7 @@ def resolve_id(identifier: str, table: str = "stances", *, root: str | Path | No
     """
     import pandas as pd
 
-    from .load import _contract, load
+    from .views.load import _contract, load
 
     key = _contract(root).primary_key(table)
     if len(key) != 1:

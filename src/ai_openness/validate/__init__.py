@@ -14,7 +14,7 @@ from pathlib import Path
 from ..limits import STRICT, Limits
 from ..problems import Problem
 from ..contract import Contract
-from ..write import DESCRIPTOR, PARQUET_DESCRIPTOR
+from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
 from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .engine import check_tables
 from .files import REGENERATE

@@ -208,7 +208,7 @@ def pin_schemas(contract: Contract, descriptor: Descriptor, fmt: str) -> list[Pr
     frictionless evaluates a schema's patterns as regular expressions; a contributed one could
     be written to take exponential time, so only the package's own schemas are evaluated.
     """
-    from ..write import resource_schema
+    from ..build.write import resource_schema
 
     problems, known = [], set(contract.names)
     for item in list(descriptor.checked["resources"]):

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from .cells import check_hygiene
 from .descriptor import Descriptor, Resource
 from .findings import Findings, Located
 from .keys import KeyHashes, dangling, unique_keys
+from . import table_rules
 from .package_rules import KEEP, check_actor, check_dates, check_offsets, check_texts
 from .scan import Scan, not_utf8_problem, scan
 from .schema_checks import check_cells, check_labels, check_limits, check_shape
@@ -32,21 +34,20 @@ from .twins import Twin
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
 
 
-def _order(contract: Contract, resources: list[Resource]) -> list[Resource]:
+def _order(contract: Contract, names: list[str]) -> list[str]:
     """Referenced tables first, so foreign keys are checked as each chunk is read."""
-    by_name = {r.name: r for r in resources}
-    done: list[Resource] = []
+    done: list[str] = []
 
-    def visit(resource: Resource, path: tuple[str, ...]) -> None:
-        if resource in done or resource.name in path:
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done or name in path:
             return
-        for fk in contract.foreign_keys(resource.name):
-            if fk.resource != resource.name and fk.resource in by_name:
-                visit(by_name[fk.resource], path + (resource.name,))
-        done.append(resource)
+        for fk in contract.foreign_keys(name):
+            if fk.resource != name and fk.resource in names:
+                visit(fk.resource, path + (name,))
+        done.append(name)
 
-    for resource in resources:
-        visit(resource, ())
+    for name in names:
+        visit(name, ())
     return done
 
 
@@ -58,8 +59,10 @@ def _chunks(path: Path):
 class _TableState:
     """What is kept across the chunks of one table."""
 
-    resource: Resource
-    scan: Scan
+    name: str
+    rel: str
+    suspect: bool  # may hold an invisible character (the file's scan says; rows in memory always may)
+    longest: int  # the longest cell, in bytes
     keys: list[KeyHashes]  # hashes of each unique key
     now: list[ForeignKey]  # foreign keys whose targets are read: checked chunk by chunk
     later: list[tuple[ForeignKey, list[pl.DataFrame]]]  # the others (a self-reference): values kept
@@ -70,10 +73,15 @@ class _TableState:
 
 
 class Engine:
-    def __init__(self, root: Path, contract: Contract, descriptor: Descriptor, twins: dict[str, Resource],
-                 limits: Limits, today: dt.date, check_stored_texts: bool):
-        self.root, self.descriptor, self.twins, self.limits, self.today = root, descriptor, twins, limits, today
+    """Checks tables read from the files of a descriptor (run) or given in memory (run_frames)."""
+
+    def __init__(self, root: Path | None, contract: Contract, names: list[str], limits: Limits, today: dt.date,
+                 check_stored_texts: bool, descriptor: Descriptor | None = None,
+                 twins: dict[str, Resource] | None = None):
+        self.root, self.descriptor, self.twins, self.limits, self.today = root, descriptor, twins or {}, limits, today
         self.contract = contract  # the schemas the tables are checked against
+        self.names = names
+        self.rels: dict[str, str] = {}
         self.check_stored_texts = check_stored_texts
         self.findings = Findings()
         self.files: dict[str, Located] = {}
@@ -82,13 +90,18 @@ class Engine:
         self.targets: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}  # referenced key values per table
         self.kept: dict[str, pl.DataFrame] = {}
         self.referenced: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        for resource in descriptor.resources.values():
-            for fk in contract.foreign_keys(resource.name):
+        for name in names:
+            for fk in contract.foreign_keys(name):
                 self.referenced[fk.resource].add(tuple(fk.reference))
+            key = contract.primary_key(name)
+            if "retired_ids" in names and len(key) == 1:  # a retired id must not be a current one
+                self.referenced[name].add(tuple(key))
 
     def run(self) -> None:
         later, texts = [], None
-        for resource in _order(self.contract, list(self.descriptor.resources.values())):
+        for name in _order(self.contract, self.names):
+            resource = self.descriptor.resources[name]
+            self.rels[name] = resource.path
             later += self.table(resource)
             if texts is None and self.check_stored_texts and set(KEEP) <= set(self.kept):
                 # Reading the stored texts waits on files and hashlib, not on polars: it runs
@@ -100,15 +113,38 @@ class Engine:
         if texts is None and self.check_stored_texts and "sources" in self.kept:  # stances could not be read
             check_texts(self.root, {name: r.path for name, r in self.descriptor.resources.items()}, self.kept,
                         self.limits.text_bytes, self.findings)
-        for resource, fk, frame in later:
-            if not self._skipped(fk):
-                dangling(resource.path, fk, frame, self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
+        self.finish(later)
         if texts is not None:
             texts.join()
 
+    def run_frames(self, frames: dict[str, pl.DataFrame]) -> None:
+        """Check tables held in memory: every cell a string, or None for an empty one, as the
+        CSV would hold it; each frame is one chunk and its table's name is its file."""
+        later = []
+        for name in _order(self.contract, self.names):
+            frame, self.rels[name] = frames[name], name
+            state = self._state(name, name, True, 0, None)
+            self.chunk(state, frame, 0)
+            later += self._finish(state, frame.height, partial(_reread, [frame], name, self.contract))
+        self.finish(later)
+
+    def finish(self, later: list[tuple[str, ForeignKey, pl.DataFrame]]) -> None:
+        """What needs every table read: foreign keys to a later table, rules across tables."""
+        for rel, fk, frame in later:
+            if not self._skipped(fk):
+                dangling(rel, fk, frame, self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
+        kept = {name: self.kept[name] for name in table_rules.COLUMNS if name in self.kept}
+        table_rules.check(self.contract, kept, self.rels, self._ids, self.findings)
+
+    def _ids(self, table: str) -> set[str] | None:
+        """The ids of a table keyed by one column, or None when it could not be read."""
+        key = tuple(self.contract.primary_key(table))
+        frame = self.targets.get((table, key))
+        return None if frame is None or table in self.unreadable else set(frame[key[0]].to_list())
+
     def _skipped(self, fk: ForeignKey) -> bool:
         """A foreign key to a table that is not read (already reported): every value would dangle."""
-        return fk.resource in self.unreadable or fk.resource not in self.descriptor.resources
+        return fk.resource in self.unreadable or fk.resource not in self.names
 
     def _counts(self, resource: Resource, found: Scan) -> None:
         item = next((i for i in self.descriptor.checked["resources"] if i["name"] == resource.name), {})
@@ -149,7 +185,7 @@ class Engine:
         self.files[rel] = Located(resource.file, found, header)
         return found, header
 
-    def table(self, resource: Resource) -> list[tuple[Resource, ForeignKey, pl.DataFrame]]:
+    def table(self, resource: Resource) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
         """Check one table; return the foreign keys to check once their targets are read."""
         opened = self._open(resource)
         names = self.contract.columns(resource.name)
@@ -158,15 +194,7 @@ class Engine:
             return []
         found, _ = opened
         check_shape(resource.path, found, names, self.findings)
-        fks = self.contract.foreign_keys(resource.name)
-        now = [fk for fk in fks if (fk.resource, tuple(fk.reference)) in self.targets or self._skipped(fk)]
-        state = _TableState(
-            resource, found,
-            keys=[KeyHashes(list(columns), kinds)
-                  for columns, kinds in unique_keys(self.contract, resource.name).items()],
-            now=now, later=[(fk, []) for fk in fks if fk not in now],
-            mine={columns: [] for columns in self.referenced.get(resource.name, ())},
-            keep=[c for c in KEEP.get(resource.name, []) if c in names], twin=self._twin(resource, found))
+        state = self._state(resource.name, resource.path, found.suspect, found.longest, self._twin(resource, found))
         row0 = 0
         try:
             for chunk in _chunks(resource.file):
@@ -182,17 +210,32 @@ class Engine:
                                  "when they hold a comma, quote or line break")
             self.unreadable.add(resource.name)
             return []
-        self.rows[resource.name] = row0
+        return self._finish(state, row0, lambda rows, columns: self.reread(resource, rows, columns))
+
+    def _state(self, name: str, rel: str, suspect: bool, longest: int, twin: Twin | None) -> _TableState:
+        fks = self.contract.foreign_keys(name)
+        now = [fk for fk in fks if (fk.resource, tuple(fk.reference)) in self.targets or self._skipped(fk)]
+        keep = [*KEEP.get(name, []), *(c for c in table_rules.COLUMNS.get(name, []) if c not in KEEP.get(name, []))]
+        return _TableState(
+            name, rel, suspect, longest,
+            keys=[KeyHashes(list(columns), kinds) for columns, kinds in unique_keys(self.contract, name).items()],
+            now=now, later=[(fk, []) for fk in fks if fk not in now],
+            mine={columns: [] for columns in self.referenced.get(name, ())},
+            keep=[c for c in keep if c in self.contract.columns(name)], twin=twin)
+
+    def _finish(self, state: _TableState, rows: int, reread) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
+        """After a table's last chunk: its keys, what other tables refer to, what is kept."""
+        self.rows[state.name] = rows
         if state.twin:
-            state.twin.finish(row0, self.findings)
+            state.twin.finish(rows, self.findings)
         for columns, frames in state.mine.items():
             frame = pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.String for c in columns})
-            self.targets[(resource.name, columns)] = frame.drop_nulls().unique()
+            self.targets[(state.name, columns)] = frame.drop_nulls().unique()
         if state.kept:
-            self.kept[resource.name] = pl.concat(state.kept)
+            self.kept[state.name] = pl.concat(state.kept)
         for key in state.keys:
-            key.report(resource.path, lambda rows, columns: self.reread(resource, rows, columns), self.findings)
-        return [(resource, fk, pl.concat(frames)) for fk, frames in state.later if frames]
+            key.report(state.rel, reread, self.findings)
+        return [(state.rel, fk, pl.concat(frames)) for fk, frames in state.later if frames]
 
     def _twin(self, resource: Resource, found: Scan) -> Twin | None:
         twin = self.twins.get(resource.name)
@@ -201,15 +244,14 @@ class Engine:
         return Twin(twin.file, twin.path, resource.path, twin.schema, self.limits, found.size)
 
     def chunk(self, state: _TableState, chunk: pl.DataFrame, row0: int) -> None:
-        resource, found = state.resource, state.scan
-        rel, schema = resource.path, self.contract.schema(resource.name)
-        if self.limits.cell_chars is not None and found.longest > self.limits.cell_chars:
+        rel, schema = state.rel, self.contract.schema(state.name)
+        if self.limits.cell_chars is not None and state.longest > self.limits.cell_chars:
             check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
         cells = check_cells(rel, schema, chunk, row0, self.findings)
         typed = cells.typed
-        check_hygiene(rel, schema, chunk, row0, found.suspect, self.findings)
+        check_hygiene(rel, schema, chunk, row0, state.suspect, self.findings)
         check_dates(rel, schema, typed, cells.unreliable, row0, self.today, self.findings)
-        if resource.name == "stances":
+        if state.name == "stances":
             check_actor(rel, typed, row0, self.findings)
             check_offsets(rel, typed, row0, self.findings)
         numbered = typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
@@ -224,26 +266,34 @@ class Engine:
         for columns, frames in state.mine.items():
             frames.append(typed.select(list(columns)))
         if state.keep:
-            state.kept.append(numbered.select("row", *state.keep))
+            # Rules across tables skip a row whose cells they read were reported as invalid.
+            rules = [c for c in table_rules.COLUMNS.get(state.name, []) if c in cells.unreliable.columns]
+            invalid = (cells.unreliable.select(pl.any_horizontal(rules)).to_series() if rules
+                       else pl.Series([False] * chunk.height))
+            state.kept.append(numbered.select("row", *state.keep).with_columns(invalid.alias(table_rules.INVALID)))
         if state.twin:
             state.twin.compare(chunk, cells, row0, self.findings)
 
     def reread(self, resource: Resource, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
         """The typed `columns` of some rows, read again."""
-        wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
-        for chunk in _chunks(resource.file):
-            typed = check_cells(resource.path, self.contract.schema(resource.name), chunk, row0, None).typed
-            found.append(typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
-                         .filter(pl.col("row").is_in(wanted)).select("row", *columns))
-            row0 += chunk.height
-        return pl.concat(found)
+        return _reread(_chunks(resource.file), resource.name, self.contract, rows, columns)
+
+
+def _reread(chunks, name: str, contract: Contract, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
+    wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
+    for chunk in chunks:
+        typed = check_cells(name, contract.schema(name), chunk, row0, None).typed
+        found.append(typed.with_row_index("row", offset=row0).with_columns(pl.col("row").cast(pl.Int64))
+                     .filter(pl.col("row").is_in(wanted)).select("row", *columns))
+        row0 += chunk.height
+    return pl.concat(found)
 
 
 def check_tables(root: Path, descriptor: Descriptor, twins: dict[str, Resource], limits: Limits, today: dt.date,
                  check_stored_texts: bool) -> tuple[Findings, dict[str, Located], dict[str, int]]:
     """Check the tables of a checked descriptor whose schemas are pinned (validate/descriptor.py)."""
     contract = Contract.from_descriptor(descriptor.checked, descriptor.rel)
-    engine = Engine(root, contract, descriptor, twins, limits, today, check_stored_texts)
+    engine = Engine(root, contract, list(descriptor.resources), limits, today, check_stored_texts, descriptor, twins)
     engine.run()
     return engine.findings, engine.files, engine.rows
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..limits import MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_FILES, MAX_TABLE_BYTES
 from ..problems import BuildFailed, Problem, shown
-from ..write import cell_text
+from ..build.write import cell_text
 from .files import REGENERATE, Refused, contained, decode_utf8, read_bounded
 
 INPUT_DIRS = ("sources", "codings")
@@ -101,9 +101,9 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
 def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple, str]], str | None]:
     """(problems, origins, why skipped). `origins` maps a table and its primary key to the
     coding line the row comes from."""
-    from ..build import collect, readme
+    from ..build.pipeline import collect, readme
     from ..contract import Contract
-    from ..write import render
+    from ..build.write import render
 
     if not any((root / folder).is_dir() for folder in INPUT_DIRS):
         return [], {}, "no sources/ or codings/ here, so the generated files were not compared with them"

@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from ..problems import shown
-from ..quotes import occurrences
-from ..records import derived_date_columns, expected_end
+from ..build.quotes import occurrences
+from ..build.records import derived_date_columns, expected_end
 from .files import REGENERATE, Refused, contained, read_bounded
 from .findings import Findings
 from .schema_checks import FIX_DATE
@@ -32,7 +32,7 @@ def check_actor(rel: str, typed: pl.DataFrame, row0: int, findings: Findings) ->
         return
     for row in typed.select(pl.col("person_id").is_null() & pl.col("organisation_id").is_null()
                             ).to_series().arg_true().to_list():
-        findings.add(rel, row0 + row, "person_id", "actor", "the stance has neither a person nor an organisation",
+        findings.add(rel, row0 + row, "person_id", "actor", "a stance needs a person_id, an organisation_id or both",
                      expected="person_id, organisation_id or both",
                      fix="set person_id or organisation_id in the stance's coding, then run `ai-openness build`")
 
@@ -115,10 +115,12 @@ def check_texts(root: Path, rels: dict[str, str], kept: dict[str, pl.DataFrame],
         return
     by_source = {}
     if "stances" in kept:
-        stances = kept["stances"].drop_nulls().filter(pl.col("quote_end") > pl.col("quote_start"))
+        stances = (kept["stances"].select("row", *KEEP["stances"]).drop_nulls()
+                   .filter(pl.col("quote_end") > pl.col("quote_start")))
         by_source = {key[0]: group for key, group in stances.group_by("source_id")}
     base = (root / "sources").resolve()
-    for row, source_id, rel, sha, characters in kept["sources"].filter(pl.col("path").is_not_null()).iter_rows():
+    for row, source_id, rel, sha, characters in kept["sources"].select("row", *KEEP["sources"]).filter(
+            pl.col("path").is_not_null()).iter_rows():
         at = (rels["sources"], row)
         try:
             file = contained(root, rel)

@@ -15,11 +15,11 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..archives import PUBLISHED
+from ..publish.archives import PUBLISHED
 from ..contract import Contract
 from ..limits import Limits
 from ..problems import Problem
-from ..write import DESCRIPTOR, csv_bytes, resource_schema
+from ..build.write import DESCRIPTOR, csv_bytes, resource_schema
 from .descriptor import Descriptor, pin_schemas, read_descriptor
 from .engine import check_tables
 from .report import Report

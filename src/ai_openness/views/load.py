@@ -8,8 +8,8 @@ import os
 import zipfile
 from pathlib import Path
 
-from .contract import Contract
-from .paths import package_root
+from ..contract import Contract
+from ..paths import package_root
 
 RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
 
@@ -64,7 +64,7 @@ def _frame(source, contract: Contract, name: str):
 
 
 def _load_release(name: str | None, version: str, root: str | Path | None):
-    from .archives import descriptor_member
+    from ..publish.archives import descriptor_member
 
     with zipfile.ZipFile(find_release(version, root)) as archive:
         member = descriptor_member(archive.namelist())

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import archives, gitref
-from .build import build
-from .contract import PACKAGE_YAML, Contract
+from ..build.pipeline import build
+from ..contract import PACKAGE_YAML, Contract
 from .diff import PackageDiff, diff_packages
-from .load import release_archive_name
-from .metadata import CITATION, archive_readme
-from .problems import BuildFailed, Problem
-from .write import DESCRIPTOR, PARQUET_DESCRIPTOR
+from ..views.load import release_archive_name
+from ..build.metadata import CITATION, archive_readme
+from ..problems import BuildFailed, Problem
+from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
 
 CHANGELOG = "CHANGELOG.md"
 RETIRED = "codings/retired.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .contract import Contract
+from ..contract import Contract
 
 README = "README.md"
 

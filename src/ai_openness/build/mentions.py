@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 import ahocorasick
+import pyarrow as pa
 
-from .limits import MAX_MENTIONS, MAX_MENTIONS_PER_ALIAS
-from .problems import BuildFailed, Problem
-from .script import fold
+from ..limits import MAX_MENTIONS, MAX_MENTIONS_PER_ALIAS
+from ..problems import BuildFailed, Problem
+from ..script import fold
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,48 @@ class AliasMatcher:
             yield start, end, alias
 
 
-def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, int]]],
-                 aliases: list[Alias], origins: dict | None = None) -> list[dict]:
-    """Rows of the mentions table: every alias match in every stored source.
+COLUMNS = ("source_id", "start", "end", "entity_type", "entity_id", "alias", "text", "in_content")
+BATCH_ROWS = 500_000  # rows gathered as Python values before they become Arrow columns
+
+
+class _Batches:
+    """Mention rows gathered column by column and turned into Arrow record batches as they
+    grow, so ten million mentions take a few hundred megabytes, not a dict per row."""
+
+    def __init__(self, schema):
+        self.schema, self.batches, self.rows = schema, [], 0
+        self.columns: dict[str, list] = {c: [] for c in COLUMNS}
+
+    def add(self, *values) -> None:
+        for column, value in zip(self.columns.values(), values):
+            column.append(value)
+        self.rows += 1
+        if len(self.columns["start"]) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.columns["start"]:
+            count = len(self.columns["start"])  # a column the schema adds and the build does not fill is empty
+            self.batches.append(pa.record_batch([pa.array(self.columns.get(f.name, [None] * count), f.type)
+                                                 for f in self.schema], schema=self.schema))
+            self.columns = {c: [] for c in COLUMNS}
+
+    def table(self) -> pa.Table:
+        self.flush()
+        return pa.Table.from_batches(self.batches, schema=self.schema)
+
+
+def mention_table(texts: dict[str, str], not_content: dict[str, list[tuple[int, int]]], aliases: list[Alias],
+                  schema: pa.Schema, origins: dict | None = None) -> pa.Table:
+    """The mentions table (columns as in `schema`): every alias match in every stored source,
+    in source and text order.
 
     Bounded: an alias matched more than MAX_MENTIONS_PER_ALIAS times (a one-letter name, a
     common word) or more than MAX_MENTIONS rows in all stop the build with a finding at the
     alias, before the rows can exhaust memory.
     """
     matcher = AliasMatcher(aliases)
-    rows: list[dict] = []
+    rows = _Batches(schema)
     counts: Counter = Counter()
     too_common = None
     for source_id in sorted(texts):
@@ -72,15 +105,11 @@ def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, i
             if counts[alias] > MAX_MENTIONS_PER_ALIAS:
                 too_common = alias  # stop here: the work stays bounded whatever the text
                 break
-            if len(rows) >= MAX_MENTIONS:
+            if rows.rows >= MAX_MENTIONS:
                 break
-            rows.append({
-                "source_id": source_id, "start": start, "end": end,
-                "entity_type": alias.entity_type, "entity_id": alias.entity_id, "alias": alias.alias,
-                "text": text[start:end],
-                "in_content": not any(s <= start and end <= e for s, e in skipped),
-            })
-        if too_common or len(rows) >= MAX_MENTIONS:
+            rows.add(source_id, start, end, alias.entity_type, alias.entity_id, alias.alias, text[start:end],
+                     not any(s <= start and end <= e for s, e in skipped))
+        if too_common or rows.rows >= MAX_MENTIONS:
             break
     problems = []
     for alias in [too_common] if too_common else []:
@@ -92,10 +121,10 @@ def mention_rows(texts: dict[str, str], not_content: dict[str, list[tuple[int, i
             "is a common word or a letter, or a stored text is not an article",
             alias.alias, expected=f"at most {MAX_MENTIONS_PER_ALIAS} matches per alias",
             fix="remove the alias or make it longer (a full name rather than a letter or a common word)"))
-    if len(rows) >= MAX_MENTIONS and not problems:
+    if rows.rows >= MAX_MENTIONS and not problems:
         problems.append(Problem("codings", None, "aliases", f"the aliases match more than {MAX_MENTIONS} places "
                                 "in the stored sources", expected=f"at most {MAX_MENTIONS} mentions",
                                 fix="remove aliases that are common words"))
     if problems:
         raise BuildFailed(problems)
-    return rows
+    return rows.table()

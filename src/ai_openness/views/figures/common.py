@@ -35,7 +35,7 @@ class Figure:
 def drawn_from(root: Path):
     """The tables of the package under `root` and its own contract (the vocabularies the
     figures show), both from that package's datapackage.json and Parquet files."""
-    from ..contract import Contract
+    from ...contract import Contract
     from ..load import load
 
     return load(root=root), Contract.from_descriptor_file(Path(root) / "datapackage.json")

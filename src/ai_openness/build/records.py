@@ -7,24 +7,43 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .characters import reveal
-from .contract import Contract
-from .problems import Problem, shorten
-from .yamlio import Located
+from ..characters import reveal
+from ..contract import Contract
+from ..problems import Problem, shorten
+from ..yamlio import Located
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Where a YAML mapping and each of its keys were written (1-based lines)."""
+
+    line: int
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
 
 
 @dataclass
 class Row:
-    """One table row plus its origin (file and YAML mapping), for located problems."""
+    """One table row plus its origin (file and lines of its YAML mapping), for located problems."""
 
     values: dict
     file: str
-    origin: Located | None = None
+    origin: Located | Lines | None = None
     extra: dict = field(default_factory=dict)  # inputs that are not columns (hints, lists)
+
+    def __post_init__(self) -> None:
+        # Only the lines are kept, not the mapping: it would be a second copy of every value,
+        # a third of the build's memory on a large package.
+        if isinstance(self.origin, Located):
+            self.origin = Lines(self.origin.line, self.origin.key_lines)
 
     def line(self, key: str | None = None) -> int | None:
         if self.origin is None:
             return None
+        if key in self.extra.get("lines", {}):  # a value with its own line (an item of a list)
+            return self.extra["lines"][key]
         key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .contract import Contract
+from ..contract import Contract
 
 DESCRIPTOR = "datapackage.json"
 PARQUET_DESCRIPTOR = "datapackage.parquet.json"
@@ -35,14 +35,21 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def csv_bytes(contract: Contract, name: str, rows: list[dict]) -> bytes:
+def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
+    """A table as CSV: `rows` are dicts, or Arrow columns (the same bytes either way)."""
     columns = contract.columns(name)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell_text(row.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    if isinstance(rows, pa.Table):
+        for batch in rows.select(columns).to_batches(max_chunksize=100_000):
+            writer.writerows(zip(*([cell_text(v) for v in batch.column(c).to_pylist()] for c in columns)))
+    else:
+        for row in rows:
+            writer.writerow([cell_text(row.get(c)) for c in columns])
+    text.flush()
+    return buffer.getvalue()
 
 
 def schema_hash(contract: Contract, name: str) -> str:
@@ -50,7 +57,7 @@ def schema_hash(contract: Contract, name: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parquet_bytes(contract: Contract, name: str, rows: list[dict]) -> bytes:
+def parquet_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
     meta = contract.meta
     schema = contract.arrow_schema(name).with_metadata({
         "ai_openness.package": meta["name"],
@@ -58,8 +65,10 @@ def parquet_bytes(contract: Contract, name: str, rows: list[dict]) -> bytes:
         "ai_openness.resource": name,
         "ai_openness.schema_sha256": schema_hash(contract, name),
     })
-    columns = {f.name: [row.get(f.name) for row in rows] for f in schema}
-    table = pa.Table.from_pydict(columns, schema=schema)
+    if isinstance(rows, pa.Table):
+        table = rows.select(schema.names).cast(schema)
+    else:
+        table = pa.Table.from_pydict({f.name: [row.get(f.name) for row in rows] for f in schema}, schema=schema)
     sink = pa.BufferOutputStream()
     # Fixed writer settings: the same rows give the same bytes with the same pyarrow.
     pq.write_table(table, sink, compression="zstd", compression_level=3, use_dictionary=True,
@@ -110,7 +119,7 @@ def descriptor_bytes(contract: Contract, files: dict[str, bytes], fmt: str, sour
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render(contract: Contract, tables: dict[str, list[dict]]) -> dict[str, bytes]:
+def render(contract: Contract, tables: dict[str, list[dict] | pa.Table]) -> dict[str, bytes]:
     """Every generated file of the package: relative path -> bytes."""
     files: dict[str, bytes] = {}
     for name, rows in tables.items():

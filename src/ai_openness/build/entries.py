@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError, model_validator
 
-from .problems import Problem, shorten
+from ..problems import Problem, shorten
 
 Text = Annotated[StrictStr, Field(min_length=1)]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from .characters import describe
-from .limits import MAX_QUOTE_OCCURRENCES
-from .problems import shorten
-from .script import fold
+from ..characters import describe
+from ..limits import MAX_QUOTE_OCCURRENCES
+from ..problems import shorten
+from ..script import fold
 
 COPY = "copy the quote from the stored text in sources/articles/ (select and copy; do not retype it)"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from . import docs, metadata
 from .collect import collect, without_cycle_collection
-from .contract import Contract
+from ..contract import Contract
 from .coverage import summarise
 from .inputs import Inputs
-from .problems import BuildFailed, Problem
+from ..problems import BuildFailed, Problem
 from .write import DESCRIPTOR, render, stale, write_atomically
 
 __all__ = ["Result", "build", "collect", "readme", "released"]

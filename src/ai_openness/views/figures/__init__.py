@@ -26,19 +26,21 @@ FIGURES = (
 )
 
 
-def draw(root: Path, progress: Callable = lambda items, description: items) -> dict[str, bytes]:
-    """Every figure of the package under `root`: file name -> bytes."""
+def draw(root: Path, progress: Callable = lambda items, description: items,
+         drawn: Path | None = None) -> dict[str, bytes]:
+    """Every figure of the package under `root`: file name -> bytes. A figure already in
+    `drawn` from the same specification is kept, not drawn again (render_one)."""
     tables, contract = drawn_from(root)
     files: dict[str, bytes] = {}
     for figure in progress(list(FIGURES), "Drawing figures"):
-        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract).items()}
+        files |= {Path(rel).name: data for rel, data in render_one(figure, tables, contract, drawn).items()}
     return files
 
 
 def write(target: Path, files: dict[str, bytes], check: bool = False) -> list[str]:
     """Write the files that differ from what is in `target`; return them (with check=True:
     only return them, writing nothing)."""
-    from ..write import stale, write_atomically
+    from ...build.write import stale, write_atomically
 
     outdated = stale(target, files)
     if not check and outdated:
@@ -53,9 +55,10 @@ def generate(root: Path | None = None, out: Path | None = None, check: bool = Fa
     Returns the size of each file and the files that changed (with check=True: that are
     stale; nothing is written).
     """
-    from ..paths import package_root
+    from ...paths import package_root
 
     root = Path(root) if root is not None else package_root()
-    files = draw(root, progress)
-    outdated = write(Path(out) if out is not None else root / FIGURES_DIR, files, check)
+    target = Path(out) if out is not None else root / FIGURES_DIR
+    files = draw(root, progress, drawn=None if check else target)
+    outdated = write(target, files, check)
     return {name: len(data) for name, data in files.items()}, outdated

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
-from .contract import Contract, key_list
-from .limits import TRUSTED
-from .problems import Problem, Unreadable
-from .validate.descriptor import read_descriptor
-from .validate.read import read_frame
-from .write import DESCRIPTOR
+from ..contract import Contract, key_list
+from ..limits import TRUSTED
+from ..problems import Problem, Unreadable
+from ..validate.descriptor import read_descriptor
+from ..validate.read import read_frame
+from ..build.write import DESCRIPTOR
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .collect import collect
 from .inputs import Inputs
-from .script import fold
+from ..script import fold
 
 _LATIN_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.’'·][A-Za-z0-9]+)*"
 CANDIDATE_PATTERNS = {
@@ -84,7 +84,12 @@ def coverage(root: Path) -> Coverage:
     return summarise(*collect(root))
 
 
-def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
+def _rows(table) -> list[dict]:
+    """Rows of a table the build holds as dicts or as Arrow columns (mentions)."""
+    return table if isinstance(table, list) else table.to_pylist()
+
+
+def summarise(tables: dict, inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
     with_stance: dict[str, set[tuple[str, str]]] = {}
     for stance in tables["stances"]:
@@ -99,6 +104,10 @@ def summarise(tables: dict[str, list[dict]], inputs: Inputs) -> Coverage:
             by_source.setdefault(m["source_id"], []).append(m)
     mentioned_anywhere = set()
     report = []
+    by_source: dict[str, list[dict]] = {}
+    for m in _rows(tables["mentions"]):
+        if m["in_content"]:
+            by_source.setdefault(m["source_id"], []).append(m)
     for source_id, text in sorted(inputs.texts.items()):
         mentions = by_source.get(source_id, [])
         entities = {(m["entity_type"], m["entity_id"]) for m in mentions}

@@ -6,7 +6,7 @@ import html
 import json
 
 from .diff import PackageDiff, ResourceSchemaDiff, TableDiff
-from .problems import shown
+from ..problems import shown
 
 MAX_LISTED = 50  # rows listed per table and kind of change; the counts are always complete
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from . import quotes
 from .collect import collect
 from .inputs import Inputs
-from .problems import BuildFailed, Problem
-from .script import fold
-from .yamlio import read_yaml
+from ..problems import BuildFailed, Problem
+from ..script import fold
+from ..yamlio import read_yaml
 
 SET_ASIDE = "codings/set_aside.yaml"
 

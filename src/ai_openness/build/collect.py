@@ -12,12 +12,13 @@ import operator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import checks, mentions
+from . import mentions
 from .changes import position_changes
-from .contract import Contract
+from ..contract import Contract
 from .inputs import Inputs, read_all
-from .problems import BuildFailed
+from ..problems import BuildFailed
 from .records import validate_rows
+from ..validate.rows import check_rows
 
 
 def _sort_key(contract: Contract, name: str):
@@ -29,8 +30,10 @@ def _sort_key(contract: Contract, name: str):
     return lambda row: tuple((row[c] is None, row[c]) for c in columns)
 
 
-def mention_rows(inputs: Inputs) -> list[dict]:
-    return mentions.mention_rows(inputs.texts, inputs.not_content, inputs.aliases, inputs.alias_origins)
+def mention_table(inputs: Inputs, contract: Contract):
+    """The mentions table, as Arrow columns (a table of millions of rows)."""
+    return mentions.mention_table(inputs.texts, inputs.not_content, inputs.aliases,
+                                  contract.arrow_schema("mentions"), inputs.alias_origins)
 
 
 @contextmanager
@@ -62,7 +65,7 @@ def collect(root: Path, today: dt.date | None = None,
         return _collect(root, today, contract)
 
 
-def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dict[str, list[dict]], Inputs]:
+def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dict, Inputs]:
     inputs = read_all(root, contract)
     problems = list(inputs.problems)
     for name in contract.names:
@@ -71,16 +74,25 @@ def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dic
             problems += found
     if problems:  # rules across rows need well-typed rows
         raise BuildFailed(problems)
-    problems = checks.all_rules(contract, inputs.tables, today or dt.date.today())
+    # The rules across rows and tables: the checking engine's, run on the tables to be written.
+    checked = {name: inputs.tables[name] for name in contract.names if name in inputs.tables
+               and name not in contract.matched_tables + contract.derived_tables}
+    problems = check_rows(contract, checked, today or dt.date.today())
     if problems:
         raise BuildFailed(problems)
-    tables = {}
+    return assemble(contract, inputs, mention_table(inputs, contract)), inputs
+
+
+def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
+    """Every table, sorted by its primary key: checked rows as dicts, mentions as Arrow columns."""
+    tables: dict = {}
     for name in contract.names:
-        if name in contract.matched_tables:
-            rows = mention_rows(inputs)
-        elif name == "position_changes":  # from the checked stances, sorted above it
+        if name in contract.matched_tables:  # sorted as below (nulls last)
+            tables[name] = mentions.sort_by([(c, "ascending") for c in contract.primary_key(name)])
+            continue
+        if name == "position_changes":  # from the checked stances, sorted above it
             rows = position_changes(tables["stances"])
         else:
             rows = [r.values for r in inputs.tables[name]]
         tables[name] = sorted(rows, key=_sort_key(contract, name))
-    return tables, inputs
+    return tables

@@ -12,7 +12,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from .problems import Problem, Unreadable
+from ..problems import Problem, Unreadable
 
 PUBLISHED = ("datapackage.json", "datapackage.parquet.json", "data", "schema")
 

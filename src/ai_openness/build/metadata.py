@@ -9,7 +9,7 @@ import json
 
 import yaml
 
-from .contract import Contract
+from ..contract import Contract
 CITATION = "CITATION.cff"
 CROISSANT = "croissant.json"
 ZENODO = ".zenodo.json"
@@ -144,7 +144,7 @@ def dataset_card(descriptor: dict) -> dict:
 def archive_readme(descriptor: dict, released: str | None) -> str:
     """README.md of a release archive: its dataset card, then what it is, its tables, how
     to load and check them, its licence and how to cite it."""
-    from .load import RELEASES_ENV
+    from ..views.load import RELEASES_ENV
 
     fmt = descriptor["resources"][0]["format"]
     version, title = descriptor["version"], descriptor["title"]

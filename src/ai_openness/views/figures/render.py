@@ -17,6 +17,7 @@ import html
 import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from .common import FIGURES_DIR, Figure, cjk_font, configure, embed_font, font_face, font_stack, register_font, svg_text
 
@@ -87,22 +88,46 @@ def spec(figure: Figure, tables: dict, contract) -> dict:
     return configure(figure.chart(tables, contract)).to_dict()
 
 
-def render_one(figure: Figure, tables: dict, contract) -> dict[str, bytes]:
+def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None) -> dict[str, bytes]:
+    """The figure's SVG and HTML. With `drawn` (the folder of the figures already drawn):
+    when the page there embeds this very specification, drawn with these library versions
+    and this font, both files are kept as they are instead of being drawn again (subsetting
+    the CJK font takes most of the time); `ai-openness figures --check` always draws."""
     import vl_convert
 
-    register_font()
     chart = spec(figure, tables, contract)
+    spec_text = json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    versions = dict(vega=vl_convert.get_vega_version(), vegalite=vegalite_version(),
+                    vegaembed=vl_convert.get_vega_embed_version())
+    names = (f"{FIGURES_DIR}/{figure.name}.svg", f"{FIGURES_DIR}/{figure.name}.html")
+    if drawn is not None:
+        kept = _kept(drawn, figure, spec_text, versions)
+        if kept is not None:
+            return dict(zip(names, kept))
+    register_font()
     svg = embed_font(vl_convert.vegalite_to_svg(chart))
     # The page embeds a subset with every character of the chart and of its data, so that
     # tooltips (quotes in Chinese) render without a CJK font on the reader's machine.
     page = HTML_TEMPLATE.format(
         title=html.escape(figure.title), name=figure.name, family=cjk_font()[1], font_stack=font_stack(),
-        font_face=font_face(svg_text(svg) + "".join(_strings(chart))),
-        vega=vl_convert.get_vega_version(), vegalite=vegalite_version(),
-        vegaembed=vl_convert.get_vega_embed_version(), bundle=javascript_bundle(),
-        spec=json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
-    return {f"{FIGURES_DIR}/{figure.name}.svg": (svg.rstrip("\n") + "\n").encode("utf-8"),
-            f"{FIGURES_DIR}/{figure.name}.html": page.encode("utf-8")}
+        font_face=font_face(svg_text(svg) + "".join(_strings(chart))), bundle=javascript_bundle(), spec=spec_text,
+        **versions)
+    return dict(zip(names, ((svg.rstrip("\n") + "\n").encode("utf-8"), page.encode("utf-8"))))
+
+
+def _kept(drawn: Path, figure: Figure, spec_text: str, versions: dict) -> tuple[bytes, bytes] | None:
+    """The figure's files in `drawn` when its page was drawn from `spec_text` with these
+    versions and font (the page records all three), else None."""
+    svg, page = drawn / f"{figure.name}.svg", drawn / f"{figure.name}.html"
+    if not (svg.is_file() and page.is_file()) or svg.is_symlink() or page.is_symlink():
+        return None
+    text = page.read_bytes()
+    marks = (f'<script type="application/json" id="spec">{spec_text}</script>',
+             "<!-- Vega {vega}, Vega-Lite {vegalite} and Vega-Embed {vegaembed} ".format(**versions),
+             f"document.fonts.load('12px \"{cjk_font()[1]}\"')", f"<title>{html.escape(figure.title)} ·")
+    if not all(mark.encode("utf-8") in text for mark in marks):
+        return None
+    return svg.read_bytes(), text
 
 
 def png(figure: Figure, tables: dict, contract, scale: float = 1.0) -> bytes:

@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .contract import Contract
-from .paths import package_root
+from ..contract import Contract
+from ..paths import package_root
 
 PACKAGE_TABLE = "_package"
 COLUMNS_TABLE = "_columns"

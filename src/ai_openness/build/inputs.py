@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quotes, storedtext
-from .characters import name_problem, reveal
-from .contract import Contract
+from ..characters import name_problem, reveal
+from ..contract import Contract
 from .entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
-from .limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
+from ..limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
 from .mentions import Alias
-from .problems import BuildFailed, Problem, shorten, visible
+from ..problems import BuildFailed, Problem, shorten, visible
 from .records import Row, derived_date_columns, last_day, partial_date
-from .script import script_of
-from .yamlio import Located, LocatedList, read_yaml
+from ..script import script_of
+from ..yamlio import Located, LocatedList, read_yaml
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),
@@ -249,8 +249,15 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
 
 def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
     return [Row({"entity_type": a.entity_type, "entity_id": a.entity_id, "alias": a.alias,
-                 "language": script_of(a.alias)}, row.file, row.origin)
+                 "language": script_of(a.alias)}, row.file, row.origin,
+                {"key_map": {"alias": "aliases"}, "lines": _alias_line(row, a.alias)})
             for a, row in aliases]
+
+
+def _alias_line(row: Row, alias: str) -> dict[str, int]:
+    """The line of an alias written in the `aliases` list (a name column has its key's line)."""
+    line = row.extra.get("alias_lines", {}).get(alias)
+    return {"alias": line} if line else {}
 
 
 def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
@@ -280,7 +287,7 @@ def _set_actor(row: Row) -> None:
         row.values["actor_id"], row.values["actor_type"] = person, "person"
     elif organisation:
         row.values["actor_id"], row.values["actor_type"] = organisation, "organisation"
-    else:  # reported once, as a stance without a person or an organisation (checks.stances)
+    else:  # reported once, as a stance without a person or an organisation (the engine's actor rule)
         row.values["actor_id"] = row.values["actor_type"] = None
         row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 
