@@ -158,11 +158,11 @@ def run_task(name: str, root: Path, extra: str | None = None, repeat: int = 1) -
 
 def publish(root: Path, target: Path) -> Path:
     """The published copy of a built package as its CSV release archive holds it (the CSV
-    tables and datapackage.json marked as a published copy, see ai_openness.archives),
+    tables and datapackage.json marked as a published copy, see ai_openness.publish.archives),
     with the tables hard-linked rather than zipped."""
     import shutil
 
-    from ai_openness.archives import published
+    from ai_openness.publish.archives import published
 
     shutil.rmtree(target, ignore_errors=True)
     (target / "data").mkdir(parents=True)
