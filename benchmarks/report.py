@@ -259,6 +259,8 @@ def machine_line(results: dict) -> str:
     text = (f"Machine: {m['cores']} cores ({m['physical_cores']} physical, {m['usable_cores']} usable), "
             f"{m['memory_mb'] // 1024} GiB, {m['cpu']}; Python {m['python']}, polars {m['polars']}, "
             f"pyarrow {m['pyarrow']}, frictionless {m['frictionless']}. Command: `{results['command'].strip()}`")
+    if results.get("commit"):
+        text += f", at commit {results['commit']}"
     if results.get("started"):
         text += f", started {results['started']}"
     text += f"; wall time {results.get('total_seconds', 0) / 60:.1f} min (of the last invocation, when resumed)."

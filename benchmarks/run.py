@@ -440,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = {"command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
                "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "sizes_requested": args.sizes,
+               "commit": subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+                                        capture_output=True, text=True).stdout.strip() or None,
                "machine": machine(), "sizes": []}
     reference = None
     done = {}
