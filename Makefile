@@ -69,11 +69,13 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Synthetic packages up to a million stances; writes benchmarks/results.json (see
-# benchmarks/RESULTS.md). About twenty minutes on two cores, 14 GB of memory at the top size.
+# Synthetic packages up to a million stances, then `make` itself; writes benchmarks/results.json
+# and rewrites benchmarks/RESULTS.md from it. The build at the top size holds its rows in memory
+# (many gigabytes) and runs several times (the package, its next version, the release).
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/report.py --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache dist benchmarks/out

@@ -2,19 +2,27 @@
 """Benchmark the package pipeline on synthetic packages of growing size.
 
 For each size: generate the inputs (benchmarks/generate.py), `ai-openness build` them,
-check the built package with `ai-openness validate` (on its published copy: the tables,
-their twins and the descriptors, so that the comparison with a rebuild is not timed) and
-with the official `frictionless validate`, and load it with `ai_openness.load()`, `pandas.read_csv` and
-`pandas.read_parquet`. Then match every alias over the largest package's documents with
-100, 1,000, 10,000 and all of its aliases. Every step runs in its own process, so its wall
-time and its peak resident memory (from wait4) are its own.
+check the built package with `ai-openness validate` on its published copy (the CSV tables
+and datapackage.json, as a CSV release archive holds them: the files frictionless reads)
+and on the checkout (which is also rebuilt in memory and compared), and with the official
+`frictionless validate`; then make a throwaway git repository with the package and the
+project's files, a next version of it with some stances changed, removed and added, and
+time `ai-openness diff` and `ai-openness release` on them; load the package with
+`ai_openness.load()`, `pandas.read_csv` and `pandas.read_parquet`. Then match every alias
+over the largest package's documents with 100, 1,000, 10,000 and all of its aliases, and
+time `make` in the project root on a warm venv. Every step runs in its own process, so its
+wall time, CPU time and peak resident memory (from wait4) are its own; the load average
+before each step is recorded beside them.
 
     python benchmarks/run.py                      # all sizes -> benchmarks/results.json
     python benchmarks/run.py --sizes 1x 10k       # some sizes
+    python benchmarks/report.py --write           # then benchmarks/RESULTS.md from the results
 
-The packages are written under benchmarks/out/ (not committed). frictionless is run up to
+The packages are written under benchmarks/out/ (git-ignored). frictionless is run up to
 --frictionless-max-rows rows; beyond that its time is extrapolated from its rows per
-second on the largest package it was run on, and the result says so.
+second on the largest package it was run on, and the result says so. `make` is run with
+--make-args (e.g. VENV=DIR to use another installed venv); it must find nothing to
+install, and the result records whether it did.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,20 +44,21 @@ ORDER = ["1x", "10k", "100k", "1m"]
 
 
 def _child(command: list[str], cwd: Path | None = None) -> dict:
-    """Run one child process and wait for it with wait4: wall time and its own peak RSS."""
+    """Run one child process and wait for it with wait4: wall time, CPU time (user + system)
+    and its own peak RSS, with the machine's load average just before it started (the cores
+    are shared, so a wall time is read with the load it ran under)."""
+    load = [round(x, 2) for x in os.getloadavg()]
     start = time.perf_counter()
-    with open(os.devnull, "rb") as stdin:
-        out_path = HERE / "out" / f".child-{os.getpid()}.out"
-        err_path = HERE / "out" / f".child-{os.getpid()}.err"
-        with open(out_path, "w") as out, open(err_path, "w") as err:
-            child = subprocess.Popen(command, cwd=cwd, stdin=stdin, stdout=out, stderr=err)
-            _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = out_path.read_text(), err_path.read_text()
-    out_path.unlink()
-    err_path.unlink()
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, cwd=cwd, stdin=stdin, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "load_before": load,
             "returncode": child.returncode, "stdout": stdout, "stderr": stderr[-2000:]}
 
 
@@ -109,7 +119,7 @@ def match(root: Path, count: int) -> int:
 
     aliases = [Alias(*row) for row in zip(*(pq.read_table(root / "data" / "aliases.parquet")
                                               .select(["entity_type", "entity_id", "alias"]).to_pydict().values()))]
-    if count:
+    if count and count < len(aliases):  # a smaller package may have fewer aliases: then all of them
         aliases = random.Random(1).sample(aliases, count)
     paths = sorted((root / "sources" / "articles").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
@@ -147,14 +157,18 @@ def run_task(name: str, root: Path, extra: str | None = None, repeat: int = 1) -
 
 
 def publish(root: Path, target: Path) -> Path:
-    """The published copy of a built package (data/ and the descriptors), hard-linked."""
+    """The published copy of a built package as its CSV release archive holds it (the CSV
+    tables and datapackage.json marked as a published copy, see ai_openness.publish.archives),
+    with the tables hard-linked rather than zipped."""
     import shutil
 
+    from ai_openness.publish.archives import published
+
     shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    shutil.copytree(root / "data", target / "data", copy_function=os.link)
-    for name in ("datapackage.json", "datapackage.parquet.json"):
-        os.link(root / name, target / name)
+    (target / "data").mkdir(parents=True)
+    for path in sorted((root / "data").glob("*.csv")):
+        os.link(path, target / "data" / path.name)
+    (target / "datapackage.json").write_bytes(published((root / "datapackage.json").read_bytes()))
     return target
 
 
@@ -169,11 +183,181 @@ def warm(root: Path) -> None:
                         pass
 
 
+def _findings(step: dict, tool: str) -> None:
+    """Replace a checker's JSON output by the number of findings it reported."""
+    try:
+        report = json.loads(step.pop("stdout"))
+    except (KeyError, ValueError):
+        step["findings"] = None
+        return
+    if tool == "frictionless":
+        step["findings"] = len(report.get("errors", [])) + sum(len(t.get("errors", [])) for t in report.get("tasks", []))
+    else:
+        step["findings"] = len(report.get("problems", []))
+
+
+def _version(root: Path) -> str:
+    text = (root / "schema" / "package.yaml").read_text(encoding="utf-8")
+    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("version:"))
+
+
+def _next_minor(version: str) -> str:
+    major, minor, _ = (int(part) for part in version.split("."))
+    return f"{major}.{minor + 1}.0"
+
+
+def change_stances(root: Path, files: int, retired_in: str) -> dict:
+    """Turn the package inputs under `root` into a next version: in each of the first `files`
+    stance files (sorted by name) one stance's quote_en changes; in every third of them the
+    last stance is removed (and listed in codings/retired.yaml, as a release requires), and
+    in every third, from the second, a copy of the first stance is added under a new id."""
+    import yaml
+
+    from generate import mapping
+
+    counts = {"changed": 0, "removed": 0, "added": 0}
+    retired = []
+    for index, path in enumerate(sorted((root / "codings" / "stances").glob("*.yaml"))[:files]):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stances = document["stances"]
+        stances[0]["quote_en"] = f"{stances[0].get('quote_en', '')} (revised)"
+        counts["changed"] += 1
+        if index % 3 == 0 and len(stances) > 1:
+            gone = stances.pop()
+            retired.append({"table": "stances", "id": gone["stance_id"],
+                            "reason": "Removed in the benchmark's next version.", "retired_in": retired_in})
+            counts["removed"] += 1
+        if index % 3 == 1:
+            stances.append(stances[0] | {"stance_id": f"{stances[0]['stance_id']}-added",
+                                         "quote_en": "An added stance."})
+            counts["added"] += 1
+        lines = [f"source_id: {document['source_id']}", "stances:"]
+        lines += [mapping(stance, "  ").rstrip("\n") for stance in stances]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    listed = root / "codings" / "retired.yaml"
+    old = listed.read_text(encoding="utf-8") if listed.is_file() else ""
+    listed.write_text(old + "".join(mapping(entry) for entry in retired), encoding="utf-8")
+    return counts
+
+
+# The project's files a release needs besides the package (the wheel is built from
+# pyproject.toml and src/); the package's own inputs come from the synthetic package.
+_NOT_COPIED = ("data/", "sources/", "codings/", "tests/", "benchmarks/", "CHANGELOG.md")
+
+
+def release_repository(root: Path, target: Path) -> Path:
+    """A throwaway git repository: this project's files with the synthetic package's inputs
+    in place of its own, built and committed with a CHANGELOG.md section for the version it
+    records, so that `ai-openness release` finds a previous release in its history."""
+    import shutil
+
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True)
+    for name in tracked.stdout.decode().split("\0"):
+        if name and not name.startswith(_NOT_COPIED) and (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    shutil.copytree(root / "sources", target / "sources", copy_function=os.link)
+    shutil.copytree(root / "codings", target / "codings")
+    shutil.rmtree(target / "schema")
+    shutil.copytree(root / "schema", target / "schema")
+    text = (target / "schema" / "package.yaml").read_text(encoding="utf-8")
+    released = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("released:")),
+                     "2026-01-01")
+    (target / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{_version(target)}] - {released}\n\nInitial release.\n",
+                                         encoding="utf-8")
+    built = _child([str(BIN / "ai-openness"), "build", "--root", str(target), "--quiet"])
+    if built["returncode"] != 0:
+        raise SystemExit(f"build of the release repository failed:\n{built['stderr']}{built['stdout'][-2000:]}")
+    env = os.environ | {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+                        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "Previous release"]):
+        subprocess.run(["git", "-C", str(target), *command], check=True, env=env, capture_output=True)
+    return target
+
+
+def bench_versions(size: str, root: Path, published: Path, out: Path, files: int) -> dict:
+    """`ai-openness diff` and `ai-openness release` between the package and a next version
+    of it with `files` stance files changed, in a throwaway git repository under out/."""
+    result: dict = {}
+    log(f"{size}: release repository (build and commit of the package with the project's files)")
+    repo = release_repository(root, out / f"{size}-release")
+    nxt = _next_minor(_version(repo))
+    result["changes"] = change_stances(repo, files, nxt)
+    log(f"{size}: build the next version ({result['changes']})")
+    result["build_next"] = _child([str(BIN / "ai-openness"), "build", "--root", str(repo), "--quiet"])
+    if result["build_next"]["returncode"] != 0:
+        result["build_next"]["stdout"] = result["build_next"]["stdout"][-2000:]
+        return result
+    result["build_next"].pop("stdout")
+    next_published = publish(repo, out / f"{size}-next-published")
+    warm(published)
+    warm(next_published)
+    log(f"{size}: ai-openness diff (two directories)")
+    step = _child([str(BIN / "ai-openness"), "diff", str(published), str(next_published), "--format", "json"])
+    result["diff"] = _diff_counts(step)
+    log(f"{size}: ai-openness diff HEAD (the commit against the working tree)")
+    step = _child([str(BIN / "ai-openness"), "diff", "HEAD", "--root", str(repo), "--format", "json"])
+    result["diff_git"] = _diff_counts(step)
+    log(f"{size}: ai-openness release {nxt}")
+    step = _child([str(BIN / "ai-openness"), "release", nxt, "--root", str(repo), "--date", "2026-12-31",
+                   "--format", "json"])
+    step["stdout"] = step["stdout"][-2000:]
+    if step["returncode"] == 0:
+        step["made"] = sorted(p.name for p in (repo / "dist").iterdir())
+    result["release"] = step
+    return result
+
+
+def _diff_counts(step: dict) -> dict:
+    """Keep the numbers of rows added, removed and changed per table, not the rows."""
+    try:
+        report = json.loads(step["stdout"])
+        tables = report.get("diff", report).get("tables", {})
+        step["rows"] = {name: {k: len(t.get(k, [])) for k in ("added", "removed", "changed")}
+                        for name, t in tables.items() if any(t.get(k) for k in ("added", "removed", "changed"))}
+        step.pop("stdout")
+    except (ValueError, AttributeError):
+        step["stdout"] = step["stdout"][-2000:]
+    return step
+
+
+# What `make` runs for `all`, in order (see the Makefile); each is timed as its own command.
+MAKE_STEPS = [("build", ["build"]), ("figures", ["figures"]), ("validate", ["validate", "--format", "text"]),
+              ("coverage", ["coverage"]), ("candidates", ["candidates"])]
+
+
+def bench_make(make_args: list[str]) -> dict:
+    """`make` in the project root on a warm venv: one warm-up run, then `make` timed, then
+    each command it runs timed on its own (run with this harness's interpreter)."""
+    result: dict = {"command": " ".join(["make", *make_args])}
+    log("make: warm-up run")
+    warmup = _child(["make", *make_args], cwd=REPO)
+    result["warmup"] = {k: warmup[k] for k in ("seconds", "returncode")}
+    result["warmup"]["installed"] = "pip install" in warmup["stdout"]
+    if warmup["returncode"] != 0:
+        result["error"] = (warmup["stdout"] + warmup["stderr"])[-2000:]
+        return result
+    log(f"make: timed run (warm-up {warmup['seconds']} s)")
+    timed = _child(["make", *make_args], cwd=REPO)
+    timed["installed"] = "pip install" in timed["stdout"]
+    timed.pop("stdout")
+    result["make"] = timed
+    result["steps"] = {}
+    for name, command in MAKE_STEPS:
+        step = _child([str(BIN / "ai-openness"), *command], cwd=REPO)
+        step.pop("stdout")
+        result["steps"][name] = step
+    return result
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def bench_size(size: str, out: Path, seed: int, frictionless_max_rows: int, reference: dict | None) -> dict:
+def bench_size(size: str, out: Path, seed: int, frictionless_max_rows: int, reference: dict | None,
+               version_files: int) -> dict:
     root = out / size
     result: dict = {"size": size}
     log(f"{size}: generate")
@@ -186,25 +370,37 @@ def bench_size(size: str, out: Path, seed: int, frictionless_max_rows: int, refe
     rows = result["rows"] = table_rows(root)
     total = sum(rows.values())
     result["total_rows"] = total
-    log(f"{size}: ai-openness validate ({result['build']['seconds']} s to build {total} rows)")
+    log(f"{size}: ai-openness validate, published copy ({result['build']['seconds']} s to build {total} rows)")
     published = publish(root, out / f"{size}-published")
     warm(published)
-    result["validate"] = _child([str(BIN / "ai-openness"), "validate", str(published)])
+    # The published copy (data/ and the descriptors) is what frictionless checks too; the
+    # checkout (with sources/ and codings/) is also compared with a rebuild in memory.
+    result["validate"] = _child([str(BIN / "ai-openness"), "validate", str(published), "--format", "json"])
     assert result["validate"]["returncode"] == 0, result["validate"]["stdout"][-2000:]
+    _findings(result["validate"], "ai-openness")
+    log(f"{size}: ai-openness validate, checkout ({result['validate']['seconds']} s on the published copy)")
+    warm(root)
+    result["validate_checkout"] = _child([str(BIN / "ai-openness"), "validate", str(root), "--format", "json"])
+    assert result["validate_checkout"]["returncode"] == 0, result["validate_checkout"]["stdout"][-2000:]
+    _findings(result["validate_checkout"], "ai-openness")
     if total <= frictionless_max_rows:
-        log(f"{size}: frictionless validate ({result['validate']['seconds']} s ai-openness validate)")
+        log(f"{size}: frictionless validate ({result['validate_checkout']['seconds']} s on the checkout)")
         warm(root)
-        result["frictionless"] = _child([str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=root)
+        result["frictionless"] = _child([str(BIN / "frictionless"), "validate", "--json", "datapackage.json"],
+                                        cwd=root)
         assert result["frictionless"]["returncode"] == 0, result["frictionless"]["stdout"][-2000:]
+        _findings(result["frictionless"], "frictionless")
         result["frictionless"]["rows_per_second"] = round(total / result["frictionless"]["seconds"])
     elif reference is not None:
         rate = reference["frictionless"]["rows_per_second"]
         result["frictionless"] = {"seconds": round(total / rate, 1), "extrapolated_from": reference["size"],
                                   "rows_per_second": rate, "peak_rss_mb": None}
-    for step in ("build", "validate", "frictionless"):
+    for step in ("build", "validate", "validate_checkout", "frictionless"):
         if step in result and result[step].get("seconds"):
             result[step]["rows_per_second"] = round(total / result[step]["seconds"])
             result[step].pop("stdout", None)
+    if version_files:
+        result["versions"] = bench_versions(size, root, published, out, version_files)
     log(f"{size}: load")
     warm(root)
     # Loading takes a second or less and varies from run to run (page faults of fresh
@@ -227,6 +423,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="run frictionless up to this many rows; extrapolate above")
     parser.add_argument("--match-aliases", nargs="+", type=int, default=[100, 1_000, 10_000, 0],
                         help="alias counts for the matching benchmark (0: all the package's aliases)")
+    parser.add_argument("--version-files", type=int, default=300,
+                        help="stance files changed in the next version that diff and release compare (0: skip)")
+    parser.add_argument("--make-args", nargs="*", default=[],
+                        help="arguments of the timed `make` in the project root (e.g. VENV=DIR)")
+    parser.add_argument("--no-make", action="store_true", help="do not time `make` in the project root")
+    parser.add_argument("--no-matching", action="store_true", help="skip the alias matching benchmark")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sizes already in the results file and run only the rest")
     parser.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -235,19 +439,38 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results = {"command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
+               "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "sizes_requested": args.sizes,
+               "commit": subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+                                        capture_output=True, text=True).stdout.strip() or None,
                "machine": machine(), "sizes": []}
     reference = None
+    done = {}
+    if args.resume and args.results.is_file():
+        earlier = json.loads(args.results.read_text())
+        done = {s["size"]: s for s in earlier["sizes"]}
+        results["command"], results["started"] = earlier["command"] + " (resumed: " + results["command"] + ")", \
+            earlier.get("started")
     for size in sorted(args.sizes, key=ORDER.index):
-        result = bench_size(size, args.out, args.seed, args.frictionless_max_rows, reference)
+        if size in done:
+            log(f"{size}: kept from {args.results}")
+            result = done[size]
+            if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
+                reference = result
+            results["sizes"].append(result)
+            continue
+        result = bench_size(size, args.out, args.seed, args.frictionless_max_rows, reference, args.version_files)
         if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
             reference = result
         results["sizes"].append(result)
         args.results.write_text(json.dumps(results, indent=2) + "\n")
     largest = args.out / sorted(args.sizes, key=ORDER.index)[-1]
     results["matching"] = []
-    for count in args.match_aliases:
+    for count in [] if args.no_matching else args.match_aliases:
         log(f"matching: {count or 'all'} aliases over {largest.name}'s documents")
         results["matching"].append(run_task("match", largest, str(count)))
+        args.results.write_text(json.dumps(results, indent=2) + "\n")
+    if not args.no_make:
+        results["make"] = bench_make(args.make_args)
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     args.results.write_text(json.dumps(results, indent=2) + "\n")
     log(f"done in {results['total_seconds']} s; results in {args.results}")

@@ -98,6 +98,8 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
     stance_counts = Counter(s["source_id"] for s in tables["stances"])
     mentioned_anywhere = set()
     report = []
+    # Each source's mentions, gathered in one pass: scanning every mention for every source
+    # grew with sources × mentions (40 s at 1,000 articles, and a hundred times that at 10,000).
     by_source: dict[str, list[dict]] = {}
     for m in _rows(tables["mentions"]):
         if m["in_content"]:
