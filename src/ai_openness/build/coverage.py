@@ -8,6 +8,8 @@ explain. Parts of a page marked not_content are ignored.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -89,6 +91,20 @@ def _rows(table) -> list[dict]:
     return table if isinstance(table, list) else table.to_pylist()
 
 
+class _Spans:
+    """Spans [start, end) that answer "does any overlap this one?" in logarithmic time: the
+    question is asked for every candidate sentence, and a text can hold millions of spans."""
+
+    def __init__(self, spans):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(itertools.accumulate((e for _, e in ordered), max))  # furthest end so far
+
+    def overlap(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self.starts, end)  # the spans that start before `end`
+        return before > 0 and self.reach[before - 1] > start
+
+
 def summarise(tables: dict, inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
     with_stance: dict[str, set[tuple[str, str]]] = {}
@@ -108,13 +124,13 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
         mentions = by_source.get(source_id, [])
         entities = {(m["entity_type"], m["entity_id"]) for m in mentions}
         mentioned_anywhere |= entities
-        spans = [(m["start"], m["end"]) for m in mentions]
+        spans = _Spans((m["start"], m["end"]) for m in mentions)
         skipped = inputs.not_content.get(source_id, [])
         unexplained, excluded_count = [], 0
         for start, end, name in candidates(text):
             if any(s <= start and end <= e for s, e in skipped):
                 continue
-            if any(s < end and start < e for s, e in spans):
+            if spans.overlap(start, end):
                 continue
             if fold(name) in excluded:
                 excluded_count += 1
