@@ -327,6 +327,18 @@ def twin_mismatch(root: Path, outside: Path) -> None:
     pq.write_table(table, path)
 
 
+@case("published-both-flavours-corrupt-twin", 1, "data/people.parquet", None, "is not a readable Parquet file")
+def published_both_flavours_corrupt_twin(root: Path, outside: Path) -> None:
+    """A copy marked as published that holds both descriptors, as a checkout does: its
+    Parquet twins are checked too, not only the flavour datapackage.json lists."""
+    for rel in ("codings", "sources"):
+        shutil.rmtree(root / rel)
+    for rel in (DESCRIPTOR, "datapackage.parquet.json"):
+        document = json.loads((root / rel).read_text(encoding="utf-8"))
+        (root / rel).write_text(json.dumps({"ai_openness:published": True, **document}, indent=2), encoding="utf-8")
+    (root / "data/people.parquet").write_bytes(b"garbage")
+
+
 @case("corrupt-parquet", 1, "data/people.parquet", None, "is not a readable Parquet file")
 def corrupt_parquet(root: Path, outside: Path) -> None:
     (root / "data/people.parquet").write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")

@@ -15,7 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..build.write import DESCRIPTOR, csv_bytes, resource_schema
+from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR, csv_bytes, resource_schema
 from ..contract import Contract
 from ..limits import Limits
 from ..problems import Problem
@@ -72,6 +72,22 @@ def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: 
     return converted, problems + found
 
 
+def _twins(root: Path, report: Report, contract: Contract) -> dict:
+    """A copy that holds the Parquet descriptor beside the CSV one (both flavours, as a
+    checkout does) has its Parquet twins checked against their CSVs, as a checkout has."""
+    if not ((root / PARQUET_DESCRIPTOR).exists() or (root / PARQUET_DESCRIPTOR).is_symlink()):
+        return {}
+    parquet, problems = read_descriptor(root, PARQUET_DESCRIPTOR)
+    report.problems += problems
+    if parquet is None:
+        return {}
+    report.problems += pin_schemas(contract, parquet, "parquet")
+    from . import _missing_resources
+
+    report.problems += _missing_resources(contract, parquet)
+    return parquet.resources
+
+
 def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract,
                        limits: Limits) -> Report | None:
     """The report on `root` when its datapackage.json says it is a published copy (checked
@@ -85,12 +101,13 @@ def validate_published(root: Path, report: Report, today: dt.date | None, contra
     formats = {resource.format for resource in descriptor.resources.values()}
     fmt = formats.pop() if len(formats) == 1 else "csv"
     report.problems += pin_schemas(contract, descriptor, fmt) + _missing_resources(contract, descriptor)
+    twins = _twins(root, report, contract) if fmt == "csv" else {}
     with tempfile.TemporaryDirectory() as scratch:
         checked = descriptor
         if fmt == "parquet":
             checked, problems = _as_csv(descriptor, contract, limits, Path(scratch))
             report.problems += problems
-        findings, files, rows = check_tables(Path(scratch) if fmt == "parquet" else root, checked, {}, limits,
+        findings, files, rows = check_tables(Path(scratch) if fmt == "parquet" else root, checked, twins, limits,
                                              today or dt.date.today(), False)
         located = findings.located(files)
     if fmt == "parquet":  # point at the Parquet files, not at their CSV renderings
