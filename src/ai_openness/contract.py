@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from .limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_PATTERN, MAX_RESOURCES
 from .problems import BuildFailed, Problem, Unreadable, shown
@@ -323,7 +323,7 @@ def _installed(path: Path, stamp: int) -> Contract:  # stamp: a rebuilt descript
 
 
 def _pydantic_model(name: str, fields: list[dict]):
-    from typing import Annotated, Literal, Optional
+    from typing import Literal, Optional
 
     from pydantic import ConfigDict, Field, StringConstraints, create_model
 
@@ -434,12 +434,12 @@ def _pattern_problem(pattern: object) -> str | None:
     except re.error as exc:
         return f"is not a valid regular expression ({exc})"
     try:
-        from pydantic_core import SchemaError, SchemaValidator
+        from pydantic import StringConstraints, TypeAdapter
     except ImportError:  # a slim install reads schemas but checks no rows against them
         return None
     try:
-        SchemaValidator({"type": "str", "pattern": pattern})
-    except SchemaError as exc:
+        TypeAdapter(Annotated[str, StringConstraints(pattern=pattern)])
+    except Exception as exc:  # pydantic-core's SchemaError: Rust's regex engine does not compile it
         reason = str(exc).strip().splitlines()[-1].strip()
         return f"is not a regular expression the checks can run: no look-around or back-reference ({reason})"
     return None
