@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The measurement behind the fast checker's engine: the same checks in polars, DuckDB and
+"""The measurement behind the checking engine's choice of polars: the same checks in polars, DuckDB and
 pyarrow's compute functions, on one built table.
 
 The workload is the core of what the validator's engine does with a large table: read

@@ -18,7 +18,7 @@ alias.
     python benchmarks/generate.py --size 10k --out /tmp/p --build --faults
 
 `--build` runs `ai-openness build` on the result; `--faults` then writes a known set of
-faults of every class the fast checker detects into the built tables (and one stored
+faults of every class the checking engine detects into the built tables (and one stored
 text), and records what a checker must report in faults.json.
 """
 
