@@ -264,7 +264,7 @@ def _long_number(root: Path, outside: Path) -> str:
 def _schema_dir_links_out(root: Path, outside: Path) -> str:
     shutil.move(root / "schema", outside / "schema")
     (root / "schema").symlink_to(outside / "schema")
-    return "schema/package.yaml"
+    return "schema/"
 
 
 def _pattern(pattern: str):

@@ -364,8 +364,12 @@ def _read_contained(root: Path, rel: str, limit: int) -> bytes:
         # (readlink), never opened; the place it leads must be inside the package.
         path = Path(os.path.realpath(base / rel, strict=True))
         if not path.is_relative_to(base):
-            raise BuildFailed([Problem(rel, None, None, "is a symbolic link to a place outside the package",
-                                       fix="replace the link by the file itself")])
+            # Name the link that leaves: a folder on the way (schema/) or the file itself.
+            parent = next((p for p in Path(rel).parents if p.name and (base / p).is_symlink()
+                           and not Path(os.path.realpath(base / p)).is_relative_to(base)), None)
+            where, what = (f"{parent.as_posix()}/", "folder") if parent else (rel, "file")
+            raise BuildFailed([Problem(where, None, None, "is a symbolic link to a place outside the package",
+                                       fix=f"replace the link by the {what} itself")])
         info = os.lstat(path)
     except FileNotFoundError:
         raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")]) from None
