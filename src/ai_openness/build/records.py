@@ -47,6 +47,11 @@ class Row:
         key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 
+    def unresolved(self, key: str | None) -> bool:
+        """Whether `key` is a column the build could not compute for this row: the reason was
+        reported where its value should have come from, so no rule reports it again."""
+        return key in self.extra.get("unresolved", ())
+
     def problem(self, key: str | None, message: str, value: object = None, expected: str | None = None,
                 fix: str | None = None) -> Problem:
         shown = None if value is None else reveal(shorten(value))
@@ -127,7 +132,7 @@ def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[l
         except ValidationError as exc:
             for error in exc.errors():
                 key = str(error["loc"][0]) if error["loc"] else None
-                if key in row.extra.get("unresolved", ()):
+                if row.unresolved(key):
                     continue  # already reported where the value should have come from
                 if error["type"] == "extra_forbidden":
                     message = (f"`{key}` is not a field of {resource}; "

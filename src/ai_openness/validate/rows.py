@@ -45,7 +45,7 @@ def check_rows(contract: Contract, tables: dict[str, list[Row]], today: dt.date)
     keys = {(f.file, f.row, f.field) for f in found if f.kind == "primary-key"}
     problems = [_at_coding(f, tables[f.file]) for f in found
                 if not (f.kind == "unique-error" and (f.file, f.row, f.field) in keys)
-                and (f.row is None or f.field not in tables[f.file][f.row].extra.get("unresolved", ()))]
+                and (f.row is None or not tables[f.file][f.row].unresolved(f.field))]
     for (name, kind), count in engine.findings.counts.items():
         if count > LIMIT:
             problems.append(Problem(name, None, None, f"{kind}: {count - LIMIT} more rows of {name} not listed",
