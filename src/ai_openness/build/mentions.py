@@ -76,7 +76,7 @@ class AliasMatcher:
         text = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
         at = found["at"].explode(empty_as_null=False).drop_nulls().to_numpy().astype(np.int64)
         alias = (found["word"].explode(empty_as_null=False).drop_nulls()
-                 .replace_strict(self.patterns, list(range(len(self.patterns))), return_dtype=pl.Int64).to_numpy())
+                 .replace_strict(self.patterns, list(range(len(self.patterns)))).to_numpy().astype(np.int64))
         offsets = np.frombuffer(folded.buffers()[1], dtype=np.int64)[:len(texts) + 1]
         data = np.frombuffer(folded.buffers()[2], dtype=np.uint8)[:offsets[-1]]
         begin = offsets[text] + at  # byte positions in `data`
