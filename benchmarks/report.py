@@ -261,6 +261,9 @@ def machine_line(results: dict) -> str:
             f"pyarrow {m['pyarrow']}, frictionless {m['frictionless']}. Command: `{results['command'].strip()}`")
     if results.get("commit"):
         text += f", at commit {results['commit']}"
+        other = {s["size"]: s["commit"] for s in results["sizes"] if s.get("commit", results["commit"]) != results["commit"]}
+        if other:  # sizes kept from an earlier run (--resume)
+            text += " (" + ", ".join(f"{size} measured at commit {c}" for size, c in other.items()) + ")"
     if results.get("started"):
         text += f", started {results['started']}"
     text += f"; wall time {results.get('total_seconds', 0) / 60:.1f} min (of the last invocation, when resumed)."
