@@ -44,6 +44,9 @@ def problems_of(text: str) -> list[str]:
     ("null: a\n", 1, "is not a name"),
     ("a: 1\na: 2\n", 2, "duplicate key"),
     ("a: " + "[" * 40 + "]" * 40 + "\n", 1, "nested more than 32 levels"),
+    ("- " * 40 + "a\n", 1, "nested more than 32 levels"),
+    ("".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "v\n", 33, "nested more than 32 levels"),
+    ('a: "!"\n{b: 1}: 2\n', 2, "a list or a mapping as a key"),  # read through the parser's events
     ("quote: 他說: 開源\n", 1, "put the value in quotes"),
     ("- a: 1\n\tb: 2\n", 2, "indent with spaces"),
     ("a: \"unclosed\nb: 2\n", 1, "add the closing quote"),
