@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from .console import Output, as_json, escaped_lines
+from .limits import STRICT, TRUSTED
 from .problems import BuildFailed, Problem, Unreadable, visible
 
 USAGE_ERROR, INTERNAL_ERROR = 2, 2
@@ -88,7 +89,7 @@ def cmd_validate(args: argparse.Namespace, out: Output) -> int:
     if args.directory and args.root and _root(args.directory) != _root(args.root):
         raise UsageError(f"two package directories given ({args.directory} and --root {args.root}); give one")
     with out.status("Validating…"):
-        report = validate(_root(args.root or args.directory))
+        report = validate(_root(args.root or args.directory), limits=TRUSTED if args.trusted else STRICT)
     if args.format != "text" or not report.valid or not args.quiet:  # problems print even with --quiet
         rendered = RENDER[args.format](report)
         # The report escapes what it prints; JSON gets the same escaping as every JSON document.
@@ -296,8 +297,12 @@ def parser() -> argparse.ArgumentParser:
                         "validate the package (its Table Schemas + the package's rules)", [
         ("ai-openness validate", "exit 0 valid, 1 problems found, 2 input unusable"),
         ("ai-openness validate --format github", "the same findings as GitHub Actions annotations"),
+        ("ai-openness validate --trusted", "a package of your own beyond a contribution's size limits"),
     ], formats=("text", "json", "github"))
     validate.add_argument("directory", nargs="?", help="package directory, the same as --root")
+    validate.add_argument("--trusted", action="store_true",
+                          help="read without the limits on file sizes, columns and cell lengths that a contribution "
+                               "is held to (for a package you made, such as the million-stance benchmark)")
 
     diff = _command(sub, "diff", cmd_diff, "rows added, removed and changed between two versions of the package", [
         ("ai-openness diff origin/main", "rows added, removed and changed since origin/main"),
