@@ -6,7 +6,6 @@ writing, and a failed build writes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -35,20 +34,40 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
-    """A table as CSV: `rows` are dicts, or Arrow columns (the same bytes either way)."""
-    columns = contract.columns(name)
-    buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(columns)
+def arrow_table(contract: Contract, name: str, rows: list[dict] | pa.Table) -> pa.Table:
+    """A table as Arrow columns of the contract's types: the one form both files are rendered from."""
+    schema = contract.arrow_schema(name)
     if isinstance(rows, pa.Table):
-        for batch in rows.select(columns).to_batches(max_chunksize=100_000):
-            writer.writerows(zip(*([cell_text(v) for v in batch.column(c).to_pylist()] for c in columns)))
+        return rows.select(schema.names).cast(schema)
+    return pa.Table.from_pylist(rows, schema=schema)  # a missing key is null
+
+
+def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
+    """A table as CSV: `rows` are dicts, or Arrow columns (the same bytes either way).
+
+    The bytes are those of Python's csv.writer (QUOTE_MINIMAL, "\n", cells as `cell_text`),
+    written by polars' compiled writer, many times faster, which quotes exactly the cells
+    holding a comma, a quote, \r or \n, writes true/false, ISO dates and plain integers, and
+    keeps the row order. Where the two differ, the cells are mended first:
+    - polars writes an empty string as "" (to tell it from null), csv.writer writes nothing,
+      so empty strings become null;
+    - csv.writer writes a row of one empty cell as "" (else it would be a blank line), so a
+      one-column table gets its nulls as empty strings, which polars then quotes;
+    - polars writes some floats otherwise (1e-05 as 0.00001, nan as NaN), so a `number`
+      column, should a schema have one, is written by Python, cell by cell.
+    A bare \r is quoted, as Python's writer does from 3.11.9 on (CPython gh-67044).
+    """
+    import polars as pl
+    import polars.selectors as cs
+
+    frame = pl.from_arrow(arrow_table(contract, name, rows))
+    frame = frame.with_columns(cs.float().map_elements(cell_text, return_dtype=pl.String))
+    if frame.width == 1:
+        frame = frame.select(pl.all().cast(pl.String).fill_null(""))
     else:
-        for row in rows:
-            writer.writerow([cell_text(row.get(c)) for c in columns])
-    text.flush()
+        frame = frame.with_columns(cs.string().replace("", None))
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, line_terminator="\n", quote_style="necessary", null_value="")
     return buffer.getvalue()
 
 
@@ -65,10 +84,7 @@ def parquet_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) ->
         "ai_openness.resource": name,
         "ai_openness.schema_sha256": schema_hash(contract, name),
     })
-    if isinstance(rows, pa.Table):
-        table = rows.select(schema.names).cast(schema)
-    else:
-        table = pa.Table.from_pydict({f.name: [row.get(f.name) for row in rows] for f in schema}, schema=schema)
+    table = arrow_table(contract, name, rows).replace_schema_metadata(schema.metadata)
     sink = pa.BufferOutputStream()
     # Fixed writer settings: the same rows give the same bytes with the same pyarrow.
     pq.write_table(table, sink, compression="zstd", compression_level=3, use_dictionary=True,
@@ -123,8 +139,9 @@ def render(contract: Contract, tables: dict[str, list[dict] | pa.Table]) -> dict
     """Every generated file of the package: relative path -> bytes."""
     files: dict[str, bytes] = {}
     for name, rows in tables.items():
-        files[f"data/{name}.csv"] = csv_bytes(contract, name, rows)
-        files[f"data/{name}.parquet"] = parquet_bytes(contract, name, rows)
+        table = arrow_table(contract, name, rows)  # built once, rendered twice
+        files[f"data/{name}.csv"] = csv_bytes(contract, name, table)
+        files[f"data/{name}.parquet"] = parquet_bytes(contract, name, table)
     files[DESCRIPTOR] = descriptor_bytes(contract, files, "csv", tables["sources"])
     files[PARQUET_DESCRIPTOR] = descriptor_bytes(contract, files, "parquet", tables["sources"])
     return files
