@@ -3,7 +3,8 @@
 
 The phases are the build's own functions called in the build's order (read the sources,
 the entities and the stances, type the rows, check keys and rules, find the mentions,
-sort, render CSV and Parquet), under the same cycle-collector setting as the build.
+sort, build the Arrow tables, render CSV and Parquet from them), under the same
+cycle-collector setting as the build.
 
     python benchmarks/build_phases.py benchmarks/out/100k
     python benchmarks/build_phases.py benchmarks/out/100k --collector   # with the collector on
@@ -64,11 +65,13 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
     lap("find mentions")
     tables = collect.assemble(contract, read, mentions)
     lap("sort")
-    for name, rows in tables.items():
-        write.csv_bytes(contract, name, rows)
+    arrow = {name: write.arrow_table(contract, name, rows) for name, rows in tables.items()}
+    lap("Arrow tables")
+    for name, table in arrow.items():
+        write.csv_bytes(contract, name, table)
     lap("render CSV")
-    for name, rows in tables.items():
-        write.parquet_bytes(contract, name, rows)
+    for name, table in arrow.items():
+        write.parquet_bytes(contract, name, table)
     lap("render Parquet")
     times["total"] = {"seconds": round(sum(t["seconds"] for t in times.values()), 2),
                       "peak_mb": max(t["peak_mb"] for t in times.values())}
