@@ -11,9 +11,11 @@ import datetime as dt
 import io
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ai_openness.build import write
 from ai_openness.build.write import arrow_table, csv_bytes
 from ai_openness.contract import Contract
 
@@ -85,8 +87,11 @@ def test_named_awkward_cells():
     assert csv_bytes(CONTRACT, "one", [{"only": ""}, {"only": None}, {"only": "a"}]) == b'only\n""\n""\na\n'
 
 
-def test_a_large_table_is_written_in_order_and_the_same_every_time():
-    # Many batches of polars' threads: the rows must come out whole and in order.
+@pytest.mark.parametrize("slice_bytes", [64 * 1024, None])
+def test_a_large_table_is_written_in_order_and_the_same_every_time(slice_bytes, monkeypatch):
+    # Many slices, each many batches of polars' threads: the rows must come out whole, in order.
+    if slice_bytes:
+        monkeypatch.setattr(write, "CSV_SLICE_BYTES", slice_bytes)
     values = ["plain", "a,b", 'q"q', "x\ny", "", None, "😀"]
     rows = [{"text": values[i % len(values)], "required": f"r{i}", "count": i * 7919 - 10**12,
              "flag": [True, False, None][i % 3], "day": dt.date(2000, 1, 1) + dt.timedelta(days=i % 9000),

@@ -21,6 +21,7 @@ from ..contract import Contract
 DESCRIPTOR = "datapackage.json"
 PARQUET_DESCRIPTOR = "datapackage.parquet.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+CSV_SLICE_BYTES = 8 * 2**20  # of Arrow columns rendered to CSV at a time
 
 
 def cell_text(value: object) -> str:
@@ -62,14 +63,19 @@ def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> byt
     import polars as pl
     import polars.selectors as cs
 
-    frame = pl.from_arrow(arrow_table(contract, name, rows))
-    frame = frame.with_columns(cs.float().map_elements(cell_text, return_dtype=pl.String))
-    if frame.width == 1:
-        frame = frame.select(pl.all().cast(pl.String).fill_null(""))
-    else:
-        frame = frame.with_columns(cs.string().replace("", None))
+    table = arrow_table(contract, name, rows)
     buffer = io.BytesIO()
-    frame.write_csv(buffer, line_terminator="\n", quote_style="necessary", null_value="")
+    # In slices: polars copies the strings it is given, and a slice's copy is small.
+    step = max(1, table.num_rows * CSV_SLICE_BYTES // max(table.nbytes, 1))
+    for start in range(0, max(table.num_rows, 1), step):
+        frame = pl.from_arrow(table.slice(start, step))
+        frame = frame.with_columns(cs.float().map_elements(cell_text, return_dtype=pl.String))
+        if frame.width == 1:
+            frame = frame.select(pl.all().cast(pl.String).fill_null(""))
+        else:
+            frame = frame.with_columns(cs.string().replace("", None))
+        frame.write_csv(buffer, include_header=start == 0, line_terminator="\n", quote_style="necessary",
+                        null_value="")
     return buffer.getvalue()
 
 
