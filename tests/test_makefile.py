@@ -98,8 +98,8 @@ def _ai_openness_commands(*args: str) -> list[list[str]]:
         words = shlex.split(line)
         if words and words[0].endswith("/ai-openness"):
             commands.append(words[1:])
-        elif words[1:3] == ["-m", "ai_openness.steps"]:
-            commands += [shlex.split(step) for step in words[3:]]
+        elif "ai_openness.steps" in words:
+            commands += [shlex.split(step) for step in words[words.index("ai_openness.steps") + 1:]]
     return commands
 
 
