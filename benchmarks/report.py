@@ -261,6 +261,9 @@ def machine_line(results: dict) -> str:
             f"pyarrow {m['pyarrow']}, frictionless {m['frictionless']}. Command: `{results['command'].strip()}`")
     if results.get("commit"):
         text += f", at commit {results['commit']}"
+        other = {s["size"]: s["commit"] for s in results["sizes"] if s.get("commit", results["commit"]) != results["commit"]}
+        if other:  # sizes kept from an earlier run (--resume)
+            text += " (" + ", ".join(f"{size} measured at commit {c}" for size, c in other.items()) + ")"
     if results.get("started"):
         text += f", started {results['started']}"
     text += f"; wall time {results.get('total_seconds', 0) / 60:.1f} min (of the last invocation, when resumed)."
@@ -386,12 +389,12 @@ with the process's peak RSS:
 
 ## Mention extraction at scale
 
-The build's `AliasMatcher` (one pyahocorasick automaton over OpenCC-folded text) with a
-random sample of 100, 1,000 or 10,000 of the largest measured package's aliases, or all of
-them, over all of its stored documents, in one process. Its cost follows the number of
-distinct first characters of the aliases: pyahocorasick keeps each trie node's children in
-an array it scans linearly, and between matches every character of text is looked up among
-the root's children.
+The build's `AliasMatcher` (polars' Aho-Corasick automaton, the Rust `aho-corasick` crate,
+over OpenCC-folded text) with a random sample of 100, 1,000 or 10,000 of the largest measured
+package's aliases, or all of them, over all of its stored documents, in one process. (The
+pyahocorasick automaton it replaced scanned each trie node's children one by one, so its cost
+grew with the number of distinct first characters of the aliases: 15 s over the 100k
+package's 31 million characters.)
 
 {block(matching_table(results))}
 

@@ -455,11 +455,13 @@ def main(argv: list[str] | None = None) -> int:
         if size in done:
             log(f"{size}: kept from {args.results}")
             result = done[size]
+            result.setdefault("commit", earlier.get("commit"))  # the code that size was measured on
             if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
                 reference = result
             results["sizes"].append(result)
             continue
         result = bench_size(size, args.out, args.seed, args.frictionless_max_rows, reference, args.version_files)
+        result["commit"] = results["commit"]
         if "frictionless" in result and "extrapolated_from" not in result["frictionless"]:
             reference = result
         results["sizes"].append(result)

@@ -157,6 +157,26 @@ def test_mentions_are_bounded_per_alias(monkeypatch):
     assert "occurs more than 3 times" in failed.value.problems[0].message
 
 
+
+def test_mentions_are_bounded_in_all_and_across_chunks(monkeypatch):
+    aliases = [mentions.Alias("organisation", "openai", "閉源"), mentions.Alias("organisation", "meta", "Meta")]
+    schema = Contract.from_root(ROOT).arrow_schema("mentions")
+    texts = {f"s{i}": "閉源 Meta 與 Metadata。" * 2 for i in range(6)}  # 4 mentions each
+    whole = mentions.mention_table(texts, {"s1": [(0, 8)]}, aliases, schema)
+    assert whole.num_rows == 24 and whole.column("in_content").to_pylist().count(False) == 2
+    monkeypatch.setattr(mentions, "CHUNK_BYTES", 40)  # a chunk a source or two
+    assert mentions.mention_table(texts, {"s1": [(0, 8)]}, aliases, schema).equals(whole)
+    monkeypatch.setattr(mentions, "MAX_MENTIONS", 24)
+    assert mentions.mention_table(texts, {}, aliases, schema).num_rows == 24
+    monkeypatch.setattr(mentions, "MAX_MENTIONS", 23)
+    with pytest.raises(BuildFailed) as failed:
+        mentions.mention_table(texts, {}, aliases, schema)
+    assert "match more than 23 places" in failed.value.problems[0].message
+    monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", 11)  # 閉源's 12th match is in the last source
+    with pytest.raises(BuildFailed) as failed:
+        mentions.mention_table(texts, {}, aliases, schema)
+    assert "'閉源'" in failed.value.problems[0].message and "more than 11 times" in failed.value.problems[0].message
+
 def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
     """A one-character alias in a long text: a finding, not millions of rows."""
     article = mini_inputs / "sources/articles/mini.txt"

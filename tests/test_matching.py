@@ -93,3 +93,48 @@ def test_a_quote_from_elsewhere_says_so():
 def test_occurrence_of_another_type_is_refused(occurrence):
     with pytest.raises(ValueError, match="must be a whole number from 1"):
         locate("閉源。閉源。", "閉源。", occurrence)
+
+
+# The matcher against the plain definition of its matching ----------------------------------
+
+def plain_matches(text: str, aliases: list[Alias]) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping, written out one position at a time: at each position
+    the longest alias whose folded spelling is there is taken (and the scan goes on after it);
+    a match that runs into an ASCII letter or digit is then dropped."""
+    spellings = {fold(a.alias): a.alias for a in aliases}  # the last alias of a spelling is reported
+    folded, found, i = fold(text), [], 0
+    while i < len(folded):
+        here = [s for s in spellings if folded.startswith(s, i)]
+        if not here:
+            i += 1
+            continue
+        word = max(here, key=len)
+        found.append((i, i + len(word), spellings[word]))
+        i += len(word)
+
+    def is_word(char: str) -> bool:
+        return char.isascii() and char.isalnum()
+
+    return [(s, e, a) for s, e, a in found
+            if not (is_word(folded[s]) and s > 0 and is_word(folded[s - 1]))
+            and not (is_word(folded[e - 1]) and e < len(folded) and is_word(folded[e]))]
+
+
+def test_matcher_agrees_with_the_plain_definition():
+    import random
+
+    pieces = ["馬", "马", "斯", "克", "開", "开", "源", "a", "B", "i", "1", " ", "·", "𠀀", "é", "，", "\n"]
+    rng = random.Random(7)
+    compared = 0
+    for _ in range(300):
+        aliases = [Alias("organisation", f"e{k}", "".join(rng.choices(pieces[:12], k=rng.randint(1, 4))))
+                   for k in range(rng.randint(1, 8))]
+        texts = ["".join(rng.choices(pieces, k=rng.randint(0, 60))) for _ in range(rng.randint(1, 4))]
+        found = AliasMatcher(aliases).match(texts)
+        got = [[] for _ in texts]
+        for t, s, e, a in zip(found.text.tolist(), found.start.tolist(), found.end.tolist(), found.alias.tolist()):
+            got[t].append((s, e, AliasMatcher(aliases).aliases[a].alias))
+        for text, matched in zip(texts, got):
+            assert matched == plain_matches(text, aliases), (text, aliases)
+            compared += len(matched)
+    assert compared > 500  # the random texts do hold matches

@@ -236,7 +236,8 @@ class Contract:
         return self.schema(name)["fields"]
 
     def columns(self, name: str) -> list[str]:
-        return [f["name"] for f in self.fields(name)]
+        # Asked for once per coded row by the build: kept, and copied so a caller cannot change it.
+        return list(self._cached(("columns", name), lambda: tuple(f["name"] for f in self.fields(name))))
 
     def field(self, name: str, field: str) -> dict:
         for f in self.fields(name):
@@ -259,7 +260,8 @@ class Contract:
 
     def generated_columns(self, name: str) -> tuple[str, ...]:
         """Columns of `name` the build computes (a coding must not write them)."""
-        return tuple(c for c in GENERATED_COLUMNS.get(name, ()) if c in self.columns(name))
+        return self._cached(("generated", name), lambda: tuple(
+            c for c in GENERATED_COLUMNS.get(name, ()) if c in self.columns(name)))
 
     @property
     def generated_tables(self) -> tuple[str, ...]:

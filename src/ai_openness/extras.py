@@ -14,7 +14,7 @@ from importlib import metadata
 from .paths import package_root
 
 # Import names that are not their distribution's name (after normalising case, "_" and ".").
-_DISTRIBUTION_OF = {"ahocorasick": "pyahocorasick", "yaml": "pyyaml", "vl_convert": "vl-convert-python"}
+_DISTRIBUTION_OF = {"yaml": "pyyaml", "vl_convert": "vl-convert-python"}
 _EXTRA = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
 
 
