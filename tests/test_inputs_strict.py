@@ -44,6 +44,9 @@ def problems_of(text: str) -> list[str]:
     ("null: a\n", 1, "is not a name"),
     ("a: 1\na: 2\n", 2, "duplicate key"),
     ("a: " + "[" * 40 + "]" * 40 + "\n", 1, "nested more than 32 levels"),
+    ("- " * 40 + "a\n", 1, "nested more than 32 levels"),
+    ("".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "v\n", 33, "nested more than 32 levels"),
+    ('a: "!"\n{b: 1}: 2\n', 2, "a list or a mapping as a key"),  # read through the parser's events
     ("quote: 他說: 開源\n", 1, "put the value in quotes"),
     ("- a: 1\n\tb: 2\n", 2, "indent with spaces"),
     ("a: \"unclosed\nb: 2\n", 1, "add the closing quote"),
@@ -252,3 +255,18 @@ def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, caps
     assert main(["build", "--check", "--root", str(mini)]) == 1
     err = capsys.readouterr().err
     assert "levels below codings/" in err and "internal error" not in err, err
+
+
+def test_a_yaml_file_and_a_stored_text_have_their_own_size_limits(mini_inputs: Path, monkeypatch):
+    """A large package's sources/articles.yaml (34 MB at a million stances) is read; a stored
+    text keeps the tighter limit, and a YAML file over its own limit is refused by name."""
+    from ai_openness import limits
+
+    assert limits.MAX_YAML_BYTES > 34_000_000 and limits.MAX_INPUT_BYTES < 34_000_000
+    people = mini_inputs / "codings/people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "# padding\n" * 1_000_000, encoding="utf-8")
+    assert people.stat().st_size > limits.MAX_INPUT_BYTES
+    assert findings(mini_inputs) == []
+    monkeypatch.setattr(limits, "MAX_YAML_BYTES", 5_000_000)
+    found = findings(mini_inputs)
+    assert len(found) == 1 and "codings/people.yaml" in found[0] and "limit of 5000000 bytes" in found[0], found

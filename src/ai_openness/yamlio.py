@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .limits import MAX_INPUT_BYTES, MAX_YAML_DEPTH
+from .limits import MAX_YAML_DEPTH, input_bytes
 from .problems import BuildFailed, Problem
 
 try:  # the C parser is much faster; the constructor below works with either
@@ -227,8 +227,8 @@ def parse_yaml(text: str, rel: str):
 def read_yaml(path: Path, root: Path):
     """Parse one YAML file; a syntax error becomes a located Problem."""
     rel = path.relative_to(root).as_posix()
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        raise BuildFailed([Problem(rel, None, None, f"is larger than {MAX_INPUT_BYTES} bytes; split it")])
+    if path.stat().st_size > input_bytes(rel):
+        raise BuildFailed([Problem(rel, None, None, f"is larger than {input_bytes(rel)} bytes; split it")])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

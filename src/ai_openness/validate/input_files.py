@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..limits import MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_FILES
+from ..limits import MAX_INPUT_DEPTH, MAX_INPUT_FILES, input_bytes
 from ..problems import Problem, shown
 from .files import Refused, contained, decode_utf8, read_bounded
 
@@ -44,7 +44,7 @@ def input_problems(root: Path) -> list[Problem]:
                     continue
                 try:
                     real = contained(root, rel)
-                    data = read_bounded(real, rel, MAX_INPUT_BYTES)
+                    data = read_bounded(real, rel, input_bytes(rel))
                 except Refused as refused:
                     problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
                     continue
