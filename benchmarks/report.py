@@ -372,8 +372,9 @@ touched.
 
 ## `make` on a warm venv
 
-`make` (build, figures, validate, coverage, candidates) in the project root, run once to
-warm up and then timed; then each command it runs, timed alone. "Warm": everything
+`make` (build, figures, validate, coverage, candidates, run in one process) in the project
+root, run once to warm up and then timed; then each command it runs, timed alone as a
+process of its own. "Warm": everything
 installed and nothing changed, so make installs nothing (the row says whether it did).
 
 {block(make_table(results))}

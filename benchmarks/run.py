@@ -323,7 +323,8 @@ def _diff_counts(step: dict) -> dict:
     return step
 
 
-# What `make` runs for `all`, in order (see the Makefile); each is timed as its own command.
+# What `make` runs for `all`, in order, in one process (see the Makefile); each is timed here as a
+# process of its own.
 MAKE_STEPS = [("build", ["build"]), ("figures", ["figures"]), ("validate", ["validate", "--format", "text"]),
               ("coverage", ["coverage"]), ("candidates", ["candidates"])]
 

@@ -231,6 +231,16 @@ def test_the_regex_form_of_the_rule_agrees():
     assert found == [is_invisible(c) for c in sample]
 
 
+@pytest.mark.parametrize("allowed", ["", "\n"])
+def test_the_ranges_of_the_rule_are_the_code_points_it_says_yes_to(allowed):
+    from ai_openness.characters import invisible_ranges
+
+    # The oracle: is_invisible asked of each code point in turn, surrogates included.
+    expected = [code for code in range(0x110000) if chr(code) not in allowed and is_invisible(chr(code))]
+    found = [code for low, high in invisible_ranges(allowed) for code in range(low, high + 1)]
+    assert found == expected
+
+
 def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, capsys):
     """The build checks its inputs as `validate` does, before reading them (input_problems)."""
     from ai_openness.cli import main

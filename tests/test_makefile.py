@@ -4,6 +4,7 @@ was made with another Python or is broken, so one mistaken run never leaves `mak
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -85,3 +86,26 @@ def test_the_install_stamp_depends_on_the_interpreter_check():
     assert result.returncode == 0, result.stderr
     rule = next(line for line in result.stdout.splitlines() if line.startswith(".venv-probe/.installed:"))
     assert ".venv-probe/.python" in rule and "pyproject.toml" in rule and "constraints.txt" in rule
+
+
+def _ai_openness_commands(*args: str) -> list[list[str]]:
+    """The ai-openness command lines `make -n` prints, as argument lists: one per line of
+    `.venv/bin/ai-openness ARGS`, one per argument of `python -m ai_openness.steps`."""
+    result = _make("-n", "-o", ".venv/.installed", *args)
+    assert result.returncode == 0, result.stderr
+    commands = []
+    for line in result.stdout.splitlines():
+        words = shlex.split(line)
+        if words and words[0].endswith("/ai-openness"):
+            commands.append(words[1:])
+        elif "ai_openness.steps" in words:
+            commands += [shlex.split(step) for step in words[words.index("ai_openness.steps") + 1:]]
+    return commands
+
+
+@pytest.mark.parametrize("variables", [[], ["VALIDATE_FORMAT=github"]])
+def test_make_runs_the_steps_of_build_figures_validate_coverage_candidates_in_order(variables):
+    # `all` runs them in one process; each must stay the command its own target runs.
+    separately = _ai_openness_commands(*variables, "build", "figures", "validate", "coverage", "candidates")
+    assert [command[0] for command in separately] == ["build", "figures", "validate", "coverage", "candidates"]
+    assert _ai_openness_commands(*variables) == separately

@@ -12,6 +12,7 @@ letters or marks by category), or the braille blank U+2800, which renders as a s
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp", "Co", "Cn"})
@@ -73,19 +74,18 @@ def reveal(text: str, allowed: frozenset[str] = frozenset()) -> str:
 def invisible_ranges(allowed: str = "") -> tuple[tuple[int, int], ...]:
     """Every invisible code point but those in `allowed`, as sorted inclusive ranges.
 
-    Found by asking `is_invisible` about every code point (a quarter of a second, once), so
-    that a check derived from the ranges (a regex, a byte filter) agrees with it on every
-    character, under the Unicode version of this Python's `unicodedata`.
+    The rule of `is_invisible` asked of every code point at once, under the Unicode version
+    of this Python's `unicodedata`, so that a check derived from the ranges (a regex, a byte
+    filter) agrees with it on every character. The loop runs in C (map over the code points,
+    then a regex over one flag byte each): a tenth of a second, where calling `is_invisible`
+    a million times took half a second of every command that checks cells.
     """
-    ranges: list[list[int]] = []
-    skip = {ord(c) for c in allowed}
-    for code in range(0x110000):
-        if code not in skip and is_invisible(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return tuple((low, high) for low, high in ranges)
+    flags = bytearray(map(INVISIBLE_CATEGORIES.__contains__, map(unicodedata.category, map(chr, range(0x110000)))))
+    for low, high in _IGNORABLE_RANGES:
+        flags[low:high + 1] = b"\1" * (high - low + 1)
+    for char in allowed:
+        flags[ord(char)] = 0
+    return tuple((run.start(), run.end() - 1) for run in re.finditer(rb"\x01+", flags))
 
 
 @functools.cache
