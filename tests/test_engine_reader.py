@@ -161,6 +161,17 @@ def test_limits_are_a_parameter_and_trusted_runs_have_none(mini: Path):
     assert [p for p in validate(mini, limits=tiny).problems if "more than the limit of 100 bytes" in p.message]
 
 
+def test_a_descriptor_beyond_the_strict_limit_is_read_in_a_trusted_run(mini: Path):
+    """A package of 100,000 articles lists them all in datapackage.json (9 MB at a million
+    stances): a contribution's limit refuses it, `validate --trusted` reads it."""
+    small = Limits(*[getattr(STRICT, f) for f in ("table_bytes", "columns", "cell_chars", "parquet_uncompressed",
+                                                   "text_bytes")], descriptor_bytes=1_000)
+    assert (mini / "datapackage.json").stat().st_size > 1_000
+    assert [p for p in validate(mini, limits=small).problems
+            if p.file == "datapackage.json" and "more than the limit of 1000 bytes" in p.message]
+    assert validate(mini, limits=TRUSTED).problems == validate(mini).problems == []
+
+
 def test_an_unclosed_quote_is_located(mini: Path):
     path = mini / "data" / "stance_arguments.csv"
     header, first = path.read_text(encoding="utf-8").split("\n")[:2]

@@ -112,7 +112,7 @@ class _Version:
 
 
 def _read(root: Path) -> _Version:
-    descriptor, problems = read_descriptor(root, DESCRIPTOR)
+    descriptor, problems = read_descriptor(root, DESCRIPTOR, TRUSTED.descriptor_bytes)
     tables = {}
     for name, resource in (descriptor.resources.items() if descriptor else []):
         table, found = read_frame(resource, DESCRIPTOR, TRUSTED)

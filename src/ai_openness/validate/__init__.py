@@ -25,10 +25,10 @@ from .report import Report
 __all__ = ["Report", "validate"]
 
 
-def _descriptors(root: Path, report: Report) -> dict[str, Descriptor]:
+def _descriptors(root: Path, report: Report, limits: Limits) -> dict[str, Descriptor]:
     found = {}
     for rel in (DESCRIPTOR, PARQUET_DESCRIPTOR):
-        descriptor, problems = read_descriptor(root, rel)
+        descriptor, problems = read_descriptor(root, rel, limits.descriptor_bytes)
         report.problems += problems
         if descriptor is None:
             report.unusable = True
@@ -84,7 +84,7 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
         return published
     report.problems += lost_inputs(root)
 
-    descriptors = _descriptors(root, report)
+    descriptors = _descriptors(root, report, limits)
     if report.unusable:
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report

@@ -72,10 +72,11 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def _parse(root: Path, rel: str) -> tuple[str, dict] | list[Problem]:
+def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[Problem]:
     fix = f"regenerate it: {REGENERATE}"
     try:
-        data = read_bounded(contained(root, rel), rel, MAX_DESCRIPTOR_BYTES)
+        path = contained(root, rel)
+        data = read_bounded(path, rel, limit if limit is not None else path.stat().st_size)
     except Refused as refused:
         return [Problem(rel, None, None, f"cannot be read: {refused.message}", fix=refused.fix)]
     text, problems = decode_utf8(rel, data)
@@ -176,9 +177,12 @@ def _check_resource(root: Path, item: object, rel: str, text: str) -> tuple[Reso
     return Resource(name, path, file, fmt, item["schema"], line), []
 
 
-def read_descriptor(root: Path, rel: str) -> tuple[Descriptor | None, list[Problem]]:
-    """The checked descriptor and its problems; None when it cannot be used at all."""
-    parsed = _parse(root, rel)
+def read_descriptor(root: Path, rel: str, limit: int | None = MAX_DESCRIPTOR_BYTES
+                    ) -> tuple[Descriptor | None, list[Problem]]:
+    """The checked descriptor and its problems; None when it cannot be used at all.
+
+    `limit`: its size in bytes at most (None: any size, for a package of one's own)."""
+    parsed = _parse(root, rel, limit)
     if isinstance(parsed, list):
         return None, parsed
     text, document = parsed

@@ -68,16 +68,16 @@ def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: 
         (folder / "data").mkdir(exist_ok=True)
         (folder / item["path"]).write_bytes(csv_bytes(contract, resource.name, rows))
     (folder / DESCRIPTOR).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
-    converted, found = read_descriptor(folder, DESCRIPTOR)
+    converted, found = read_descriptor(folder, DESCRIPTOR, limits.descriptor_bytes)
     return converted, problems + found
 
 
-def _twins(root: Path, report: Report, contract: Contract) -> dict:
+def _twins(root: Path, report: Report, contract: Contract, limits: Limits) -> dict:
     """A copy that holds the Parquet descriptor beside the CSV one (both flavours, as a
     checkout does) has its Parquet twins checked against their CSVs, as a checkout has."""
     if not ((root / PARQUET_DESCRIPTOR).exists() or (root / PARQUET_DESCRIPTOR).is_symlink()):
         return {}
-    parquet, problems = read_descriptor(root, PARQUET_DESCRIPTOR)
+    parquet, problems = read_descriptor(root, PARQUET_DESCRIPTOR, limits.descriptor_bytes)
     report.problems += problems
     if parquet is None:
         return {}
@@ -94,14 +94,14 @@ def validate_published(root: Path, report: Report, today: dt.date | None, contra
     against `contract`); None (nothing reported) when it does not."""
     from . import _missing_resources
 
-    descriptor, problems = read_descriptor(root, DESCRIPTOR)
+    descriptor, problems = read_descriptor(root, DESCRIPTOR, limits.descriptor_bytes)
     if descriptor is None or not published_copy(descriptor.checked):
         return None
     report.problems += problems
     formats = {resource.format for resource in descriptor.resources.values()}
     fmt = formats.pop() if len(formats) == 1 else "csv"
     report.problems += pin_schemas(contract, descriptor, fmt) + _missing_resources(contract, descriptor)
-    twins = _twins(root, report, contract) if fmt == "csv" else {}
+    twins = _twins(root, report, contract, limits) if fmt == "csv" else {}
     with tempfile.TemporaryDirectory() as scratch:
         checked = descriptor
         if fmt == "parquet":
