@@ -138,3 +138,12 @@ def test_matcher_agrees_with_the_plain_definition():
             assert matched == plain_matches(text, aliases), (text, aliases)
             compared += len(matched)
     assert compared > 500  # the random texts do hold matches
+
+
+def test_fold_all_is_fold_of_each_text():
+    from ai_openness.script import fold_all
+
+    texts = ["馬斯克說 OpenAI", "", "開源𠀀軟件 META", "馬"]
+    fold("馬")  # a code point folded one text at a time first, then in a column
+    assert fold_all(texts).to_pylist() == [fold(t) for t in texts]
+    assert fold_all(["馬斯克"]).to_pylist() == ["马斯克"]

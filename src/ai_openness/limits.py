@@ -55,5 +55,6 @@ class Limits:
 
 
 # A contribution (a pull request) is untrusted; the maintainers' own runs (diff, release) are not.
-STRICT = Limits(MAX_TABLE_BYTES, MAX_COLUMNS, MAX_FIELD_CHARS, MAX_PARQUET_UNCOMPRESSED, MAX_INPUT_BYTES)
+STRICT = Limits(MAX_TABLE_BYTES, MAX_COLUMNS, MAX_FIELD_CHARS, MAX_PARQUET_UNCOMPRESSED, MAX_INPUT_BYTES,
+                MAX_DESCRIPTOR_BYTES)
 TRUSTED = Limits(None, None, None, None, None, None)

@@ -45,21 +45,23 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-_LOOKUP = np.arange(0x110000, dtype=np.uint32)  # _TABLE as an array, for the code points met so far
-_KNOWN = np.zeros(0x110000, dtype=bool)
+@lru_cache(maxsize=None)
+def _lookup() -> np.ndarray:
+    """An array indexed by code point, made on first use (not on import) and filled from
+    _TABLE by fold_all for the code points it meets."""
+    return np.arange(0x110000, dtype=np.uint32)
 
 
 def fold_all(texts: list[str]) -> pa.LargeStringArray:
     """fold() of each text, as one Arrow column: the same mapping (_TABLE), applied to whole
     arrays of code points at once (str.translate takes a dictionary look-up per character)."""
-    joined = "".join(texts)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lookup = _lookup()
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     seen = np.zeros(0x110000, dtype=bool)
     seen[points] = True
-    for codepoint in np.flatnonzero(seen & ~_KNOWN).tolist():
-        _LOOKUP[codepoint] = _TABLE[codepoint]
-        _KNOWN[codepoint] = True
-    folded = _LOOKUP[points].tobytes().decode("utf-32-le")
+    distinct = np.flatnonzero(seen)  # a few thousand: _TABLE (filled on first use) decides each
+    lookup[distinct] = [_TABLE[codepoint] for codepoint in distinct.tolist()]
+    folded = lookup[points].tobytes().decode("utf-32-le")
     ends = np.cumsum([len(t) for t in texts]).tolist()
     return pa.array([folded[a:b] for a, b in zip([0, *ends[:-1]], ends)], pa.large_string())
 
