@@ -8,19 +8,19 @@ STAMP  := $(VENV)/.installed
 # The library plus everything `make` and `make test` use: the command's tools (frictionless,
 # pydantic, polars, OpenCC...), figures (Altair, vl-convert and a CJK font), database exports
 # (sqlite-utils, DuckDB), Datasette, the test tools and mlcroissant. Only `bench` is left out.
-EXTRAS := tools,figures,export,browse,test,release
+EXTRAS := tools,figures,export,browse,test,release,lint
 # --format of `make validate`; the workflow asks for GitHub annotations.
 VALIDATE_FORMAT ?= text
 
 .PHONY: all install venv FORCE build validate coverage candidates figures test check bench clean
 
 # `all` runs the steps of the targets build, figures, validate, coverage and candidates, in
-# that order, in one process (python -m ai_openness.steps): each prints and exits as its
+# that order, in one process (python -m ai_openness.commands.steps): each prints and exits as its
 # target does, and the first that fails stops make. Importing the libraries once instead of
 # five times halves the time of `make`. tests/test_makefile.py holds the two to each other.
 # -P: the current directory is not put on the module path (as with .venv/bin/ai-openness).
 all: $(STAMP)
-	$(BIN)/python -P -m ai_openness.steps build figures "validate --format $(VALIDATE_FORMAT)" coverage candidates
+	$(BIN)/python -P -m ai_openness.commands.steps build figures "validate --format $(VALIDATE_FORMAT)" coverage candidates
 
 # .venv is made with $(PYTHON), which must be Python 3.11 or newer. A .venv whose python does
 # not run, or is not the interpreter $(PYTHON) names (left by an earlier `make PYTHON=...`), is
@@ -69,9 +69,14 @@ coverage: $(STAMP)
 candidates: $(STAMP)
 	$(BIN)/ai-openness candidates
 
+# The generated files are current, the code is linted and formatted (ruff), and the layers
+# run one way (import-linter: [tool.importlinter] in pyproject.toml).
 check: $(STAMP)
 	$(BIN)/ai-openness build --check
 	$(BIN)/ai-openness figures --check
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness.build import collect, inputs, write  # noqa: E402
-from ai_openness.contract import Contract  # noqa: E402
-from ai_openness.build.records import validate_rows  # noqa: E402
-from ai_openness.validate.rows import check_rows  # noqa: E402
+from ai_openness.compile import collect, inputs, write
+from ai_openness.compile.check import check_rows
+from ai_openness.compile.records import validate_rows
+from ai_openness.safeio.schema import contract_for_build
 
 
 def phases(root: Path) -> dict[str, dict[str, float]]:
@@ -42,14 +42,14 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
         times[name] = {"seconds": round(now - last if seconds is None else seconds, 2), "peak_mb": round(peak)}
         last = now
 
-    contract = Contract.for_build(root)
+    contract = contract_for_build(root)
     read = inputs.Inputs()
     inputs.read_sources(root, read, contract)
     lap("read sources and stored texts")
     aliases = inputs.read_entities(root, read, contract)
     read.tables["aliases"] = inputs.alias_rows(aliases)
     read.aliases = [a for a, _ in aliases]
-    read.alias_origins = {a: row for a, row in aliases}
+    read.alias_origins = dict(aliases)
     lap("read entities")
     inputs.read_stances(root, read, contract)
     inputs.read_excluded(root, read)
@@ -59,8 +59,11 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
         if name not in contract.matched_tables + contract.derived_tables:
             validate_rows(contract, name, read.tables[name])
     lap("type rows (pydantic)")
-    check_rows(contract, {n: read.tables[n] for n in contract.names
-                          if n not in contract.matched_tables + contract.derived_tables}, dt.date.today())
+    check_rows(
+        contract,
+        {n: read.tables[n] for n in contract.names if n not in contract.matched_tables + contract.derived_tables},
+        dt.date.today(),
+    )
     lap("keys and rules (the checking engine)")
     mentions = collect.mention_table(read, contract)
     lap("find mentions")
@@ -79,8 +82,10 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
             spent[step] += seconds
     for step, seconds in spent.items():
         lap(step, seconds)
-    times["total"] = {"seconds": round(sum(t["seconds"] for t in times.values()), 2),
-                      "peak_mb": max(t["peak_mb"] for t in times.values())}
+    times["total"] = {
+        "seconds": round(sum(t["seconds"] for t in times.values()), 2),
+        "peak_mb": max(t["peak_mb"] for t in times.values()),
+    }
     return times
 
 

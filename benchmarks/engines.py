@@ -29,13 +29,19 @@ def polars_check(root: Path) -> dict:
 
     sources = pl.read_csv(root / "data" / "sources.csv", infer_schema=False, columns=["source_id"])["source_id"]
     hashes, bad = [], 0
-    for chunk in pl.scan_csv(root / "data" / "mentions.csv", infer_schema=False).collect_batches(
-            chunk_size=250_000):
-        typed = chunk.with_columns(pl.col("start", "end").cast(pl.Int64, strict=False),
-                                   pl.col("in_content").replace_strict({"true": True, "false": False}, default=None,
-                                                                        return_dtype=pl.Boolean))
-        bad += typed.select((pl.col("start").is_null() | pl.col("end").is_null() | pl.col("in_content").is_null()
-                             | ~pl.col("entity_type").is_in(TYPES)).sum()).item()
+    for chunk in pl.scan_csv(root / "data" / "mentions.csv", infer_schema=False).collect_batches(chunk_size=250_000):
+        typed = chunk.with_columns(
+            pl.col("start", "end").cast(pl.Int64, strict=False),
+            pl.col("in_content").replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean),
+        )
+        bad += typed.select(
+            (
+                pl.col("start").is_null()
+                | pl.col("end").is_null()
+                | pl.col("in_content").is_null()
+                | ~pl.col("entity_type").is_in(TYPES)
+            ).sum()
+        ).item()
         values = typed.select(pl.col("source_id").unique())
         bad += values.filter(~pl.col("source_id").is_in(sources.implode())).height
         hashes.append(typed.select(pl.struct(KEY).hash(seed=0)).to_series())
@@ -52,13 +58,16 @@ def duckdb_check(root: Path) -> dict:
     sources = f"read_csv('{root / 'data' / 'sources.csv'}', all_varchar = true, header = true)"
     con.execute(f"CREATE TEMP TABLE m AS SELECT * FROM {mentions}")
     bad = con.execute(
-        "SELECT count(*) FROM m WHERE try_cast(start AS BIGINT) IS NULL OR try_cast(\"end\" AS BIGINT) IS NULL "
+        'SELECT count(*) FROM m WHERE try_cast(start AS BIGINT) IS NULL OR try_cast("end" AS BIGINT) IS NULL '
         "OR in_content NOT IN ('true', 'false') OR entity_type NOT IN ('organisation', 'person', 'model', 'licence')"
     ).fetchone()[0]
-    bad += con.execute(f"SELECT count(*) FROM (SELECT DISTINCT source_id FROM m) WHERE source_id NOT IN "
-                       f"(SELECT source_id FROM {sources})").fetchone()[0]
-    repeated = con.execute("SELECT count(*) FROM (SELECT source_id, start, entity_type, entity_id FROM m "
-                           "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+    bad += con.execute(
+        f"SELECT count(*) FROM (SELECT DISTINCT source_id FROM m) WHERE source_id NOT IN "
+        f"(SELECT source_id FROM {sources})"
+    ).fetchone()[0]
+    repeated = con.execute(
+        "SELECT count(*) FROM (SELECT source_id, start, entity_type, entity_id FROM m GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
     return {"invalid": bad, "repeated_keys": repeated}
 
 
@@ -97,15 +106,18 @@ def main() -> int:
     results = {}
     for engine in ENGINES:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, __file__, str(root), engine], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, __file__, str(root), engine], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         _, status, usage = os.wait4(child.pid, 0)
         out, err = child.stdout.read(), child.stderr.read()
         if os.waitstatus_to_exitcode(status) != 0:
             results[engine] = {"skipped": err.strip().splitlines()[-1] if err.strip() else "failed"}
             continue
-        results[engine] = json.loads(out) | {"process_seconds": round(time.perf_counter() - start, 2),
-                                             "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+        results[engine] = json.loads(out) | {
+            "process_seconds": round(time.perf_counter() - start, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        }
         print(engine, results[engine], flush=True)
     print(json.dumps(results, indent=2))
     return 0

@@ -187,8 +187,11 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
         stances.set(row, column, str(shifted), shifted)
     expect("stances", row, "quote", "quote")
 
-    row = pick("sources", taken["sources"], lambda r: sources.cell(r, "kind") == "article"
-               and sources.cell(r, "source_id") != quoted_source)
+    row = pick(
+        "sources",
+        taken["sources"],
+        lambda r: sources.cell(r, "kind") == "article" and sources.cell(r, "source_id") != quoted_source,
+    )
     text_path = root / sources.cell(row, "path")
     text = text_path.read_text(encoding="utf-8")
     text_path.write_text(text[:-2] + ("。" if text[-2] != "。" else "，") + text[-1:], encoding="utf-8")
@@ -206,8 +209,7 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
         table.write()
     _refresh_descriptor(root)
     expected.sort()
-    (root / "faults.json").write_text(json.dumps([asdict(e) for e in expected], indent=2) + "\n",
-                                      encoding="utf-8")
+    (root / "faults.json").write_text(json.dumps([asdict(e) for e in expected], indent=2) + "\n", encoding="utf-8")
     return expected
 
 

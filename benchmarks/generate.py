@@ -37,10 +37,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ai_openness.contract import Contract  # noqa: E402  (after the path is set)
+from ai_openness.safeio.schema import read_contract  # noqa: E402  (after the path is set)
 
 # The generated packages carry this checkout's schema/, so their values come from its vocabularies.
-CONTRACT = Contract.from_root(REPO)
+CONTRACT = read_contract(REPO)
 
 
 @dataclass(frozen=True)
@@ -67,24 +67,89 @@ class Size:
 # registry grows more slowly than the stances (about as the square root), as a coded
 # corpus does: new articles mostly name actors that are already coded.
 SIZES = {
-    "1x": Size(stances=85, articles=5, references=54, organisations=62, people=19, models=22, licences=7,
-               mentions_per_article=93),
-    "10k": Size(stances=10_000, articles=1_000, references=300, organisations=500, people=400, models=250,
-                licences=20, mentions_per_article=100),
-    "100k": Size(stances=100_000, articles=10_000, references=1_000, organisations=1_600, people=1_300,
-                 models=800, licences=40, mentions_per_article=100),
-    "1m": Size(stances=1_000_000, articles=100_000, references=3_000, organisations=5_000, people=4_000,
-               models=2_500, licences=80, mentions_per_article=100),
+    "1x": Size(
+        stances=85,
+        articles=5,
+        references=54,
+        organisations=62,
+        people=19,
+        models=22,
+        licences=7,
+        mentions_per_article=93,
+    ),
+    "10k": Size(
+        stances=10_000,
+        articles=1_000,
+        references=300,
+        organisations=500,
+        people=400,
+        models=250,
+        licences=20,
+        mentions_per_article=100,
+    ),
+    "100k": Size(
+        stances=100_000,
+        articles=10_000,
+        references=1_000,
+        organisations=1_600,
+        people=1_300,
+        models=800,
+        licences=40,
+        mentions_per_article=100,
+    ),
+    "1m": Size(
+        stances=1_000_000,
+        articles=100_000,
+        references=3_000,
+        organisations=5_000,
+        people=4_000,
+        models=2_500,
+        licences=80,
+        mentions_per_article=100,
+    ),
 }
 
-SYLLABLES = ("ka ri to ve lan mor sa qui del fen ar po zu nex tal vor mi bel cor ix do ra "
-             "sen lu pha tor gri wen ost yl da kem ju").split()
-ORG_SUFFIXES = ("Labs", "AI", "Systems", "Institute", "Foundation", "Ministry", "Capital", "Times",
-                "Council", "Group")
+SYLLABLES = [
+    "ka",
+    "ri",
+    "to",
+    "ve",
+    "lan",
+    "mor",
+    "sa",
+    "qui",
+    "del",
+    "fen",
+    "ar",
+    "po",
+    "zu",
+    "nex",
+    "tal",
+    "vor",
+    "mi",
+    "bel",
+    "cor",
+    "ix",
+    "do",
+    "ra",
+    "sen",
+    "lu",
+    "pha",
+    "tor",
+    "gri",
+    "wen",
+    "ost",
+    "yl",
+    "da",
+    "kem",
+    "ju",
+]
+ORG_SUFFIXES = ("Labs", "AI", "Systems", "Institute", "Foundation", "Ministry", "Capital", "Times", "Council", "Group")
 FOOTER_FROM, FOOTER_TO = "【相关推荐】", "【完】"  # not_content markers (brackets are in no alias)
 
 
 # --- alphabets ------------------------------------------------------------------------
+
 
 def alphabets(rng: random.Random) -> tuple[list[str], list[str], dict[str, str]]:
     """(alias characters, filler characters, simplified -> traditional for alias characters).
@@ -96,7 +161,7 @@ def alphabets(rng: random.Random) -> tuple[list[str], list[str], dict[str, str]]
     """
     import opencc
 
-    from ai_openness.script import fold
+    from ai_openness.core.script import fold
 
     s2t = opencc.OpenCC("s2t")
     differing, same = [], []
@@ -126,6 +191,7 @@ ALIAS_CHARACTER_SHARE = 0.3
 
 
 # --- entities -------------------------------------------------------------------------
+
 
 @dataclass
 class Entity:
@@ -201,59 +267,80 @@ def partial(rng: random.Random, date: dt.date) -> dt.date | str:
 def make_entities(size: Size, rng: random.Random, names: Names, references: list[str]) -> dict[str, list[Entity]]:
     org_kinds = CONTRACT.vocabulary("organisations", "kind")
     entities: dict[str, list[Entity]] = {"organisations": [], "people": [], "models": [], "licences": []}
-    for i in range(size.organisations):
+    for _ in range(size.organisations):
         name = names.latin(lambda: f"{names.word(2)} {rng.choice(ORG_SUFFIXES)}")
         zh = names.zh(3, 5) if rng.random() < 0.8 else None
         extra = [names.zh(2, 3)] if rng.random() < 0.15 else []
         parents = entities["organisations"]
-        fields = {"kind": rng.choice(org_kinds), "country": rng.choice(["US", "CN", "FR", "GB", "DE", "TW", None]),
-                  "parent_id": rng.choice(parents).entity_id if parents and rng.random() < 0.1 else None,
-                  "note": "Synthetic organisation." if rng.random() < 0.1 else None}
-        entities["organisations"].append(Entity("organisation", names.slug(name), name, zh,
-                                                names.coded(zh) if zh else None, extra, fields))
+        fields = {
+            "kind": rng.choice(org_kinds),
+            "country": rng.choice(["US", "CN", "FR", "GB", "DE", "TW", None]),
+            "parent_id": rng.choice(parents).entity_id if parents and rng.random() < 0.1 else None,
+            "note": "Synthetic organisation." if rng.random() < 0.1 else None,
+        }
+        entities["organisations"].append(
+            Entity("organisation", names.slug(name), name, zh, names.coded(zh) if zh else None, extra, fields)
+        )
     orgs = entities["organisations"]
-    for i in range(size.people):
+    for _ in range(size.people):
         name = names.latin(lambda: f"{names.word(2)} {names.word(2)}")
         given, family = names.zh(2, 2), names.zh(2, 3)
         zh = f"{given}·{family}"
         names.claim(zh)
-        fields = {"organisation_id": rng.choice(orgs).entity_id if rng.random() < 0.9 else None,
-                  "role": "synthetic role" if rng.random() < 0.7 else None, "note": None}
+        fields = {
+            "organisation_id": rng.choice(orgs).entity_id if rng.random() < 0.9 else None,
+            "role": "synthetic role" if rng.random() < 0.7 else None,
+            "note": None,
+        }
         entities["people"].append(Entity("person", names.slug(name), name, zh, names.coded(zh), [family], fields))
     for i in range(size.licences):
         if i % 2:
             licence_id = f"LicenseRef-Synthetic-{i}"
         else:
             licence_id = f"SYN-{i}.0"
-        name = names.latin(lambda: f"{names.word(2)} Licence {i}")
-        fields = {"url": f"https://licences.example.org/{i}", "osi_approved": rng.choice([True, False, None]),
-                  "commercial_use": rng.choice(CONTRACT.vocabulary("licences", "commercial_use")),
-                  "user_limit": rng.choice([None, 700_000_000]), "use_policy": rng.choice([True, False]),
-                  "use_policy_url": None, "attribution_required": True, "modification_allowed": True,
-                  "output_use_restricted": rng.choice([True, False]), "patent_grant": rng.choice([True, False]),
-                  "copyleft": False, "source_id": rng.choice(references), "note": None}
+        name = names.latin(lambda i=i: f"{names.word(2)} Licence {i}")
+        fields = {
+            "url": f"https://licences.example.org/{i}",
+            "osi_approved": rng.choice([True, False, None]),
+            "commercial_use": rng.choice(CONTRACT.vocabulary("licences", "commercial_use")),
+            "user_limit": rng.choice([None, 700_000_000]),
+            "use_policy": rng.choice([True, False]),
+            "use_policy_url": None,
+            "attribution_required": True,
+            "modification_allowed": True,
+            "output_use_restricted": rng.choice([True, False]),
+            "patent_grant": rng.choice([True, False]),
+            "copyleft": False,
+            "source_id": rng.choice(references),
+            "note": None,
+        }
         names.slugs.add(licence_id)
         entities["licences"].append(Entity("licence", licence_id, name, None, None, [], fields))
     licences = entities["licences"]
     weights = ("open-weights", "restricted-weights", "non-commercial-weights", "leaked")
-    for i in range(size.models):
+    for _ in range(size.models):
         name = names.latin(lambda: f"{names.word(2)}-{rng.choice([1, 2, 3, 7, 13, 70])}B")
         zh = names.zh(3, 4) if rng.random() < 0.3 else None
-        access = rng.choice(CONTRACT.vocabulary("models", "access") + [None])
-        fields = {"organisation_id": rng.choice(orgs).entity_id,
-                  "released": partial(rng, random_date(rng)) if rng.random() < 0.8 else None,
-                  "access": access,
-                  "licence_id": rng.choice(licences).entity_id if access in weights else None,
-                  "parameters": rng.choice([None, 7_000_000_000, 13_000_000_000]),
-                  "sizes": rng.choice([None, "7B, 13B"]),
-                  "released_source_id": rng.choice(references), "licence_source_id": rng.choice(references),
-                  "note": None}
-        entities["models"].append(Entity("model", names.slug(name), name, zh, names.coded(zh) if zh else None,
-                                         [], fields))
+        access = rng.choice([*CONTRACT.vocabulary("models", "access"), None])
+        fields = {
+            "organisation_id": rng.choice(orgs).entity_id,
+            "released": partial(rng, random_date(rng)) if rng.random() < 0.8 else None,
+            "access": access,
+            "licence_id": rng.choice(licences).entity_id if access in weights else None,
+            "parameters": rng.choice([None, 7_000_000_000, 13_000_000_000]),
+            "sizes": rng.choice([None, "7B, 13B"]),
+            "released_source_id": rng.choice(references),
+            "licence_source_id": rng.choice(references),
+            "note": None,
+        }
+        entities["models"].append(
+            Entity("model", names.slug(name), name, zh, names.coded(zh) if zh else None, [], fields)
+        )
     return entities
 
 
 # --- texts ----------------------------------------------------------------------------
+
 
 class Filler:
     """Slices of one long random string of filler characters (cheap to draw at scale)."""
@@ -270,7 +357,7 @@ class Filler:
         draw = self.rng.random
         n = low + int(draw() * (high - low + 1))
         start = int(draw() * (len(self.pool) - n))
-        return self.pool[start:start + n]
+        return self.pool[start : start + n]
 
 
 @dataclass
@@ -285,7 +372,7 @@ class Article:
 
 def spellings_in(spellings: list[str], to_trad: dict[str, str]) -> dict[str, list[str]]:
     """How an article in each script writes each alias (folding makes both scripts match)."""
-    from ai_openness.script import fold
+    from ai_openness.core.script import fold
 
     out: dict[str, list[str]] = {"zh-Hans": [], "zh-Hant": []}
     for coded in spellings:
@@ -299,9 +386,16 @@ def spellings_in(spellings: list[str], to_trad: dict[str, str]) -> dict[str, lis
     return out
 
 
-def make_article(index: int, size: Size, rng: random.Random, filler: Filler, written: dict[str, list[str]],
-                 stances_here: int, gap: tuple[int, int]) -> Article:
-    from ai_openness.build.quotes import occurrences
+def make_article(
+    index: int,
+    size: Size,
+    rng: random.Random,
+    filler: Filler,
+    written: dict[str, list[str]],
+    stances_here: int,
+    gap: tuple[int, int],
+) -> Article:
+    from ai_openness.core.find import occurrences
 
     language = "zh-Hant" if index % 3 == 0 else "zh-Hans"
     footer = rng.random() < 0.3
@@ -336,11 +430,13 @@ def make_article(index: int, size: Size, rng: random.Random, filler: Filler, wri
     while len(quotes) < stances_here:  # more stances than mentions: quote the same span again
         quotes.append(quotes[len(quotes) % max(1, len(quote_spans))])
     published = random_date(rng) if rng.random() < 0.7 else None
-    return Article(f"{index:06d}_{hashlib.sha256(str(index).encode()).hexdigest()[:16]}", language, text,
-                   quotes, published, footer)
+    return Article(
+        f"{index:06d}_{hashlib.sha256(str(index).encode()).hexdigest()[:16]}", language, text, quotes, published, footer
+    )
 
 
 # --- YAML -----------------------------------------------------------------------------
+
 
 def scalar(value) -> str:
     """A YAML scalar: JSON strings are valid YAML double-quoted scalars."""
@@ -368,8 +464,12 @@ def mapping(fields: dict, indent: str = "") -> str:
 
 
 def entity_yaml(kind: str, entity: Entity) -> str:
-    id_field = {"organisations": "organisation_id", "people": "person_id", "models": "model_id",
-                "licences": "licence_id"}[kind]
+    id_field = {
+        "organisations": "organisation_id",
+        "people": "person_id",
+        "models": "model_id",
+        "licences": "licence_id",
+    }[kind]
     fields = {id_field: entity.entity_id, "name": entity.name}
     if kind in ("organisations", "people"):
         fields["name_zh"] = entity.zh_coded
@@ -380,6 +480,7 @@ def entity_yaml(kind: str, entity: Entity) -> str:
 
 
 # --- the package ----------------------------------------------------------------------
+
 
 def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None = None) -> dict:
     """Write the inputs of a synthetic package to `out`; return counts of what was written."""
@@ -398,12 +499,20 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
     with open(out / "sources" / "references.yaml", "w", encoding="utf-8") as handle:
         handle.write("# Synthetic external references.\n")
         for i, source_id in enumerate(references):
-            handle.write(mapping({
-                "source_id": source_id, "title": f"Synthetic reference {i}", "publisher": "Example Press",
-                "url": f"https://example.org/references/{i}",
-                "published": random_date(rng) if rng.random() < 0.5 else None,
-                "language": "en", "kind": rng.choice(reference_kinds),
-                "excerpt": "A short verbatim excerpt of the reference."}))
+            handle.write(
+                mapping(
+                    {
+                        "source_id": source_id,
+                        "title": f"Synthetic reference {i}",
+                        "publisher": "Example Press",
+                        "url": f"https://example.org/references/{i}",
+                        "published": random_date(rng) if rng.random() < 0.5 else None,
+                        "language": "en",
+                        "kind": rng.choice(reference_kinds),
+                        "excerpt": "A short verbatim excerpt of the reference.",
+                    }
+                )
+            )
 
     entities = make_entities(size, rng, names, references)
     for kind, rows in entities.items():
@@ -421,14 +530,15 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
 
     # The 1x size mirrors today's ~10,000-character articles; larger sizes have shorter ones.
     gap = gap or ((60, 140) if size.mentions_per_article < 100 and size.articles <= 5 else (8, 24))
-    per_article = [size.stances // size.articles + (1 if i < size.stances % size.articles else 0)
-                   for i in range(size.articles)]
+    per_article = [
+        size.stances // size.articles + (1 if i < size.stances % size.articles else 0) for i in range(size.articles)
+    ]
     counters = {"stances": 0, "stance_arguments": 0, "mentions": 0, "characters": 0}
     arguments = CONTRACT.vocabulary("stance_arguments", "argument")
     kinds, attributions = CONTRACT.vocabulary("stances", "kind"), CONTRACT.vocabulary("stances", "attribution")
     positions = CONTRACT.vocabulary("stances", "position")
     undated_reasons = CONTRACT.vocabulary("stances", "undated_reason")
-    articles_yaml = open(out / "sources" / "articles.yaml", "w", encoding="utf-8")
+    articles_yaml = open(out / "sources" / "articles.yaml", "w", encoding="utf-8")  # noqa: SIM115 (written over the whole loop below, closed at its end)
     articles_yaml.write("# Synthetic stored articles.\n")
     for index in range(size.articles):
         article = make_article(index, size, rng, filler, written, per_article[index], gap)
@@ -437,16 +547,24 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
         (out / rel).write_bytes(data)
         counters["mentions"] += size.mentions_per_article
         counters["characters"] += len(article.text)
-        meta = {"source_id": article.source_id, "kind": "article", "title": f"合成文章 {index}",
-                "publisher": "Example Daily" if rng.random() < 0.5 else None,
-                "url": f"https://example.org/articles/{index}" if rng.random() < 0.8 else None,
-                "published": article.published, "language": article.language,
-                "licence": "CC BY 4.0" if rng.random() < 0.2 else None, "path": rel,
-                "sha256": hashlib.sha256(data).hexdigest()}
+        meta = {
+            "source_id": article.source_id,
+            "kind": "article",
+            "title": f"合成文章 {index}",
+            "publisher": "Example Daily" if rng.random() < 0.5 else None,
+            "url": f"https://example.org/articles/{index}" if rng.random() < 0.8 else None,
+            "published": article.published,
+            "language": article.language,
+            "licence": "CC BY 4.0" if rng.random() < 0.2 else None,
+            "path": rel,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
         articles_yaml.write(mapping(meta))
         if article.footer:
-            articles_yaml.write(f"  not_content:\n    - from: {scalar(FOOTER_FROM)}\n"
-                                f"      to: {scalar(FOOTER_TO)}\n      reason: related-article navigation\n")
+            articles_yaml.write(
+                f"  not_content:\n    - from: {scalar(FOOTER_FROM)}\n"
+                f"      to: {scalar(FOOTER_TO)}\n      reason: related-article navigation\n"
+            )
         lines = [f"# Synthetic stances of article {index}.", f"source_id: {article.source_id}", "stances:"]
         for quote, occurrence in article.quotes:
             n = counters["stances"]
@@ -454,14 +572,20 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
             person = rng.choice(people) if people and rng.random() < 0.6 else None
             org = rng.choice(orgs) if person is None or rng.random() < 0.5 else None
             actor = (person or org).entity_id
-            fields: dict = {"stance_id": None, "person_id": person.entity_id if person else None,
-                            "organisation_id": org.entity_id if org else None}
+            fields: dict = {
+                "stance_id": None,
+                "person_id": person.entity_id if person else None,
+                "organisation_id": org.entity_id if org else None,
+            }
             roll = rng.random()
             date = None
             if roll < 0.85:
                 # An article reports only what happened by its publication date.
-                date = (random_date(rng, end=article.published + dt.timedelta(days=1)) if article.published
-                        else random_date(rng))
+                date = (
+                    random_date(rng, end=article.published + dt.timedelta(days=1))
+                    if article.published
+                    else random_date(rng)
+                )
                 basis = rng.choice(["stated", "stated", "reference"] + (["relative"] if article.published else []))
                 fields["date"] = partial(rng, date)
                 fields["date_basis"] = basis
@@ -470,26 +594,40 @@ def generate(out: Path, size: Size, seed: int = 1, gap: tuple[int, int] | None =
                 fields["undated_reason"] = undated_reasons[n % len(undated_reasons)]
             slug_date = date.isoformat() if date else "undated"
             fields["stance_id"] = f"{actor}-{slug_date}-s{n}"
-            fields |= {"kind": rng.choice(kinds), "attribution": rng.choice(attributions),
-                       "position": rng.choice(positions),
-                       "target_organisation_id": rng.choice(orgs).entity_id if rng.random() < 0.3 else None,
-                       "target_model_id": rng.choice(models).entity_id if models and rng.random() < 0.2 else None,
-                       "reported_by_id": rng.choice(orgs).entity_id if rng.random() < 0.1 else None,
-                       "quote": quote, "occurrence": occurrence,
-                       "quote_en": f"Synthetic translation of stance {n}.",
-                       "arguments": rng.sample(arguments, 1 if rng.random() < 0.8 else 2),
-                       "note": "Synthetic note." if rng.random() < 0.2 else None}
+            fields |= {
+                "kind": rng.choice(kinds),
+                "attribution": rng.choice(attributions),
+                "position": rng.choice(positions),
+                "target_organisation_id": rng.choice(orgs).entity_id if rng.random() < 0.3 else None,
+                "target_model_id": rng.choice(models).entity_id if models and rng.random() < 0.2 else None,
+                "reported_by_id": rng.choice(orgs).entity_id if rng.random() < 0.1 else None,
+                "quote": quote,
+                "occurrence": occurrence,
+                "quote_en": f"Synthetic translation of stance {n}.",
+                "arguments": rng.sample(arguments, 1 if rng.random() < 0.8 else 2),
+                "note": "Synthetic note." if rng.random() < 0.2 else None,
+            }
             counters["stance_arguments"] += len(fields["arguments"])
             lines.append(mapping(fields, "  ").rstrip("\n"))
-        (out / "codings" / "stances" / f"{article.source_id}.yaml").write_text("\n".join(lines) + "\n",
-                                                                              encoding="utf-8")
+        (out / "codings" / "stances" / f"{article.source_id}.yaml").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
     articles_yaml.close()
-    counts = {"sources": size.articles + size.references, "organisations": size.organisations,
-              "people": size.people, "licences": size.licences, "models": size.models,
-              "stances": counters["stances"], "stance_arguments": counters["stance_arguments"],
-              "aliases": alias_count, "mentions": counters["mentions"], "characters": counters["characters"]}
-    (out / "generated.json").write_text(json.dumps({"size": vars(size), "seed": seed, "counts": counts},
-                                                   indent=2) + "\n", encoding="utf-8")
+    counts = {
+        "sources": size.articles + size.references,
+        "organisations": size.organisations,
+        "people": size.people,
+        "licences": size.licences,
+        "models": size.models,
+        "stances": counters["stances"],
+        "stance_arguments": counters["stance_arguments"],
+        "aliases": alias_count,
+        "mentions": counters["mentions"],
+        "characters": counters["characters"],
+    }
+    (out / "generated.json").write_text(
+        json.dumps({"size": vars(size), "seed": seed, "counts": counts}, indent=2) + "\n", encoding="utf-8"
+    )
     return counts
 
 
@@ -508,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate(args.out, size, args.seed)
     print(json.dumps(counts))
     if args.build or args.faults:
-        from ai_openness.cli import main as cli
+        from ai_openness.commands.cli import main as cli
 
         if cli(["build", "--root", str(args.out), "--quiet"]) != 0:
             return 1

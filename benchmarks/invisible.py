@@ -5,9 +5,9 @@ Two timings on a synthetic column of short Chinese strings (ideographs, full-wid
 CJK punctuation, curly quotes, as the notes and quotes of the package hold), none of them
 holding an invisible character, so every cell has to be searched to the end:
 
-- the cell check (`validate/cells.check_hygiene` with the file marked suspect): the
+- the cell check (`checks/cells.check_hygiene` with the file marked suspect): the
   whole-column regex every string column of a suspect file goes through;
-- the byte pre-check (`validate/invisible.suspect`, as validate/scan.py calls it) on the same cells written as CSV text,
+- the byte pre-check (`validate/invisible.suspect`, as safeio/scan.py calls it) on the same cells written as CSV text,
   which decides whether a file is suspect at all.
 
 With a package folder, also counts the rows of its data/*.csv that the pre-check flags
@@ -31,10 +31,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ai_openness.validate.cells import check_hygiene  # noqa: E402
-from ai_openness.validate.findings import Findings  # noqa: E402
-from ai_openness.validate.scan import scan  # noqa: E402
-from ai_openness.validate.invisible import suspect as _suspect  # noqa: E402
+from ai_openness.checks.cells import check_hygiene
+from ai_openness.checks.findings import Findings
+from ai_openness.core.invisible import suspect as _suspect
+from ai_openness.safeio.scan import scan
 
 _PUNCTUATION = "，。、：；！？（）「」《》“”‘’…—"
 
@@ -69,8 +69,8 @@ def time_pre_check(series: pl.Series) -> tuple[tuple[float, float], int]:
     data = ("\n".join(series.to_list()) + "\n").encode("utf-8")
     _suspect(b"")  # the tables are derived from the rule once per process: not timed
     start, cpu = time.perf_counter(), time.process_time()
-    block = 8 << 20  # as validate/scan.py reads a file
-    flagged = sum(_suspect(data[i:i + block]) for i in range(0, len(data), block))
+    block = 8 << 20  # as safeio/scan.py reads a file
+    flagged = sum(_suspect(data[i : i + block]) for i in range(0, len(data), block))
     return (time.perf_counter() - start, time.process_time() - cpu), flagged
 
 
@@ -80,7 +80,7 @@ def flagged_rows(package: Path) -> dict[str, tuple[int, int]]:
     for path in sorted((package / "data").glob("*.csv")):
         data, found = path.read_bytes(), scan(path, path.name)
         starts = [int(end) + 1 for end in found.ends[:-1]]
-        records = [data[start:int(end)] for start, end in zip(starts, found.ends[1:])]
+        records = [data[start : int(end)] for start, end in zip(starts, found.ends[1:])]
         counts[path.name] = (sum(_suspect(record) for record in records), len(records))
     return counts
 

@@ -38,6 +38,7 @@ def _load(step: dict | None) -> str:
 # Each target: (size, label, check). A check gets the size's results (None when the size was
 # not run) and returns (measured, met): met is True, False or None (not measured).
 
+
 def _ratio(s: dict, key: str = "validate") -> float | None:
     friction, ours = s.get("frictionless"), s.get(key)
     if not friction or not ours or not ours.get("seconds"):
@@ -60,7 +61,7 @@ def _validate_vs_frictionless(factor: float, rss_mb: float | None = None):
         friction = s["frictionless"]
         how = f"extrapolated from {friction['extrapolated_from']}" if friction.get("extrapolated_from") else "measured"
         same = _same_findings(s)
-        text = (f"{s['validate']['seconds']:.2f} s against {friction['seconds']:.1f} s ({how}): **{ratio:.1f}×**")
+        text = f"{s['validate']['seconds']:.2f} s against {friction['seconds']:.1f} s ({how}): **{ratio:.1f}×**"
         met = ratio >= factor
         if same is not None:
             text += f"; findings {s['validate']['findings']} and {friction['findings']}"
@@ -72,14 +73,18 @@ def _validate_vs_frictionless(factor: float, rss_mb: float | None = None):
             text += f"; peak RSS {rss:,.0f} MB"
             met = met and rss < rss_mb
         return text, met
+
     return check
 
 
 def _build(seconds: float, rss_mb: float):
     def check(s: dict) -> tuple[str, bool | None]:
         b = s["build"]
-        return (f"{b['seconds']:.1f} s, {b['peak_rss_mb']:,.0f} MB",
-                b["seconds"] <= seconds and b["peak_rss_mb"] <= rss_mb)
+        return (
+            f"{b['seconds']:.1f} s, {b['peak_rss_mb']:,.0f} MB",
+            b["seconds"] <= seconds and b["peak_rss_mb"] <= rss_mb,
+        )
+
     return check
 
 
@@ -92,8 +97,12 @@ def _within_validate(step_key: str):
         if step.get("returncode") != 0:
             return f"failed (exit {step.get('returncode')}, {step['peak_rss_mb']:,.0f} MB)", False
         ratio = step["seconds"] / reference["seconds"]
-        return (f"{step['seconds']:.1f} s, {step['peak_rss_mb']:,.0f} MB; {ratio:.2f}× validate on the checkout "
-                f"({reference['seconds']:.1f} s)", ratio <= 2)
+        return (
+            f"{step['seconds']:.1f} s, {step['peak_rss_mb']:,.0f} MB; {ratio:.2f}× validate on the checkout "
+            f"({reference['seconds']:.1f} s)",
+            ratio <= 2,
+        )
+
     return check
 
 
@@ -130,8 +139,10 @@ def targets_table(results: dict) -> list[str]:
     target = "≤ 10 s"
     if make:
         met = make["returncode"] == 0 and make["seconds"] <= 10
-        lines.append(f"| today's package | `make` on a warm venv | {target} | {make['seconds']:.1f} s "
-                     f"(CPU {make['cpu_seconds']:.1f} s) | {_load(make)} | {_met(met)} |")
+        lines.append(
+            f"| today's package | `make` on a warm venv | {target} | {make['seconds']:.1f} s "
+            f"(CPU {make['cpu_seconds']:.1f} s) | {_load(make)} | {_met(met)} |"
+        )
     else:
         lines.append(f"| today's package | `make` on a warm venv | {target} | {NOT_MEASURED} | – | not measured |")
     return lines
@@ -139,29 +150,41 @@ def targets_table(results: dict) -> list[str]:
 
 # --- the tables of every step ---------------------------------------------------------------
 
-STEPS = [("generate", "generate inputs"), ("build", "`ai-openness build`"),
-         ("validate", "`ai-openness validate` (published copy: CSV tables, datapackage.json)"),
-         ("validate_checkout", "`ai-openness validate` (checkout: also rebuilds and compares)"),
-         ("frictionless", "`frictionless validate datapackage.json`")]
-VERSION_STEPS = [("build_next", "`ai-openness build` of the next version (setup)"),
-                 ("diff", "`ai-openness diff BASE NEXT` (two published copies)"),
-                 ("diff_git", "`ai-openness diff HEAD` (commit against working tree)"),
-                 ("release", "`ai-openness release` (throwaway repository)")]
+STEPS = [
+    ("generate", "generate inputs"),
+    ("build", "`ai-openness build`"),
+    ("validate", "`ai-openness validate` (published copy: CSV tables, datapackage.json)"),
+    ("validate_checkout", "`ai-openness validate` (checkout: also rebuilds and compares)"),
+    ("frictionless", "`frictionless validate datapackage.json`"),
+]
+VERSION_STEPS = [
+    ("build_next", "`ai-openness build` of the next version (setup)"),
+    ("diff", "`ai-openness diff BASE NEXT` (two published copies)"),
+    ("diff_git", "`ai-openness diff HEAD` (commit against working tree)"),
+    ("release", "`ai-openness release` (throwaway repository)"),
+]
 
 
 def sizes_table(results: dict) -> list[str]:
-    lines = ["| size | stances | sources (articles + references) | characters of stored text | aliases | mentions "
-             "| rows in all tables |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| size | stances | sources (articles + references) | characters of stored text | aliases | mentions "
+        "| rows in all tables |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in results["sizes"]:
         r, g = s["rows"], s["generated"]
-        lines.append(f"| {s['size']} | {_n(r['stances'])} | {_n(r['sources'])} | {_n(g['characters'])} | "
-                     f"{_n(r['aliases'])} | {_n(r['mentions'])} | {_n(s['total_rows'])} |")
+        lines.append(
+            f"| {s['size']} | {_n(r['stances'])} | {_n(r['sources'])} | {_n(g['characters'])} | "
+            f"{_n(r['aliases'])} | {_n(r['mentions'])} | {_n(s['total_rows'])} |"
+        )
     return lines
 
 
 def steps_table(results: dict) -> list[str]:
-    lines = ["| size | step | wall s | CPU s | rows/s | peak RSS MB | load before | exit | target | met |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = [
+        "| size | step | wall s | CPU s | rows/s | peak RSS MB | load before | exit | target | met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
     measured = {s["size"] for s in results["sizes"]}
     labels = dict(STEPS + VERSION_STEPS)
     for s in results["sizes"]:
@@ -171,34 +194,48 @@ def steps_table(results: dict) -> list[str]:
             if not step:
                 continue
             if step.get("extrapolated_from"):
-                lines.append(f"| {s['size']} | {label} (extrapolated from {step['extrapolated_from']}: "
-                             f"{_n(s['total_rows'])} rows at {_n(step['rows_per_second'])} rows/s) | "
-                             f"{_n(step['seconds'], 1)} | – | {_n(step['rows_per_second'])} | – | – | – | | |")
+                lines.append(
+                    f"| {s['size']} | {label} (extrapolated from {step['extrapolated_from']}: "
+                    f"{_n(s['total_rows'])} rows at {_n(step['rows_per_second'])} rows/s) | "
+                    f"{_n(step['seconds'], 1)} | – | {_n(step['rows_per_second'])} | – | – | – | | |"
+                )
                 continue
             target, met = TARGET.get((s["size"], key), ("–", None)), ""
             if target[0] != "–":
                 target, met = target[0], _met(target[1](s)[1])
             else:
                 target = "–"
-            rate = s["total_rows"] / step["seconds"] if key in ("build", "validate", "validate_checkout",
-                                                                 "frictionless") else None
-            lines.append(f"| {s['size']} | {label} | {_n(step['seconds'], 2)} | {_n(step.get('cpu_seconds'), 2)} | "
-                         f"{_n(rate)} | {_n(step.get('peak_rss_mb'))} | {_load(step)} | {step.get('returncode', '–')} | "
-                         f"{target} | {met} |")
+            rate = (
+                s["total_rows"] / step["seconds"]
+                if key in ("build", "validate", "validate_checkout", "frictionless")
+                else None
+            )
+            lines.append(
+                f"| {s['size']} | {label} | {_n(step['seconds'], 2)} | {_n(step.get('cpu_seconds'), 2)} | "
+                f"{_n(rate)} | {_n(step.get('peak_rss_mb'))} | {_load(step)} | {step.get('returncode', '–')} | "
+                f"{target} | {met} |"
+            )
         ratio = _ratio(s)
         if ratio is not None:
-            lines.append(f"| {s['size']} | frictionless ÷ `ai-openness validate` (published copy) | {ratio:.1f}× | | | | | | | |")
+            lines.append(
+                f"| {s['size']} | frictionless ÷ `ai-openness validate` (published copy) | {ratio:.1f}× | | | | | | | |"
+            )
     for size in ORDER:
         if size not in measured:
             lines.append(f"| {size} | every step | {NOT_MEASURED} | | | | | | | |")
-            lines += [f"| {size} | {labels[k]} | {NOT_MEASURED} | | | | | | {t} | not measured |"
-                      for (z, k), (t, _) in TARGET.items() if z == size]
+            lines += [
+                f"| {size} | {labels[k]} | {NOT_MEASURED} | | | | | | {t} | not measured |"
+                for (z, k), (t, _) in TARGET.items()
+                if z == size
+            ]
     return lines
 
 
 def versions_table(results: dict) -> list[str]:
-    lines = ["| size | stance files edited | stances changed, removed, added | rows `diff` found (added/removed/changed) |",
-             "|---|---:|---|---|"]
+    lines = [
+        "| size | stance files edited | stances changed, removed, added | rows `diff` found (added/removed/changed) |",
+        "|---|---:|---|---|",
+    ]
     for s in results["sizes"]:
         v = s.get("versions")
         if not v:
@@ -218,58 +255,89 @@ def make_table(results: dict) -> list[str]:
         return [f"`{make['command']}` failed in its warm-up run: {make.get('error', '')[-300:]}"]
     lines = ["| command | wall s | CPU s | peak RSS MB | load before | exit |", "|---|---:|---:|---:|---:|---:|"]
     m = make["make"]
-    lines.append(f"| `{make['command']}` (after a warm-up run of {make['warmup']['seconds']:.1f} s; "
-                 f"{'installed packages' if m.get('installed') else 'nothing installed'}) | {m['seconds']:.2f} | "
-                 f"{m['cpu_seconds']:.2f} | {_n(m['peak_rss_mb'])} | {_load(m)} | {m['returncode']} |")
+    lines.append(
+        f"| `{make['command']}` (after a warm-up run of {make['warmup']['seconds']:.1f} s; "
+        f"{'installed packages' if m.get('installed') else 'nothing installed'}) | {m['seconds']:.2f} | "
+        f"{m['cpu_seconds']:.2f} | {_n(m['peak_rss_mb'])} | {_load(m)} | {m['returncode']} |"
+    )
     for name, step in make["steps"].items():
-        lines.append(f"| its step `{name}` alone (`ai-openness {name}`) | {step['seconds']:.2f} | "
-                     f"{step['cpu_seconds']:.2f} | {_n(step['peak_rss_mb'])} | {_load(step)} | {step['returncode']} |")
+        lines.append(
+            f"| its step `{name}` alone (`ai-openness {name}`) | {step['seconds']:.2f} | "
+            f"{step['cpu_seconds']:.2f} | {_n(step['peak_rss_mb'])} | {_load(step)} | {step['returncode']} |"
+        )
     return lines
 
 
 def loading_table(results: dict) -> list[str]:
-    lines = ["| size | `load()` all tables | `load('stances')` | `pd.read_csv` stances | `pd.read_parquet` stances "
-             "| `load('mentions')` | `pd.read_csv` mentions | `pd.read_parquet` mentions |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    keys = ("load_all", "load_stances", "read_csv_stances", "read_parquet_stances", "load_mentions",
-            "read_csv_mentions", "read_parquet_mentions")
+    lines = [
+        "| size | `load()` all tables | `load('stances')` | `pd.read_csv` stances | `pd.read_parquet` stances "
+        "| `load('mentions')` | `pd.read_csv` mentions | `pd.read_parquet` mentions |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    keys = (
+        "load_all",
+        "load_stances",
+        "read_csv_stances",
+        "read_parquet_stances",
+        "load_mentions",
+        "read_csv_mentions",
+        "read_parquet_mentions",
+    )
     for s in results["sizes"]:
         if all(k in s for k in keys):
-            lines.append(f"| {s['size']} | " + " | ".join(f"{s[k]['seconds']:.3f} s ({_n(s[k]['peak_rss_mb'])} MB)"
-                                                      for k in keys) + " |")
+            lines.append(
+                f"| {s['size']} | "
+                + " | ".join(f"{s[k]['seconds']:.3f} s ({_n(s[k]['peak_rss_mb'])} MB)" for k in keys)
+                + " |"
+            )
     return lines
 
 
 def matching_table(results: dict) -> list[str]:
     if not results.get("matching"):
         return [f"Alias matching: {NOT_MEASURED}."]
-    lines = ["| aliases | distinct first characters | documents | characters | mentions | match s | "
-             "documents/s | characters/s |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| aliases | distinct first characters | documents | characters | mentions | match s | "
+        "documents/s | characters/s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results["matching"]:
-        lines.append(f"| {_n(r['aliases'])} | {_n(r.get('distinct_first_characters'))} | {_n(r['documents'])} | "
-                     f"{_n(r['characters'])} | {_n(r['mentions'])} | {r['match_seconds']:.1f} | "
-                     f"{_n(r['documents'] / r['match_seconds'])} | {_n(r['characters'] / r['match_seconds'])} |")
+        lines.append(
+            f"| {_n(r['aliases'])} | {_n(r.get('distinct_first_characters'))} | {_n(r['documents'])} | "
+            f"{_n(r['characters'])} | {_n(r['mentions'])} | {r['match_seconds']:.1f} | "
+            f"{_n(r['documents'] / r['match_seconds'])} | {_n(r['characters'] / r['match_seconds'])} |"
+        )
     return lines
 
 
 def machine_line(results: dict) -> str:
     m = results["machine"]
-    loads = [step["load_before"][0] for s in results["sizes"] for step in s.values()
-             if isinstance(step, dict) and step.get("load_before")]
-    text = (f"Machine: {m['cores']} cores ({m['physical_cores']} physical, {m['usable_cores']} usable), "
-            f"{m['memory_mb'] // 1024} GiB, {m['cpu']}; Python {m['python']}, polars {m['polars']}, "
-            f"pyarrow {m['pyarrow']}, frictionless {m['frictionless']}. Command: `{results['command'].strip()}`")
+    loads = [
+        step["load_before"][0]
+        for s in results["sizes"]
+        for step in s.values()
+        if isinstance(step, dict) and step.get("load_before")
+    ]
+    text = (
+        f"Machine: {m['cores']} cores ({m['physical_cores']} physical, {m['usable_cores']} usable), "
+        f"{m['memory_mb'] // 1024} GiB, {m['cpu']}; Python {m['python']}, polars {m['polars']}, "
+        f"pyarrow {m['pyarrow']}, frictionless {m['frictionless']}. Command: `{results['command'].strip()}`"
+    )
     if results.get("commit"):
         text += f", at commit {results['commit']}"
-        other = {s["size"]: s["commit"] for s in results["sizes"] if s.get("commit", results["commit"]) != results["commit"]}
+        other = {
+            s["size"]: s["commit"] for s in results["sizes"] if s.get("commit", results["commit"]) != results["commit"]
+        }
         if other:  # sizes kept from an earlier run (--resume)
             text += " (" + ", ".join(f"{size} measured at commit {c}" for size, c in other.items()) + ")"
     if results.get("started"):
         text += f", started {results['started']}"
     text += f"; wall time {results.get('total_seconds', 0) / 60:.1f} min (of the last invocation, when resumed)."
     if loads:
-        text += (f" One-minute load average before the steps: {min(loads):.1f} to {max(loads):.1f} "
-                 f"(the cores are shared; CPU s is the steadier figure when the load exceeds the cores).")
+        text += (
+            f" One-minute load average before the steps: {min(loads):.1f} to {max(loads):.1f} "
+            f"(the cores are shared; CPU s is the steadier figure when the load exceeds the cores)."
+        )
     return text
 
 
@@ -277,24 +345,37 @@ def generator_table() -> list[str]:
     sys.path.insert(0, str(HERE))
     from generate import SIZES
 
-    lines = ["| size | stances | articles | references | stances per article | mentions per article "
-             "| organisations, people, models, licences |", "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| size | stances | articles | references | stances per article | mentions per article "
+        "| organisations, people, models, licences |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for name, size in SIZES.items():
-        lines.append(f"| `{name}` | {_n(size.stances)} | {_n(size.articles)} | {_n(size.references)} | "
-                     f"{size.stances_per_article:g} | {size.mentions_per_article} | {size.organisations}, "
-                     f"{size.people}, {size.models}, {size.licences} |")
+        lines.append(
+            f"| `{name}` | {_n(size.stances)} | {_n(size.articles)} | {_n(size.references)} | "
+            f"{size.stances_per_article:g} | {size.mentions_per_article} | {size.organisations}, "
+            f"{size.people}, {size.models}, {size.licences} |"
+        )
     return lines
 
 
 def tables(results: dict) -> str:
-    blocks = [machine_line(results), "\n".join(targets_table(results)), "\n".join(sizes_table(results)),
-              "\n".join(steps_table(results)), "\n".join(versions_table(results)), "\n".join(make_table(results)),
-              "\n".join(loading_table(results)), "\n".join(matching_table(results))]
+    blocks = [
+        machine_line(results),
+        "\n".join(targets_table(results)),
+        "\n".join(sizes_table(results)),
+        "\n".join(steps_table(results)),
+        "\n".join(versions_table(results)),
+        "\n".join(make_table(results)),
+        "\n".join(loading_table(results)),
+        "\n".join(matching_table(results)),
+    ]
     return "\n\n".join(blocks) + "\n"
 
 
 def document(results: dict) -> str:
     """The whole of RESULTS.md."""
+
     def block(lines: list[str]) -> str:
         return "\n".join(lines)
 
@@ -456,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         # Measurements made with the other tools are written by hand below the marker, and kept.
         old = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
-        kept = old[old.index(HAND_WRITTEN):] if HAND_WRITTEN in old else HAND_WRITTEN + "\n"
+        kept = old[old.index(HAND_WRITTEN) :] if HAND_WRITTEN in old else HAND_WRITTEN + "\n"
         args.out.write_text(document(results) + "\n" + kept, encoding="utf-8")
         print(f"wrote {args.out}")
     else:

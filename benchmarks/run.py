@@ -57,25 +57,42 @@ def _child(command: list[str], cwd: Path | None = None) -> dict:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "load_before": load,
-            "returncode": child.returncode, "stdout": stdout, "stderr": stderr[-2000:]}
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "load_before": load,
+        "returncode": child.returncode,
+        "stdout": stdout,
+        "stderr": stderr[-2000:],
+    }
 
 
 def machine() -> dict:
+    import frictionless
     import polars
+    import psutil
     import pyarrow
 
-    import frictionless
-
-    import psutil
-
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return {"cores": os.cpu_count(), "physical_cores": psutil.cpu_count(logical=False),
-            "usable_cores": len(os.sched_getaffinity(0)), "memory_mb": psutil.virtual_memory().total >> 20,
-            "cpu": model, "python": platform.python_version(), "polars": polars.__version__,
-            "pyarrow": pyarrow.__version__, "frictionless": frictionless.__version__}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cores": os.cpu_count(),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "memory_mb": psutil.virtual_memory().total >> 20,
+        "cpu": model,
+        "python": platform.python_version(),
+        "polars": polars.__version__,
+        "pyarrow": pyarrow.__version__,
+        "frictionless": frictionless.__version__,
+    }
 
 
 def table_rows(root: Path) -> dict[str, int]:
@@ -115,10 +132,19 @@ def match(root: Path, count: int) -> int:
 
     import pyarrow.parquet as pq
 
-    from ai_openness.build.mentions import Alias, AliasMatcher
+    from ai_openness.compile.mentions import Alias, AliasMatcher
 
-    aliases = [Alias(*row) for row in zip(*(pq.read_table(root / "data" / "aliases.parquet")
-                                              .select(["entity_type", "entity_id", "alias"]).to_pydict().values()))]
+    aliases = [
+        Alias(*row)
+        for row in zip(
+            *(
+                pq.read_table(root / "data" / "aliases.parquet")
+                .select(["entity_type", "entity_id", "alias"])
+                .to_pydict()
+                .values()
+            )
+        )
+    ]
     if count and count < len(aliases):  # a smaller package may have fewer aliases: then all of them
         aliases = random.Random(1).sample(aliases, count)
     paths = sorted((root / "sources" / "articles").glob("*.txt"))
@@ -127,12 +153,22 @@ def match(root: Path, count: int) -> int:
     matcher = AliasMatcher(aliases)
     found = len(matcher.match(texts).start)  # all documents in one call, as the build matches a chunk
     elapsed = time.perf_counter() - start
-    from ai_openness.script import fold
+    from ai_openness.core.script import fold
 
     first = len({fold(a.alias)[0] for a in aliases})  # the automaton's root has one branch per character
-    print(json.dumps({"documents": len(texts), "aliases": len(aliases), "distinct_first_characters": first,
-                      "mentions": found,
-                      "characters": sum(map(len, texts)), "match_seconds": elapsed}), file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "documents": len(texts),
+                "aliases": len(aliases),
+                "distinct_first_characters": first,
+                "mentions": found,
+                "characters": sum(map(len, texts)),
+                "match_seconds": elapsed,
+            }
+        ),
+        file=sys.stderr,
+    )
     return len(texts)
 
 
@@ -140,15 +176,20 @@ def run_task(name: str, root: Path, extra: str | None = None, repeat: int = 1) -
     """Run a task `repeat` times, each in a new process; the median run is reported."""
     runs = []
     for _ in range(repeat):
-        result = _child([sys.executable, str(HERE / "run.py"), "--task", name, str(root)]
-                        + ([extra] if extra is not None else []))
+        result = _child(
+            [sys.executable, str(HERE / "run.py"), "--task", name, str(root)] + ([extra] if extra is not None else [])
+        )
         if result["returncode"] != 0:
             raise SystemExit(f"task {name} {extra} failed:\n{result['stderr']}")
         runs.append((json.loads(result["stdout"].strip().splitlines()[-1]), result))
     runs.sort(key=lambda run: run[0]["seconds"])
     inner, result = runs[len(runs) // 2]
-    out = {"seconds": round(inner["seconds"], 3), "process_seconds": result["seconds"],
-           "peak_rss_mb": result["peak_rss_mb"], "rows": inner["rows"]}
+    out = {
+        "seconds": round(inner["seconds"], 3),
+        "process_seconds": result["seconds"],
+        "peak_rss_mb": result["peak_rss_mb"],
+        "rows": inner["rows"],
+    }
     if repeat > 1:
         out["runs_seconds"] = [round(run[0]["seconds"], 3) for run in runs]
     if name == "match":
@@ -191,7 +232,9 @@ def _findings(step: dict, tool: str) -> None:
         step["findings"] = None
         return
     if tool == "frictionless":
-        step["findings"] = len(report.get("errors", [])) + sum(len(t.get("errors", [])) for t in report.get("tasks", []))
+        step["findings"] = len(report.get("errors", [])) + sum(
+            len(t.get("errors", [])) for t in report.get("tasks", [])
+        )
     else:
         step["findings"] = len(report.get("problems", []))
 
@@ -224,12 +267,19 @@ def change_stances(root: Path, files: int, retired_in: str) -> dict:
         counts["changed"] += 1
         if index % 3 == 0 and len(stances) > 1:
             gone = stances.pop()
-            retired.append({"table": "stances", "id": gone["stance_id"],
-                            "reason": "Removed in the benchmark's next version.", "retired_in": retired_in})
+            retired.append(
+                {
+                    "table": "stances",
+                    "id": gone["stance_id"],
+                    "reason": "Removed in the benchmark's next version.",
+                    "retired_in": retired_in,
+                }
+            )
             counts["removed"] += 1
         if index % 3 == 1:
-            stances.append(stances[0] | {"stance_id": f"{stances[0]['stance_id']}-added",
-                                         "quote_en": "An added stance."})
+            stances.append(
+                stances[0] | {"stance_id": f"{stances[0]['stance_id']}-added", "quote_en": "An added stance."}
+            )
             counts["added"] += 1
         lines = [f"source_id: {document['source_id']}", "stances:"]
         lines += [mapping(stance, "  ").rstrip("\n") for stance in stances]
@@ -263,15 +313,21 @@ def release_repository(root: Path, target: Path) -> Path:
     shutil.rmtree(target / "schema")
     shutil.copytree(root / "schema", target / "schema")
     text = (target / "schema" / "package.yaml").read_text(encoding="utf-8")
-    released = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("released:")),
-                     "2026-01-01")
-    (target / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{_version(target)}] - {released}\n\nInitial release.\n",
-                                         encoding="utf-8")
+    released = next(
+        (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("released:")), "2026-01-01"
+    )
+    (target / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n## [{_version(target)}] - {released}\n\nInitial release.\n", encoding="utf-8"
+    )
     built = _child([str(BIN / "ai-openness"), "build", "--root", str(target), "--quiet"])
     if built["returncode"] != 0:
         raise SystemExit(f"build of the release repository failed:\n{built['stderr']}{built['stdout'][-2000:]}")
-    env = os.environ | {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-                        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "Previous release"]):
         subprocess.run(["git", "-C", str(target), *command], check=True, env=env, capture_output=True)
     return target
@@ -301,8 +357,9 @@ def bench_versions(size: str, root: Path, published: Path, out: Path, files: int
     step = _child([str(BIN / "ai-openness"), "diff", "HEAD", "--root", str(repo), "--format", "json"])
     result["diff_git"] = _diff_counts(step)
     log(f"{size}: ai-openness release {nxt}")
-    step = _child([str(BIN / "ai-openness"), "release", nxt, "--root", str(repo), "--date", "2026-12-31",
-                   "--format", "json"])
+    step = _child(
+        [str(BIN / "ai-openness"), "release", nxt, "--root", str(repo), "--date", "2026-12-31", "--format", "json"]
+    )
     step["stdout"] = step["stdout"][-2000:]
     if step["returncode"] == 0:
         step["made"] = sorted(p.name for p in (repo / "dist").iterdir())
@@ -315,8 +372,11 @@ def _diff_counts(step: dict) -> dict:
     try:
         report = json.loads(step["stdout"])
         tables = report.get("diff", report).get("tables", {})
-        step["rows"] = {name: {k: len(t.get(k, [])) for k in ("added", "removed", "changed")}
-                        for name, t in tables.items() if any(t.get(k) for k in ("added", "removed", "changed"))}
+        step["rows"] = {
+            name: {k: len(t.get(k, [])) for k in ("added", "removed", "changed")}
+            for name, t in tables.items()
+            if any(t.get(k) for k in ("added", "removed", "changed"))
+        }
         step.pop("stdout")
     except (ValueError, AttributeError):
         step["stdout"] = step["stdout"][-2000:]
@@ -325,8 +385,13 @@ def _diff_counts(step: dict) -> dict:
 
 # What `make` runs for `all`, in order, in one process (see the Makefile); each is timed here as a
 # process of its own.
-MAKE_STEPS = [("build", ["build"]), ("figures", ["figures"]), ("validate", ["validate", "--format", "text"]),
-              ("coverage", ["coverage"]), ("candidates", ["candidates"])]
+MAKE_STEPS = [
+    ("build", ["build"]),
+    ("figures", ["figures"]),
+    ("validate", ["validate", "--format", "text"]),
+    ("coverage", ["coverage"]),
+    ("candidates", ["candidates"]),
+]
 
 
 def bench_make(make_args: list[str]) -> dict:
@@ -357,13 +422,15 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def bench_size(size: str, out: Path, seed: int, frictionless_max_rows: int, reference: dict | None,
-               version_files: int) -> dict:
+def bench_size(
+    size: str, out: Path, seed: int, frictionless_max_rows: int, reference: dict | None, version_files: int
+) -> dict:
     root = out / size
     result: dict = {"size": size}
     log(f"{size}: generate")
-    result["generate"] = _child([sys.executable, str(HERE / "generate.py"), "--size", size, "--seed", str(seed),
-                                 "--out", str(root)])
+    result["generate"] = _child(
+        [sys.executable, str(HERE / "generate.py"), "--size", size, "--seed", str(seed), "--out", str(root)]
+    )
     result["generated"] = json.loads((root / "generated.json").read_text())["counts"]
     log(f"{size}: build ({result['generate']['seconds']} s to generate)")
     result["build"] = _child([str(BIN / "ai-openness"), "build", "--root", str(root), "--quiet"])
@@ -376,28 +443,31 @@ def bench_size(size: str, out: Path, seed: int, frictionless_max_rows: int, refe
     warm(published)
     # The published copy (data/ and the descriptors) is what frictionless checks too; the
     # checkout (with sources/ and codings/) is also compared with a rebuild in memory.
-    result["validate"] = _child([str(BIN / "ai-openness"), "validate", str(published), "--trusted",
-                                  "--format", "json"])
+    result["validate"] = _child([str(BIN / "ai-openness"), "validate", str(published), "--trusted", "--format", "json"])
     assert result["validate"]["returncode"] == 0, result["validate"]["stdout"][-2000:]
     _findings(result["validate"], "ai-openness")
     log(f"{size}: ai-openness validate, checkout ({result['validate']['seconds']} s on the published copy)")
     warm(root)
-    result["validate_checkout"] = _child([str(BIN / "ai-openness"), "validate", str(root), "--trusted",
-                                           "--format", "json"])
+    result["validate_checkout"] = _child(
+        [str(BIN / "ai-openness"), "validate", str(root), "--trusted", "--format", "json"]
+    )
     assert result["validate_checkout"]["returncode"] == 0, result["validate_checkout"]["stdout"][-2000:]
     _findings(result["validate_checkout"], "ai-openness")
     if total <= frictionless_max_rows:
         log(f"{size}: frictionless validate ({result['validate_checkout']['seconds']} s on the checkout)")
         warm(root)
-        result["frictionless"] = _child([str(BIN / "frictionless"), "validate", "--json", "datapackage.json"],
-                                        cwd=root)
+        result["frictionless"] = _child([str(BIN / "frictionless"), "validate", "--json", "datapackage.json"], cwd=root)
         assert result["frictionless"]["returncode"] == 0, result["frictionless"]["stdout"][-2000:]
         _findings(result["frictionless"], "frictionless")
         result["frictionless"]["rows_per_second"] = round(total / result["frictionless"]["seconds"])
     elif reference is not None:
         rate = reference["frictionless"]["rows_per_second"]
-        result["frictionless"] = {"seconds": round(total / rate, 1), "extrapolated_from": reference["size"],
-                                  "rows_per_second": rate, "peak_rss_mb": None}
+        result["frictionless"] = {
+            "seconds": round(total / rate, 1),
+            "extrapolated_from": reference["size"],
+            "rows_per_second": rate,
+            "peak_rss_mb": None,
+        }
     for step in ("build", "validate", "validate_checkout", "frictionless"):
         if step in result and result[step].get("seconds"):
             result[step]["rows_per_second"] = round(total / result[step]["seconds"])
@@ -422,18 +492,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
-    parser.add_argument("--frictionless-max-rows", type=int, default=2_000_000,
-                        help="run frictionless up to this many rows; extrapolate above")
-    parser.add_argument("--match-aliases", nargs="+", type=int, default=[100, 1_000, 10_000, 0],
-                        help="alias counts for the matching benchmark (0: all the package's aliases)")
-    parser.add_argument("--version-files", type=int, default=300,
-                        help="stance files changed in the next version that diff and release compare (0: skip)")
-    parser.add_argument("--make-args", nargs="*", default=[],
-                        help="arguments of the timed `make` in the project root (e.g. VENV=DIR)")
+    parser.add_argument(
+        "--frictionless-max-rows",
+        type=int,
+        default=2_000_000,
+        help="run frictionless up to this many rows; extrapolate above",
+    )
+    parser.add_argument(
+        "--match-aliases",
+        nargs="+",
+        type=int,
+        default=[100, 1_000, 10_000, 0],
+        help="alias counts for the matching benchmark (0: all the package's aliases)",
+    )
+    parser.add_argument(
+        "--version-files",
+        type=int,
+        default=300,
+        help="stance files changed in the next version that diff and release compare (0: skip)",
+    )
+    parser.add_argument(
+        "--make-args", nargs="*", default=[], help="arguments of the timed `make` in the project root (e.g. VENV=DIR)"
+    )
     parser.add_argument("--no-make", action="store_true", help="do not time `make` in the project root")
     parser.add_argument("--no-matching", action="store_true", help="skip the alias matching benchmark")
-    parser.add_argument("--resume", action="store_true",
-                        help="keep the sizes already in the results file and run only the rest")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the sizes already in the results file and run only the rest"
+    )
     parser.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -441,18 +526,26 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    results = {"command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
-               "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "sizes_requested": args.sizes,
-               "commit": subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
-                                        capture_output=True, text=True).stdout.strip() or None,
-               "machine": machine(), "sizes": []}
+    results = {
+        "command": "python benchmarks/run.py " + " ".join(argv or sys.argv[1:]),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "sizes_requested": args.sizes,
+        "commit": subprocess.run(
+            ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        or None,
+        "machine": machine(),
+        "sizes": [],
+    }
     reference = None
     done = {}
     if args.resume and args.results.is_file():
         earlier = json.loads(args.results.read_text())
         done = {s["size"]: s for s in earlier["sizes"]}
-        results["command"], results["started"] = earlier["command"] + " (resumed: " + results["command"] + ")", \
-            earlier.get("started")
+        results["command"], results["started"] = (
+            earlier["command"] + " (resumed: " + results["command"] + ")",
+            earlier.get("started"),
+        )
     for size in sorted(args.sizes, key=ORDER.index):
         if size in done:
             log(f"{size}: kept from {args.results}")

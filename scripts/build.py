@@ -3,7 +3,7 @@
 
 import sys
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["build", *sys.argv[1:]]))

@@ -20,8 +20,15 @@ import pytest
 from conftest import ROOT
 
 # The identity of the commits made in the checkout (never pushed anywhere).
-GIT = ["git", "-c", "user.name=ai-openness tests", "-c", "user.email=tests@ai-openness.invalid",
-       "-c", "commit.gpgsign=false"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=ai-openness tests",
+    "-c",
+    "user.email=tests@ai-openness.invalid",
+    "-c",
+    "commit.gpgsign=false",
+]
 # Make must never reinstall into the shared interpreter: its install stamp counts as done.
 MAKE_OPTIONS = ["-o", ".venv/.installed"]
 
@@ -36,8 +43,11 @@ def make_checkout(target: Path) -> Path:
         deleted = git(ROOT, "ls-files", "-z", "--deleted")
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("this copy of the package is not a git checkout (e.g. an sdist)")
-    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(target)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(target)],
+        check=True,
+        capture_output=True,
+    )
     git(target, "checkout", "--quiet", "--detach", "HEAD")
     for rel in filter(None, deleted.split("\0")):
         (target / rel).unlink(missing_ok=True)
@@ -69,10 +79,19 @@ def run(root: Path, argv: list[str], timeout: int = 600) -> subprocess.Completed
     """Run `argv` in the checkout as a person would (`make` gets MAKE_OPTIONS)."""
     if argv[0] == "make":
         argv = ["make", *MAKE_OPTIONS, *argv[1:]]
-    return subprocess.run(argv, cwd=root, env=environment(root), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        argv, cwd=root, env=environment(root), capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def ai_openness(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     """The `ai-openness` command, run in the checkout."""
-    return subprocess.run([sys.executable, "-m", "ai_openness.cli", *args], cwd=root, env=environment(root),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ai_openness.commands.cli", *args],
+        cwd=root,
+        env=environment(root),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

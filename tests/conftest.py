@@ -19,6 +19,7 @@ OUTPUTS = ("data", "datapackage.json", "datapackage.parquet.json")  # what a bui
 
 # The package's schema read directly (json, yaml), as an oracle independent of ai_openness.contract.
 
+
 def package_yaml(root: Path = ROOT) -> dict:
     return yaml.safe_load((root / "schema" / "package.yaml").read_text(encoding="utf-8"))
 
@@ -55,7 +56,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
     files = {}
     for name in OUTPUTS:
         path = root / name
-        for file in ([path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []):
+        for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
             if file.is_file():
                 files[file.relative_to(root).as_posix()] = file.read_bytes()
     return files
@@ -64,7 +65,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A built copy of the small test package in tests/fixtures/mini."""
-    from ai_openness.cli import main
+    from ai_openness.commands.cli import main
 
     root = copy_tree(FIXTURES / "mini", tmp_path / "mini")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
@@ -80,7 +81,7 @@ def package_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_mini(tmp_path_factory) -> Path:
     """The small test package, built once per session; copy it before changing it."""
-    from ai_openness.cli import main
+    from ai_openness.commands.cli import main
 
     root = copy_tree(FIXTURES / "mini", tmp_path_factory.mktemp("built") / "mini")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
@@ -103,8 +104,16 @@ class AuditRecorder:
     """Records, while active, the files opened and the network and process events raised
     by the Python runtime (PEP 578 audit hooks see every open(), socket and subprocess)."""
 
-    WATCHED = ("socket.connect", "socket.getaddrinfo", "subprocess.Popen", "os.system", "os.exec",
-               "os.posix_spawn", "os.spawn", "os.fork")
+    WATCHED = (
+        "socket.connect",
+        "socket.getaddrinfo",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+    )
 
     def __init__(self):
         self.active = False

@@ -15,9 +15,9 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 CANARY = "CANARY-7f3c2a9e-outside-the-package"
 DESCRIPTOR = "datapackage.json"
@@ -44,14 +44,16 @@ def case(name: str, exit_code: int, file: str, line: Line, words: str):
     def register(patch):
         CASES[name] = Case(patch, exit_code, file, line, words)
         return patch
+
     return register
 
 
 def make_outside(outside: Path) -> None:
     """Canary files outside the package, shaped like the files a patch points at."""
     outside.mkdir(parents=True, exist_ok=True)
-    (outside / "canary.csv").write_text(f"person_id,name,name_zh,organisation_id,role,note\n{CANARY},x,,,,\n",
-                                        encoding="utf-8")
+    (outside / "canary.csv").write_text(
+        f"person_id,name,name_zh,organisation_id,role,note\n{CANARY},x,,,,\n", encoding="utf-8"
+    )
     (outside / "canary.yaml").write_text(f"- person_id: canary\n  name: {CANARY}\n", encoding="utf-8")
     (outside / "canary.json").write_text(json.dumps({"name": CANARY, "resources": []}), encoding="utf-8")
 
@@ -60,7 +62,7 @@ def make_outside(outside: Path) -> None:
 
 
 def rebuild(root: Path) -> None:
-    from ai_openness.cli import main
+    from ai_openness.commands.cli import main
 
     assert main(["build", "--root", str(root), "--quiet"]) == 0
 
@@ -108,11 +110,13 @@ def publish(root: Path) -> None:
 def line_containing(rel: str, needle: str) -> Callable[[Path], int]:
     """The expected line is found in the patched file itself, so schema changes that move
     lines do not break the corpus."""
+
     def find(root: Path) -> int:
         for number, line in enumerate((root / rel).read_text(encoding="utf-8").split("\n"), start=1):
             if needle in line:
                 return number
         raise AssertionError(f"{needle!r} not in {rel}")
+
     return find
 
 
@@ -124,11 +128,20 @@ def formula_injection(root: Path, outside: Path) -> None:
     set_cell(root, "people", 2, "role", '=HYPERLINK("https://example.com","Musk")')
 
 
-@case("formula-in-coding", 1, "codings/people.yaml", line_containing("codings/people.yaml", "=HYPERLINK"),
-      "a spreadsheet would run this cell as a formula")
+@case(
+    "formula-in-coding",
+    1,
+    "codings/people.yaml",
+    line_containing("codings/people.yaml", "=HYPERLINK"),
+    "a spreadsheet would run this cell as a formula",
+)
 def formula_in_coding(root: Path, outside: Path) -> None:  # the build refuses it, as validate does in data/
-    replace(root, "codings/people.yaml", "  organisation_id: xai",
-            '  organisation_id: xai\n  role: \'=HYPERLINK("https://example.com","Musk")\'')
+    replace(
+        root,
+        "codings/people.yaml",
+        "  organisation_id: xai",
+        '  organisation_id: xai\n  role: \'=HYPERLINK("https://example.com","Musk")\'',
+    )
 
 
 @case("zero-width-character", 1, "data/organisations.csv", 2, "U+200B ZERO WIDTH SPACE")
@@ -150,14 +163,17 @@ def _hidden_in_a_published_cell(char: str) -> Callable[[Path, Path], None]:
     def patch(root: Path, outside: Path) -> None:
         publish(root)  # a release archive, unzipped: nothing but the tables to check
         set_cell(root, "people", 2, "name", f"Elon Mu{char}sk")
+
     return patch
 
 
 # Characters the build refuses in a name that a hand edit could put into a published table:
 # a mark, a variation selector and a symbol by category, each showing nothing.
-for _kind, _char, _words in (("combining-grapheme-joiner", "\u034f", "U+034F COMBINING GRAPHEME JOINER"),
-                             ("braille-blank", "\u2800", "U+2800 BRAILLE PATTERN BLANK"),
-                             ("variation-selector", "\U000e0100", "U+E0100 VARIATION SELECTOR-17")):
+for _kind, _char, _words in (
+    ("combining-grapheme-joiner", "\u034f", "U+034F COMBINING GRAPHEME JOINER"),
+    ("braille-blank", "\u2800", "U+2800 BRAILLE PATTERN BLANK"),
+    ("variation-selector", "\U000e0100", "U+E0100 VARIATION SELECTOR-17"),
+):
     case(f"published-{_kind}", 1, "data/people.csv", 2, _words)(_hidden_in_a_published_cell(_char))
 
 
@@ -179,8 +195,13 @@ def absolute_path(root: Path, outside: Path) -> None:
     edit_descriptor(root, lambda d: resource(d, "people").update(path=str(outside / "canary.csv")))
 
 
-@case("symlink-out", 1, DESCRIPTOR, line_containing(DESCRIPTOR, '"data/people.csv"'),
-      "symbolic link to a place outside the package")
+@case(
+    "symlink-out",
+    1,
+    DESCRIPTOR,
+    line_containing(DESCRIPTOR, '"data/people.csv"'),
+    "symbolic link to a place outside the package",
+)
 def symlink_out(root: Path, outside: Path) -> None:
     (root / "data/people.csv").unlink()
     (root / "data/people.csv").symlink_to(outside / "canary.csv")
@@ -197,24 +218,28 @@ def remote_url(root: Path, outside: Path) -> None:
     edit_descriptor(root, lambda d: resource(d, "people").update(path="https://example.com/people.csv"))
 
 
-@case("remote-profile", 1, DESCRIPTOR, line_containing(DESCRIPTOR, "example.com/profile.json"),
-      "not a standard one")
+@case("remote-profile", 1, DESCRIPTOR, line_containing(DESCRIPTOR, "example.com/profile.json"), "not a standard one")
 def remote_profile(root: Path, outside: Path) -> None:
     edit_descriptor(root, lambda d: d.update(profile="https://example.com/profile.json"))
 
 
-@case("compressed-resource", 1, DESCRIPTOR, line_containing(DESCRIPTOR, '"data/people.csv"'),
-      "compressed archives")
+@case("compressed-resource", 1, DESCRIPTOR, line_containing(DESCRIPTOR, '"data/people.csv"'), "compressed archives")
 def compressed_resource(root: Path, outside: Path) -> None:
     edit_descriptor(root, lambda d: resource(d, "people").update(compression="zip"))
 
 
-@case("regex-bomb-in-schema", 1, DESCRIPTOR, line_containing(DESCRIPTOR, '"data/people.csv"'),
-      "is not the one in schema/people.schema.json")
+@case(
+    "regex-bomb-in-schema",
+    1,
+    DESCRIPTOR,
+    line_containing(DESCRIPTOR, '"data/people.csv"'),
+    "is not the one in schema/people.schema.json",
+)
 def regex_bomb(root: Path, outside: Path) -> None:
     def change(document):
         name = next(f for f in resource(document, "people")["schema"]["fields"] if f["name"] == "name")
         name.setdefault("constraints", {})["pattern"] = "(a+)+"  # exponential backtracking on a…a!
+
     edit_descriptor(root, change)
     set_cell(root, "people", 2, "name", "a" * 32 + "!")
 
@@ -307,9 +332,11 @@ def missing_descriptor(root: Path, outside: Path) -> None:
 @case("yaml-alias-bomb", 1, "codings/people.yaml", line_containing("codings/people.yaml", "*a"), "YAML alias")
 def yaml_alias_bomb(root: Path, outside: Path) -> None:
     path = root / "codings/people.yaml"
-    path.write_text(path.read_text(encoding="utf-8")
-                    + "- person_id: bomb\n  name: &a [x, x, x, x, x, x, x, x, x]\n  aliases: [*a, *a, *a, *a]\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "- person_id: bomb\n  name: &a [x, x, x, x, x, x, x, x, x]\n  aliases: [*a, *a, *a, *a]\n",
+        encoding="utf-8",
+    )
 
 
 # Consistency between the files ---------------------------------------------------------------------
@@ -322,8 +349,9 @@ def twin_mismatch(root: Path, outside: Path) -> None:
 
     path = root / "data/people.parquet"
     table = pq.read_table(path)
-    table = table.set_column(table.schema.get_field_index("name"), table.schema.field("name"),
-                             pa.array(["Elon R. Musk"], pa.string()))
+    table = table.set_column(
+        table.schema.get_field_index("name"), table.schema.field("name"), pa.array(["Elon R. Musk"], pa.string())
+    )
     pq.write_table(table, path)
 
 
@@ -350,8 +378,9 @@ def parquet_too_many_rows(root: Path, outside: Path) -> None:
     import pyarrow.parquet as pq
 
     # A few kilobytes on disk that declare a million rows (one repeated value compresses away).
-    pq.write_table(pa.table({"person_id": pa.array(["x"] * 1_000_000)}), root / "data/people.parquet",
-                   compression="zstd")
+    pq.write_table(
+        pa.table({"person_id": pa.array(["x"] * 1_000_000)}), root / "data/people.parquet", compression="zstd"
+    )
 
 
 @case("parquet-bomb", 1, "data/people.parquet", None, "decodes to")
@@ -379,7 +408,7 @@ def quote_end_before_start(root: Path, outside: Path) -> None:
 @case("sha-mismatch", 1, "data/sources.csv", 2, "does not match its recorded SHA-256")
 def sha_mismatch(root: Path, outside: Path) -> None:
     with open(root / "sources/articles/mini.txt", "ab") as handle:
-        handle.write("改".encode("utf-8"))
+        handle.write("改".encode())
 
 
 @case("stale-generated-file", 1, "data/stances.csv", 3, "is not what `ai-openness build` generates")
@@ -478,8 +507,9 @@ def aliases_as_text(root: Path, outside: Path) -> None:
     replace(root, PEOPLE, "  organisation_id: xai", "  organisation_id: xai\n  aliases: 杨乐昆, LeCun")
 
 
-@case("arguments-as-text", 1, STANCES, line_containing(STANCES, "arguments:"),
-      "write it as a list: arguments: [security]")
+@case(
+    "arguments-as-text", 1, STANCES, line_containing(STANCES, "arguments:"), "write it as a list: arguments: [security]"
+)
 def arguments_as_text(root: Path, outside: Path) -> None:
     replace(root, STANCES, "arguments: [security]", "arguments: security")
 
@@ -557,7 +587,7 @@ def variation_selector(root: Path, outside: Path) -> None:
 
 @case("braille-blank-alias", 1, PEOPLE, line_containing(PEOPLE, "aliases:"), "U+2800 BRAILLE PATTERN BLANK")
 def braille_blank(root: Path, outside: Path) -> None:
-    replace(root, PEOPLE, "  organisation_id: xai", "  organisation_id: xai\n  aliases: [\"\u2800\"]")
+    replace(root, PEOPLE, "  organisation_id: xai", '  organisation_id: xai\n  aliases: ["\u2800"]')
 
 
 @case("article-bom", 1, ARTICLES, line_containing(ARTICLES, "path:"), "byte-order mark")
@@ -590,8 +620,13 @@ def article_hash_wrong(root: Path, outside: Path) -> None:
     replace(root, ARTICLES, "sha256: e", "sha256: f")
 
 
-@case("stance-after-publication", 1, STANCES, line_containing(STANCES, "date: 2023-03-14"),
-      "is after the publication date of its source (2023-03-01)")
+@case(
+    "stance-after-publication",
+    1,
+    STANCES,
+    line_containing(STANCES, "date: 2023-03-14"),
+    "is after the publication date of its source (2023-03-01)",
+)
 def stance_after_publication(root: Path, outside: Path) -> None:
     replace(root, ARTICLES, "  language: zh-Hant", "  published: 2023-03-01\n  language: zh-Hant")
 
@@ -606,14 +641,24 @@ def quote_other_script(root: Path, outside: Path) -> None:
     replace(root, STANCES, "quote: 開源軟件最安全。", "quote: 开源软件最安全。")
 
 
-@case("quote-changed-word", 1, STANCES, line_containing(STANCES, "quote: 開源軟件最危險"),
-      "at character 6 the quote has '危'")
+@case(
+    "quote-changed-word",
+    1,
+    STANCES,
+    line_containing(STANCES, "quote: 開源軟件最危險"),
+    "at character 6 the quote has '危'",
+)
 def quote_changed_word(root: Path, outside: Path) -> None:
     replace(root, STANCES, "quote: 開源軟件最安全。", "quote: 開源軟件最危險。")
 
 
-@case("alias-too-common", 1, "codings/organisations.yaml", line_containing("codings/organisations.yaml", "aliases:"),
-      "occurs more than 5000 times")
+@case(
+    "alias-too-common",
+    1,
+    "codings/organisations.yaml",
+    line_containing("codings/organisations.yaml", "aliases:"),
+    "occurs more than 5000 times",
+)
 def alias_too_common(root: Path, outside: Path) -> None:
     store_article(root, (article_text(root) + "閉源。" * 6_000).encode("utf-8"))
     replace(root, "codings/organisations.yaml", "name: OpenAI", "name: OpenAI\n  aliases: [閉源]")

@@ -13,13 +13,13 @@ import sys
 
 import yaml
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import generate  # noqa: E402
-import report  # noqa: E402
-import run  # noqa: E402
+import generate
+import report
+import run
 
 
 def _stance_ids(path) -> set[str]:
@@ -58,20 +58,44 @@ def test_diff_and_release_run_on_a_next_version_in_a_throwaway_repository(tmp_pa
 
 
 def _step(seconds: float, rss: float, **extra) -> dict:
-    return {"seconds": seconds, "cpu_seconds": seconds, "peak_rss_mb": rss, "load_before": [1.0, 1.0, 1.0],
-            "returncode": 0} | extra
+    return {
+        "seconds": seconds,
+        "cpu_seconds": seconds,
+        "peak_rss_mb": rss,
+        "load_before": [1.0, 1.0, 1.0],
+        "returncode": 0,
+    } | extra
 
 
 def test_report_reads_each_target_from_its_size_and_marks_sizes_not_run():
-    size = {"size": "100k", "rows": {"stances": 1, "sources": 1, "aliases": 1, "mentions": 1},
-            "generated": {"characters": 1}, "total_rows": 1_000_000,
-            "generate": _step(1, 100), "build": _step(25.0, 400),  # too slow, small enough
-            "validate": _step(2.0, 600, findings=0), "validate_checkout": _step(30.0, 900, findings=0),
-            "frictionless": _step(30.0, 400, findings=0, rows_per_second=33_333)}  # 15×, same findings
-    results = {"command": "python benchmarks/run.py --sizes 100k", "machine": {
-        "cores": 2, "physical_cores": 2, "usable_cores": 2, "memory_mb": 8192, "cpu": "x", "python": "3",
-        "polars": "1", "pyarrow": "1", "frictionless": "5"}, "sizes": [size], "matching": [],
-        "make": {"command": "make", "warmup": {"seconds": 9.0}, "make": _step(8.0, 300), "steps": {}}}
+    size = {
+        "size": "100k",
+        "rows": {"stances": 1, "sources": 1, "aliases": 1, "mentions": 1},
+        "generated": {"characters": 1},
+        "total_rows": 1_000_000,
+        "generate": _step(1, 100),
+        "build": _step(25.0, 400),  # too slow, small enough
+        "validate": _step(2.0, 600, findings=0),
+        "validate_checkout": _step(30.0, 900, findings=0),
+        "frictionless": _step(30.0, 400, findings=0, rows_per_second=33_333),
+    }  # 15×, same findings
+    results = {
+        "command": "python benchmarks/run.py --sizes 100k",
+        "machine": {
+            "cores": 2,
+            "physical_cores": 2,
+            "usable_cores": 2,
+            "memory_mb": 8192,
+            "cpu": "x",
+            "python": "3",
+            "polars": "1",
+            "pyarrow": "1",
+            "frictionless": "5",
+        },
+        "sizes": [size],
+        "matching": [],
+        "make": {"command": "make", "warmup": {"seconds": 9.0}, "make": _step(8.0, 300), "steps": {}},
+    }
     rows = {line.split(" | ")[0] + " | " + line.split(" | ")[1]: line for line in report.targets_table(results)[2:]}
     assert rows["| 100k | " + dict(report.STEPS)["validate"]].endswith("| met |")
     assert rows["| 100k | `ai-openness build`"].endswith("| **not met** |")

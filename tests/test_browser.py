@@ -18,14 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="headless Chromium and chromedriver are not installed "
-           "(Debian: apt-get install chromium chromium-driver; .ci/run does this)")
+    "(Debian: apt-get install chromium chromium-driver; .ci/run does this)",
+)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs the test extra (selenium)")
 pytest.importorskip("datasette", reason="needs the browse extra (datasette)")
@@ -59,9 +60,23 @@ def site(tmp_path_factory):
     assert main(["export", "sqlite", str(database), "--quiet"]) == 0
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(database), "--metadata",
-         str(folder / "ai-openness.metadata.json"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(database),
+            "--metadata",
+            str(folder / "ai-openness.metadata.json"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/-/versions.json", server)
@@ -81,10 +96,17 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--window-size=1400,1000",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(argument)
     # The Debian driver, given explicitly, so that Selenium never tries to fetch one.
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

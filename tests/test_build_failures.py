@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
+from ai_openness.safeio.write import write_atomically
 from conftest import FIXTURES, snapshot
 
 BROKEN = FIXTURES / "broken"
@@ -17,7 +18,11 @@ CASES = {
     "source-hash-changed": ("sources/articles.yaml", 6, "SHA-256"),
     "quote-not-found": ("codings/stances/mini.yaml", 10, "not in the source text"),
     "quote-ambiguous": ("codings/stances/mini.yaml", 10, "occurs 3 times"),
-    "duplicate-id": ("codings/organisations.yaml", 7, "another row already has this primary key (organisation_id already used at codings/organisations.yaml:1)"),
+    "duplicate-id": (
+        "codings/organisations.yaml",
+        7,
+        "another row already has this primary key (organisation_id already used at codings/organisations.yaml:1)",
+    ),
     "dangling-id": ("codings/stances/mini.yaml", 10, "no models row has model_id = grok-2"),
     "outside-vocabulary": ("codings/stances/mini.yaml", 9, "not in the vocabulary"),
     "impossible-date": ("codings/models.yaml", 4, "impossible date"),
@@ -32,8 +37,11 @@ CASES = {
     "aliases-as-text": ("codings/people.yaml", 5, "write it as a list: aliases: [杨乐昆, LeCun]"),
     "occurrence-as-text": ("codings/stances/mini.yaml", 21, "a whole number from 1"),
     "invisible-alias": ("codings/people.yaml", 7, "U+2800 BRAILLE PATTERN BLANK"),
-    "quote-halfwidth-colon": ("codings/stances/mini.yaml", 10,
-                              "the quote has ':' (U+003A COLON) where the source (offset 4) has '：' (U+FF1A"),
+    "quote-halfwidth-colon": (
+        "codings/stances/mini.yaml",
+        10,
+        "the quote has ':' (U+003A COLON) where the source (offset 4) has '：' (U+FF1A",
+    ),
     "stance-after-publication": ("codings/stances/mini.yaml", 15, "after the publication date of its source"),
     "article-bom": ("sources/articles.yaml", 5, "byte-order mark"),
     "article-crlf": ("sources/articles.yaml", 5, "CRLF (Windows) line endings"),
@@ -84,7 +92,6 @@ def test_check_names_stale_files(mini: Path, capsys):
 
 
 def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
-    from ai_openness.build import write
 
     before = snapshot(mini)
     stances = mini / "codings/stances/mini.yaml"
@@ -100,14 +107,14 @@ def test_failed_write_leaves_previous_files(mini: Path, monkeypatch):
 
     monkeypatch.setattr(Path, "write_bytes", failing)
     with pytest.raises(OSError):
-        write.write_atomically(mini, {"data/stances.csv": b"x", "data/stances.parquet": b"y"})
+        write_atomically(mini, {"data/stances.csv": b"x", "data/stances.parquet": b"y"})
     monkeypatch.undo()
     assert snapshot(mini) == before
     assert not list(mini.rglob(".*.tmp-*"))
 
 
 def test_internal_error_is_reported_without_traceback(mini: Path, capsys, monkeypatch):
-    import ai_openness.build.pipeline as build
+    import ai_openness.compile.pipeline as build
 
     monkeypatch.setattr(build, "render", lambda tables: 1 / 0)
     assert main(["build", "--root", str(mini)]) == 2

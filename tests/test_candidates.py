@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ai_openness.build.candidates import sentences, sweep, sweep_text
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
+from ai_openness.compile.candidates import sentences, sweep, sweep_text
 from conftest import ROOT
 
 # Four sentences: a quoted one, a set-aside one, an unexplained one in Traditional script,
@@ -53,7 +53,9 @@ def test_command_lists_unexplained_passages_and_exits_1(built_mini: Path, tmp_pa
 
     (root / "codings/set_aside.yaml").write_text(
         "- source_id: mini\n  passage: OpenAI 表示將保持閉源。\n  reason: a test reason\n"
-        "- source_id: mini\n  passage: 閉源。\n  occurrence: 3\n  reason: a test reason\n", encoding="utf-8")
+        "- source_id: mini\n  passage: 閉源。\n  occurrence: 3\n  reason: a test reason\n",
+        encoding="utf-8",
+    )
     assert main(["candidates", "--root", str(root), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["unexplained"] == 0
@@ -65,7 +67,8 @@ def test_bad_set_aside_entry_is_named_by_line(built_mini: Path, tmp_path: Path, 
 
     root = copy_tree(built_mini, tmp_path / "mini")
     (root / "codings/set_aside.yaml").write_text(
-        "- source_id: mini\n  passage: 不在文中。\n  reason: x\n", encoding="utf-8")
+        "- source_id: mini\n  passage: 不在文中。\n  reason: x\n", encoding="utf-8"
+    )
     assert main(["candidates", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert "codings/set_aside.yaml:2 [passage]" in err and "not in the source text" in err
@@ -84,6 +87,7 @@ def test_set_aside_entry_that_explains_nothing_must_go(built_mini: Path, tmp_pat
     root = copy_tree(built_mini, tmp_path / "mini")
     # 開源軟件最安全。 is already quoted by a stance, so setting it aside explains nothing.
     (root / "codings/set_aside.yaml").write_text(
-        "- source_id: mini\n  passage: 開源軟件最安全。\n  reason: x\n", encoding="utf-8")
+        "- source_id: mini\n  passage: 開源軟件最安全。\n  reason: x\n", encoding="utf-8"
+    )
     assert main(["candidates", "--root", str(root)]) == 1
     assert "codings/set_aside.yaml:1 [passage]: sets aside no sentence that needs it" in capsys.readouterr().err

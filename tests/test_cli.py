@@ -9,8 +9,8 @@ import shlex
 
 import pytest
 
-from ai_openness.cli import main, parser
-from ai_openness.console import Output
+from ai_openness.commands.cli import main, parser
+from ai_openness.commands.console import Output
 from conftest import ROOT
 
 ANSI = re.compile(r"\x1b\[")
@@ -19,7 +19,7 @@ SUBCOMMANDS = list(parser().commands)
 
 def _help(argv: list[str], capsys) -> str:
     with pytest.raises(SystemExit) as exit_:
-        main(argv + ["--help"])
+        main([*argv, "--help"])
     assert exit_.value.code == 0
     return capsys.readouterr().out
 
@@ -111,6 +111,7 @@ def test_parser_rejects_an_unknown_export_kind(capsys):
 
 # The options every subcommand takes, and a JSON report on every exit -------------------------
 
+
 @pytest.mark.parametrize("command", sorted(parser().commands))
 def test_common_options_mean_the_same_before_or_after_the_subcommand(command):
     # The subcommand's first example gives its required arguments.
@@ -148,15 +149,18 @@ def _broken_coding(mini):
     stances.write_text(stances.read_text(encoding="utf-8").replace("quote: 閉源。", "quote: 閉源!"), encoding="utf-8")
 
 
-@pytest.mark.parametrize("argv, exit_code, says", [
-    (["build", "--format", "json", "--bogus"], 2, "unrecognized arguments: --bogus"),
-    (["--format=json", "export", "csv", "x.db"], 2, "invalid choice: 'csv'"),
-    (["--format", "json", "validate", "--engine", "fast"], 2, "unrecognized arguments: --engine"),
-    (["--format", "json", "release"], 2, "the following arguments are required: version"),
-    (["diff", "no-such-ref", "--format", "json"], 2, "is neither a directory nor a commit"),
-    (["diff", "9.9.9", "--format", "json"], 2, "nor a release recorded in"),
-    (["validate", "/nonexistent/ai-openness", "--format", "json"], 2, "is not a directory"),
-])
+@pytest.mark.parametrize(
+    "argv, exit_code, says",
+    [
+        (["build", "--format", "json", "--bogus"], 2, "unrecognized arguments: --bogus"),
+        (["--format=json", "export", "csv", "x.db"], 2, "invalid choice: 'csv'"),
+        (["--format", "json", "validate", "--engine", "fast"], 2, "unrecognized arguments: --engine"),
+        (["--format", "json", "release"], 2, "the following arguments are required: version"),
+        (["diff", "no-such-ref", "--format", "json"], 2, "is neither a directory nor a commit"),
+        (["diff", "9.9.9", "--format", "json"], 2, "nor a release recorded in"),
+        (["validate", "/nonexistent/ai-openness", "--format", "json"], 2, "is not a directory"),
+    ],
+)
 def test_json_on_a_failed_command_line_or_input(argv, exit_code, says, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(argv) == exit_code
@@ -177,7 +181,7 @@ def test_json_when_the_build_fails_and_when_a_check_fails(mini, capsys):
 
 
 def test_json_on_an_internal_error(mini, capsys, monkeypatch):
-    import ai_openness.build.pipeline as build
+    import ai_openness.compile.pipeline as build
 
     monkeypatch.setattr(build, "render", lambda *args, **kwargs: 1 / 0)
     capsys.readouterr()
@@ -206,7 +210,7 @@ def test_diff_reads_a_released_version_from_the_commit_the_changelog_records(cap
     version, commit = pinned.groups()
     import subprocess
 
-    if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"]).returncode != 0:
+    if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"], check=False).returncode != 0:
         pytest.skip("this checkout does not hold the release's commit")
     capsys.readouterr()
     assert main(["diff", version, "HEAD", "--root", str(ROOT), "--format", "json"]) == 0
@@ -227,16 +231,17 @@ HOSTILE_KEY = "\\e]0;owned\\a\\e[2J\\n::error::injected ##[error]x [bold]y[/]"
 def _runner_commands(text: str) -> list[str]:
     """Lines a GitHub Actions runner would run as workflow commands: `::name ...::` at the
     start (after blanks), or `##[name]` anywhere."""
-    return [line for line in text.splitlines()
-            if re.match(r"\s*::[\w-]+.*::", line) or re.search(r"##\[[\w-]+", line)]
+    return [line for line in text.splitlines() if re.match(r"\s*::[\w-]+.*::", line) or re.search(r"##\[[\w-]+", line)]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_hostile_yaml_key_is_printed_escaped(mini, capsys, fmt):
     stances = mini / "codings/stances/mini.yaml"
     text = stances.read_text(encoding="utf-8")
-    stances.write_text(text.replace("    arguments: [security]\n", f'    arguments: [security]\n    "{HOSTILE_KEY}": 1\n', 1),
-                       encoding="utf-8")
+    stances.write_text(
+        text.replace("    arguments: [security]\n", f'    arguments: [security]\n    "{HOSTILE_KEY}": 1\n', 1),
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert main(["build", "--root", str(mini), "--format", fmt]) == 1
     captured = capsys.readouterr()
@@ -245,7 +250,8 @@ def test_a_hostile_yaml_key_is_printed_escaped(mini, capsys, fmt):
         assert _runner_commands(stream) == []
     if fmt == "json":  # escaped for the log, and still the same key to a program
         assert _json_of(captured.out)["problems"][0]["field"] == (
-            "\x1b]0;owned\x07\x1b[2J\n::error::injected ##[error]x [bold]y[/]")
+            "\x1b]0;owned\x07\x1b[2J\n::error::injected ##[error]x [bold]y[/]"
+        )
     else:
         assert "[\\u001b]0;owned\\u0007\\u001b[2J\\n:" in captured.err
 

@@ -58,8 +58,9 @@ def _run_ok(root: Path, argv: list[str]) -> str:
 def _generated_paths() -> list[str]:
     """The generated files the guide tells a contributor to commit (its bulleted list)."""
     section = _sections()["4"]
-    listed = [path for line in section.splitlines() if line.startswith("- ")
-              for path in re.findall(r"`([^`\s]+)`", line)]
+    listed = [
+        path for line in section.splitlines() if line.startswith("- ") for path in re.findall(r"`([^`\s]+)`", line)
+    ]
     assert "data/" in listed and "docs/figures/" in listed, listed
     return listed
 
@@ -80,8 +81,11 @@ def _regenerate_check_and_commit(root: Path, edited: set[str]) -> set[str]:
     assert git(root, "status", "--porcelain", "--untracked-files=all") == "", "the guide's commit left files out"
     # The pull request sees the commit, not the contributor's working tree: check a clone of it.
     pull_request = root.parent / "pull-request"
-    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(root), str(pull_request)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--shared", "--no-checkout", str(root), str(pull_request)],
+        check=True,
+        capture_output=True,
+    )
     git(pull_request, "checkout", "--quiet", "--detach", git(root, "rev-parse", "HEAD").strip())
     for check in (["validate"], ["build", "--check"], ["figures", "--check"]):
         result = ai_openness(pull_request, *check)
@@ -90,8 +94,9 @@ def _regenerate_check_and_commit(root: Path, edited: set[str]) -> set[str]:
     generated = changed - edited
     listed = _generated_paths()
     assert edited <= changed
-    assert [rel for rel in sorted(generated) if not _is_listed(rel, listed)] == [], \
+    assert [rel for rel in sorted(generated) if not _is_listed(rel, listed)] == [], (
         "make changed files that CONTRIBUTING.md does not list among the files to commit"
+    )
     # Adding a stance redraws the figures and rewrites the metadata: the files the guide
     # once forgot, so the checks above would fail without them.
     assert any(rel.startswith("docs/figures/") for rel in generated), generated
@@ -124,9 +129,16 @@ def test_adding_a_stance_to_an_existing_source(repo: Path):
     quote = "人工智能(AI)公司都与它们的名字正相反"
     assert quote in (repo / f"sources/articles/{source_id}.txt").read_text(encoding="utf-8")
     _, stance = _stance_template()
-    stance = {**{k: v for k, v in stance.items() if k != "organisation_id"},
-              "stance_id": "elon-musk-2024-03-24-companies-opposite-names", "person_id": "elon-musk", "date": "2024-03-24", "position": "mixed", "quote": quote,
-              "quote_en": "AI companies are the opposite of their names.", "arguments": ["transparency"]}
+    stance = {
+        **{k: v for k, v in stance.items() if k != "organisation_id"},
+        "stance_id": "elon-musk-2024-03-24-companies-opposite-names",
+        "person_id": "elon-musk",
+        "date": "2024-03-24",
+        "position": "mixed",
+        "quote": quote,
+        "quote_en": "AI companies are the opposite of their names.",
+        "arguments": ["transparency"],
+    }
     coding = repo / f"codings/stances/{source_id}.yaml"
     entry = yaml.safe_dump([stance], allow_unicode=True, sort_keys=False, width=1000)
     with open(coding, "a", encoding="utf-8") as file:  # the end of the file's `stances:` list
@@ -145,8 +157,7 @@ def test_adding_an_article_with_a_stance(repo: Path):
     (repo / article).write_text(f"Meta 首席人工智能科学家杨立昆表示：“{stance['quote']}。”\n", encoding="utf-8")
 
     # Section 2: the SHA-256 command and the entry in sources/articles.yaml.
-    hash_command = next(argv for block in _blocks(sections["2"], "sh") for argv in _commands(block)
-                        if article in argv)
+    hash_command = next(argv for block in _blocks(sections["2"], "sh") for argv in _commands(block) if article in argv)
     sha256 = _run_ok(repo, hash_command).strip()
     assert re.fullmatch(r"[0-9a-f]{64}", sha256), sha256
     entry = next(_dedent(block) for block in _blocks(sections["2"], "yaml") if "source_id:" in block)
@@ -156,8 +167,10 @@ def test_adding_an_article_with_a_stance(repo: Path):
         file.write(entry)
 
     # Section 3: the new person, and the stances file, exactly as the guide writes them.
-    person, stances = (next(_dedent(block) for block in _blocks(sections["3"], "yaml") if marker in block)
-                       for marker in ("person_id: ", "stances:"))
+    person, stances = (
+        next(_dedent(block) for block in _blocks(sections["3"], "yaml") if marker in block)
+        for marker in ("person_id: ", "stances:")
+    )
     with open(repo / "codings/people.yaml", "a", encoding="utf-8") as file:
         file.write(person)
     (repo / f"codings/stances/{source_id}.yaml").write_text(stances, encoding="utf-8")

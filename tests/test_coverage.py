@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ai_openness.build.coverage import _Spans
+from ai_openness.compile.coverage import _Spans
 
 
 def test_spans_overlap_as_the_definition_says():

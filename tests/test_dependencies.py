@@ -12,7 +12,7 @@ from importlib import metadata
 
 import pytest
 
-from ai_openness.contract import Contract
+from ai_openness.safeio.installed import installed_contract
 from conftest import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -42,13 +42,16 @@ def test_every_imported_module_comes_from_a_declared_distribution():
     # The installed distributions say which module each provides (not a table of ours).
     provided_by = metadata.packages_distributions()
     declared = BASE.union(*EXTRAS.values())
-    undeclared = {module: provided_by.get(module) for module in _imported_modules()
-                  if not {_name(d) for d in provided_by.get(module, [])} & declared}
+    undeclared = {
+        module: provided_by.get(module)
+        for module in _imported_modules()
+        if not {_name(d) for d in provided_by.get(module, [])} & declared
+    }
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
 
 
 def test_base_dependencies_are_only_what_load_needs():
-    assert BASE == {"pandas", "pyarrow"}
+    assert {"pandas", "pyarrow"} == BASE
 
 
 def test_load_imports_no_module_of_an_extra():
@@ -56,35 +59,48 @@ def test_load_imports_no_module_of_an_extra():
     # what they need) stay.
     provided_by = metadata.packages_distributions()
     extra_only = set().union(*EXTRAS.values()) - BASE - {"ai-openness"}
-    blocked = sorted(module for module, dists in provided_by.items()
-                     if {_name(d) for d in dists} & extra_only and module.isidentifier()
-                     and module not in ("numpy", "dateutil", "tzdata", "six"))  # pandas' own needs
+    blocked = sorted(
+        module
+        for module, dists in provided_by.items()
+        if {_name(d) for d in dists} & extra_only
+        and module.isidentifier()
+        and module not in ("numpy", "dateutil", "tzdata", "six")
+    )  # pandas' own needs
     assert {"pydantic", "polars", "frictionless", "rich", "opencc", "yaml"} <= set(blocked)
-    script = ("import sys\n"
-              f"for name in {blocked!r}: sys.modules[name] = None\n"
-              "import ai_openness\n"
-              "tables = ai_openness.load()\n"
-              "print(len(tables), ai_openness.data_version())\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                            cwd=ROOT)
+    script = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "import ai_openness\n"
+        "tables = ai_openness.load()\n"
+        "print(len(tables), ai_openness.data_version())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert int(result.stdout.split()[0]) == len(Contract.installed().names)
+    assert int(result.stdout.split()[0]) == len(installed_contract().names)
 
 
-@pytest.mark.parametrize("command, module, extra", [
-    (["validate", str(ROOT)], "polars", "tools"),
-    (["build", "--check", "--root", str(ROOT)], "pydantic", "tools"),
-    (["figures", "--check", "--root", str(ROOT)], "altair", "figures"),
-    (["export", "duckdb", "out.duckdb"], "duckdb", "export"),
-])
+@pytest.mark.parametrize(
+    "command, module, extra",
+    [
+        (["validate", str(ROOT)], "polars", "tools"),
+        (["build", "--check", "--root", str(ROOT)], "pydantic", "tools"),
+        (["figures", "--check", "--root", str(ROOT)], "altair", "figures"),
+        (["export", "duckdb", "out.duckdb"], "duckdb", "export"),
+    ],
+)
 def test_a_missing_extra_is_named_not_called_an_internal_error(command, module, extra, tmp_path):
     # In a fresh interpreter, with the module made unimportable the way Python marks a module
     # that is not installed.
-    script = (f"import sys; sys.modules[{module!r}] = None\n"
-              "from ai_openness.cli import main\n"
-              f"sys.exit(main({command!r}))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            timeout=300)
+    script = (
+        f"import sys; sys.modules[{module!r}] = None\n"
+        "from ai_openness.commands.cli import main\n"
+        f"sys.exit(main({command!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert f"pip install 'ai-openness[{extra}]'" in result.stderr and repr(module) in result.stderr

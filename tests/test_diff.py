@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from ai_openness.publish.diff import diff_packages
 from conftest import ROOT
 from contributions import CANARY, edit_descriptor, make_outside, rebuild, replace, resource
@@ -26,7 +26,9 @@ def changed(built_mini: Path, tmp_path: Path) -> Path:
     replace(head, "codings/organisations.yaml", "name: xAI\n  kind: company", "name: xAI\n  kind: nonprofit")
     (head / "codings/organisations.yaml").write_text(
         (head / "codings/organisations.yaml").read_text(encoding="utf-8")
-        + "- organisation_id: meta\n  name: Meta\n  kind: company\n  country: US\n", encoding="utf-8")
+        + "- organisation_id: meta\n  name: Meta\n  kind: company\n  country: US\n",
+        encoding="utf-8",
+    )
     replace(head, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: Closed, for now.")
     replace(head, "codings/stances/mini.yaml", "    arguments: [security]\n", "")
     rebuild(head)
@@ -41,10 +43,12 @@ def test_rows_added_removed_and_changed_by_primary_key(built_mini, changed):
     assert [row["organisation_id"] for row in organisations.added] == ["meta"]
     assert organisations.removed == []
     assert [(c.key, c.fields) for c in organisations.changed] == [
-        ({"organisation_id": "xai"}, {"kind": ("company", "nonprofit")})]
+        ({"organisation_id": "xai"}, {"kind": ("company", "nonprofit")})
+    ]
     stances = diff.tables["stances"]
     assert [(c.key["stance_id"], c.fields) for c in stances.changed] == [
-        ("openai-2023-stays-closed", {"quote_en": ("Closed source.", "Closed, for now.")})]
+        ("openai-2023-stays-closed", {"quote_en": ("Closed source.", "Closed, for now.")})
+    ]
     arguments = diff.tables["stance_arguments"]
     assert arguments.removed == [{"stance_id": "elon-musk-2023-open-safest", "argument": "security"}]
     assert diff.tables["people"].is_empty and diff.tables["mentions"].is_empty
@@ -82,11 +86,14 @@ def test_schema_changes_are_reported(built_mini, tmp_path):
     assert as_dict["schema"]["resources"]["models"]["changed_types"] == {"parameters": ["integer", "number"]}
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("text", "organisations: 1 added, 0 removed, 1 changed"),
-    ("markdown", "| `organisations` | 1 | 0 | 1 |"),
-    ("json", '"organisation_id": "meta"'),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("text", "organisations: 1 added, 0 removed, 1 changed"),
+        ("markdown", "| `organisations` | 1 | 0 | 1 |"),
+        ("json", '"organisation_id": "meta"'),
+    ],
+)
 def test_cli_formats(built_mini, changed, capsys, fmt, expected):
     assert main(["diff", str(built_mini), str(changed), "--format", fmt]) == 0
     assert expected in capsys.readouterr().out
@@ -140,8 +147,12 @@ def _history() -> tuple[str, str]:
 
 
 def _rows_at(commit: str, table: str) -> list[dict]:
-    exists = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}:data/{table}.csv"],
-                            capture_output=True).returncode == 0
+    exists = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}:data/{table}.csv"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     if not exists:  # a table added after this commit: no rows then
         return []
     text = _git("show", f"{commit}:data/{table}.csv")
@@ -160,7 +171,10 @@ def test_diff_of_two_real_commits(capsys):
         after = {tuple(r[c] for c in key) for r in _rows_at(head, name)}
         assert {tuple(r[c] for c in key) for r in table["added"]} == after - before, name
         assert {tuple(r[c] for c in key) for r in table["removed"]} == before - after, name
-    unchanged_data = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", base, head, "--", "data"]).returncode == 0
+    unchanged_data = (
+        subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", base, head, "--", "data"], check=False).returncode
+        == 0
+    )
     assert diff["empty"] == (unchanged_data and not any(diff["schema"].values()))
 
 

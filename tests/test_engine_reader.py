@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.characters import is_invisible
-from ai_openness.limits import STRICT, TRUSTED, Limits
-from ai_openness.validate import invisible, validate
-from ai_openness.validate import scan as scan_module
-from ai_openness.validate.descriptor import read_descriptor
-from ai_openness.validate.read import read_frame
-from ai_openness.validate.scan import scan
+from ai_openness.core import invisible
+from ai_openness.core.characters import is_invisible
+from ai_openness.core.limits import STRICT, TRUSTED, Limits
+from ai_openness.publish.frames import read_frame
+from ai_openness.safeio import scan as scan_module
+from ai_openness.safeio.descriptor import read_descriptor
+from ai_openness.safeio.scan import scan
+from ai_openness.validate import validate
 from contributions import CANARY, make_outside
 
 
@@ -42,7 +43,7 @@ def test_findings_after_a_multi_line_cell_keep_their_line_and_column(mini: Path)
     line = len(rows) + 2  # two line breaks inside the note
     assert lines[line - 1].split(",")[rows[0].index("country")] == "usa"
     found = [p for p in validate(mini).problems if p.message.startswith("constraint-error")]
-    column = len(",".join(lines[line - 1].split(",")[:rows[0].index("country")])) + 2
+    column = len(",".join(lines[line - 1].split(",")[: rows[0].index("country")])) + 2
     assert [(p.file, p.line, p.field, p.column) for p in found] == [("data/organisations.csv", line, "country", column)]
 
 
@@ -86,8 +87,8 @@ def test_the_validator_agrees_with_the_rule_on_every_code_point():
     import numpy as np
     import polars as pl
 
-    from ai_openness.validate.cells import check_hygiene
-    from ai_openness.validate.findings import Findings
+    from ai_openness.checks.cells import check_hygiene
+    from ai_openness.checks.findings import Findings
 
     expected = np.array([_hidden_in_a_cell(c) for c in EVERY_CHARACTER])
     # The column test.
@@ -102,11 +103,28 @@ def test_the_validator_agrees_with_the_rule_on_every_code_point():
     check_hygiene("data/x.csv", {"fields": [{"name": "note"}]}, frame, 0, True, findings)
     assert findings.counts[("data/x.csv", "invisible-character")] == expected.sum()
     reported = [f.row for f in findings.found if f.kind == "invisible-character"]
-    assert reported == np.flatnonzero(expected)[:len(reported)].tolist()
+    assert reported == np.flatnonzero(expected)[: len(reported)].tolist()
 
 
-@pytest.mark.parametrize("char", ["\u034f", "\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef", "\u2800", "\u200b",
-                                  "\u3164", "\t", "\x7f", "\u0378", "\ue000", "\U0010ffff", "\U000e0001"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u034f",
+        "\ufe00",
+        "\ufe0f",
+        "\U000e0100",
+        "\U000e01ef",
+        "\u2800",
+        "\u200b",
+        "\u3164",
+        "\t",
+        "\x7f",
+        "\u0378",
+        "\ue000",
+        "\U0010ffff",
+        "\U000e0001",
+    ],
+)
 def test_hidden_characters_make_a_file_suspect_wherever_a_block_ends(char, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(scan_module, "BLOCK", 16)
     path = tmp_path / "t.csv"
@@ -126,13 +144,14 @@ def test_visible_text_is_not_suspect(text, tmp_path: Path, monkeypatch):
 def test_a_cell_the_column_test_flags_but_holding_nothing_hidden_is_not_reported(monkeypatch):
     import polars as pl
 
-    from ai_openness.validate.cells import check_hygiene
-    from ai_openness.validate.findings import Findings
+    from ai_openness.checks.cells import check_hygiene
+    from ai_openness.checks.findings import Findings
 
     monkeypatch.setattr(invisible, "regex", lambda: "[a]")  # a column test that flags more than the rule
     findings = Findings()
-    check_hygiene("data/x.csv", {"fields": [{"name": "note"}]}, pl.DataFrame({"note": ["abc", "b\u034f"]}), 0, True,
-                  findings)
+    check_hygiene(
+        "data/x.csv", {"fields": [{"name": "note"}]}, pl.DataFrame({"note": ["abc", "b\u034f"]}), 0, True, findings
+    )
     assert findings.found == []
 
 
@@ -164,11 +183,16 @@ def test_limits_are_a_parameter_and_trusted_runs_have_none(mini: Path):
 def test_a_descriptor_beyond_the_strict_limit_is_read_in_a_trusted_run(mini: Path):
     """A package of 100,000 articles lists them all in datapackage.json (9 MB at a million
     stances): a contribution's limit refuses it, `validate --trusted` reads it."""
-    small = Limits(*[getattr(STRICT, f) for f in ("table_bytes", "columns", "cell_chars", "parquet_uncompressed",
-                                                   "text_bytes")], descriptor_bytes=1_000)
+    small = Limits(
+        *[getattr(STRICT, f) for f in ("table_bytes", "columns", "cell_chars", "parquet_uncompressed", "text_bytes")],
+        descriptor_bytes=1_000,
+    )
     assert (mini / "datapackage.json").stat().st_size > 1_000
-    assert [p for p in validate(mini, limits=small).problems
-            if p.file == "datapackage.json" and "more than the limit of 1000 bytes" in p.message]
+    assert [
+        p
+        for p in validate(mini, limits=small).problems
+        if p.file == "datapackage.json" and "more than the limit of 1000 bytes" in p.message
+    ]
     assert validate(mini, limits=TRUSTED).problems == validate(mini).problems == []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ai_openness import data_version
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from conftest import ROOT, fields, resource_names, table_schema
 
 export = pytest.importorskip("ai_openness.views.export")
@@ -51,9 +51,12 @@ def _as_sqlite(name: str, rows: list[tuple]) -> list[tuple]:
     types = [f["type"] for f in fields(name)]
     converted = []
     for row in rows:
-        converted.append(tuple(
-            None if v is None else v.isoformat() if t == "date" else int(v) if t == "boolean" else v
-            for v, t in zip(row, types)))
+        converted.append(
+            tuple(
+                None if v is None else v.isoformat() if t == "date" else int(v) if t == "boolean" else v
+                for v, t in zip(row, types)
+            )
+        )
     return sorted(converted, key=lambda r: tuple((v is None, str(v)) for v in r))
 
 
@@ -63,7 +66,7 @@ def test_sqlite_has_every_row(sqlite_db: Path, name: str):
     with sqlite3.connect(sqlite_db) as con:
         stored = con.execute(f'select {columns} from "{name}"').fetchall()
     assert len(stored) > 0
-    key = lambda r: tuple((v is None, str(v)) for v in r)  # noqa: E731
+    key = lambda r: tuple((v is None, str(v)) for v in r)
     assert sorted(stored, key=key) == _as_sqlite(name, _expected(name))
 
 
@@ -72,7 +75,7 @@ def test_duckdb_has_every_row(duckdb_db: Path, name: str):
     columns = ", ".join(f'"{f["name"]}"' for f in fields(name))
     with duckdb.connect(str(duckdb_db), read_only=True) as con:
         stored = con.execute(f'select {columns} from "{name}"').fetchall()
-    key = lambda r: tuple((v is None, str(v)) for v in r)  # noqa: E731
+    key = lambda r: tuple((v is None, str(v)) for v in r)
     assert sorted(stored, key=key) == sorted(_expected(name), key=key)
 
 
@@ -108,11 +111,17 @@ def test_sqlite_keys_are_declared_and_hold(sqlite_db: Path):
 
 def test_duckdb_enforces_foreign_keys(duckdb_db: Path):
     with duckdb.connect(str(duckdb_db), read_only=True) as con:
-        declared = {(t, text) for t, text in con.execute(
-            "select table_name, constraint_text from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"
-        ).fetchall()}
-    expected = {(name, f"FOREIGN KEY ({column}) REFERENCES {target}({ref})")
-                for name in resource_names() for column, target, ref in _schema_foreign_keys(name)}
+        declared = {
+            (t, text)
+            for t, text in con.execute(
+                "select table_name, constraint_text from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"
+            ).fetchall()
+        }
+    expected = {
+        (name, f"FOREIGN KEY ({column}) REFERENCES {target}({ref})")
+        for name in resource_names()
+        for column, target, ref in _schema_foreign_keys(name)
+    }
     assert expected and expected <= declared, sorted(expected - declared)
     copy = duckdb_db.with_name("copy.duckdb")
     copy.write_bytes(duckdb_db.read_bytes())
@@ -120,14 +129,14 @@ def test_duckdb_enforces_foreign_keys(duckdb_db: Path):
         with pytest.raises(duckdb.ConstraintException):
             con.execute("insert into stance_arguments values ('no-such-stance', 'safety')")
         with pytest.raises(duckdb.ConstraintException):  # vocabularies are CHECK constraints
-            con.execute("update stances set position = 'sideways' where stance_id = "
-                        "(select min(stance_id) from stances)")
+            con.execute(
+                "update stances set position = 'sideways' where stance_id = (select min(stance_id) from stances)"
+            )
 
 
 def test_descriptions_and_version_in_sqlite(sqlite_db: Path):
     with sqlite3.connect(sqlite_db) as con:
-        described = {(t, c): d for t, c, d in con.execute(
-            "select table_name, column_name, description from _columns")}
+        described = {(t, c): d for t, c, d in con.execute("select table_name, column_name, description from _columns")}
         package = dict(con.execute("select key, value from _package"))
         tables = dict(con.execute("select table_name, description from _tables"))
         assert con.execute("select count(*) from stances_by_actor").fetchone()[0] == len(export.table_rows("stances"))
@@ -140,8 +149,10 @@ def test_descriptions_and_version_in_sqlite(sqlite_db: Path):
 
 def test_descriptions_and_version_in_duckdb(duckdb_db: Path):
     with duckdb.connect(str(duckdb_db), read_only=True) as con:
-        comments = {(t, c): d for t, c, d in con.execute(
-            "select table_name, column_name, comment from duckdb_columns()").fetchall()}
+        comments = {
+            (t, c): d
+            for t, c, d in con.execute("select table_name, column_name, comment from duckdb_columns()").fetchall()
+        }
         table_comments = dict(con.execute("select table_name, comment from duckdb_tables()").fetchall())
         package = dict(con.execute("select key, value from _package").fetchall())
         by_licence = con.execute("select count(*) from models_by_licence").fetchone()[0]
@@ -164,20 +175,36 @@ def test_datasette_metadata_comes_from_the_descriptor(sqlite_db: Path):
             assert source["path"].replace("&", "&amp;") in metadata["description_html"]
     database = metadata["databases"][sqlite_db.stem]
     stances = database["tables"]["stances"]
-    assert stances["columns"]["quote_en"] == next(f["description"] for f in fields("stances") if f["name"] == "quote_en")
+    assert stances["columns"]["quote_en"] == next(
+        f["description"] for f in fields("stances") if f["name"] == "quote_en"
+    )
     assert "position" in stances["facets"]
     assert database["tables"]["people"]["label_column"] == "name"
-    assert set(database["queries"]) == {"stances_by_actor_over_time", "models_by_licence", "quotes_of_one_position",
-                                        "organisations_that_changed_position"}
+    assert set(database["queries"]) == {
+        "stances_by_actor_over_time",
+        "models_by_licence",
+        "quotes_of_one_position",
+        "organisations_that_changed_position",
+    }
 
 
-@pytest.mark.parametrize("query, params, check", [
-    ("stances_by_actor_over_time", {"actor": "elon-musk"}, lambda rows: rows and {r[0] for r in rows} == {"Elon Musk"}),
-    ("stances_by_actor_over_time", {"actor": ""}, lambda rows: len(rows) == len(export.table_rows("stances"))),
-    ("models_by_licence", {}, lambda rows: len(rows) == len(export.table_rows("models"))),
-    ("quotes_of_one_position", {"position": "closed"},
-     lambda rows: len(rows) == sum(r["position"] == "closed" for r in export.table_rows("stances"))),
-])
+@pytest.mark.parametrize(
+    "query, params, check",
+    [
+        (
+            "stances_by_actor_over_time",
+            {"actor": "elon-musk"},
+            lambda rows: rows and {r[0] for r in rows} == {"Elon Musk"},
+        ),
+        ("stances_by_actor_over_time", {"actor": ""}, lambda rows: len(rows) == len(export.table_rows("stances"))),
+        ("models_by_licence", {}, lambda rows: len(rows) == len(export.table_rows("models"))),
+        (
+            "quotes_of_one_position",
+            {"position": "closed"},
+            lambda rows: len(rows) == sum(r["position"] == "closed" for r in export.table_rows("stances")),
+        ),
+    ],
+)
 def test_canned_queries_run(sqlite_db: Path, query, params, check):
     sql = export.CANNED_QUERIES[query]["sql"]
     with sqlite3.connect(sqlite_db) as con:
@@ -189,31 +216,40 @@ def test_organisations_that_changed_position(sqlite_db: Path):
     """The canned query answers with every organisation row of position_changes.csv (read
     with the csv module), in the order of actor and date."""
     with open(export.package_root() / "data/position_changes.csv", encoding="utf-8", newline="") as handle:
-        expected = [(r["actor_id"], r["from_date"], r["from_position"], r["to_date"], r["to_position"])
-                    for r in csv.DictReader(handle) if r["actor_type"] == "organisation"]
+        expected = [
+            (r["actor_id"], r["from_date"], r["from_position"], r["to_date"], r["to_position"])
+            for r in csv.DictReader(handle)
+            if r["actor_type"] == "organisation"
+        ]
     with sqlite3.connect(sqlite_db) as con:
-        rows = [(r[0], r[3], r[4], r[5], r[6]) for r in
-                con.execute(export.CANNED_QUERIES["organisations_that_changed_position"]["sql"])]
+        rows = [
+            (r[0], r[3], r[4], r[5], r[6])
+            for r in con.execute(export.CANNED_QUERIES["organisations_that_changed_position"]["sql"])
+        ]
     assert expected and rows == sorted(expected, key=lambda r: (r[0], r[3], r[1]))
 
 
 def test_stances_by_actor_uses_the_actor_columns(sqlite_db: Path):
     with sqlite3.connect(sqlite_db) as con:
-        mismatched = con.execute("select count(*) from stances_by_actor v join stances s using (stance_id) "
-                                 "where v.actor_id is not s.actor_id or v.actor_type is not s.actor_type "
-                                 "or v.actor is null").fetchone()[0]
-        spoken_for = con.execute("select speaking_for from stances_by_actor where actor_id = 'sam-altman' "
-                                 "and speaking_for is not null").fetchall()
+        mismatched = con.execute(
+            "select count(*) from stances_by_actor v join stances s using (stance_id) "
+            "where v.actor_id is not s.actor_id or v.actor_type is not s.actor_type "
+            "or v.actor is null"
+        ).fetchone()[0]
+        spoken_for = con.execute(
+            "select speaking_for from stances_by_actor where actor_id = 'sam-altman' and speaking_for is not null"
+        ).fetchall()
     assert mismatched == 0
     assert spoken_for and {r[0] for r in spoken_for} == {"OpenAI"}
 
 
 def test_stances_by_actor_over_time_is_in_date_order(sqlite_db: Path):
     with sqlite3.connect(sqlite_db) as con:
-        dates = [r[2] for r in con.execute(export.CANNED_QUERIES["stances_by_actor_over_time"]["sql"],
-                                            {"actor": "openai"})]
+        dates = [
+            r[2] for r in con.execute(export.CANNED_QUERIES["stances_by_actor_over_time"]["sql"], {"actor": "openai"})
+        ]
     dated = [d for d in dates if d]
-    assert dated == sorted(dated) and dates[:len(dated)] == dated  # undated last
+    assert dated == sorted(dated) and dates[: len(dated)] == dated  # undated last
 
 
 def test_export_replaces_an_existing_file_and_reports_json(tmp_path: Path, capsys):

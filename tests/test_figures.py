@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from ai_openness.contract import Contract
+from ai_openness.safeio.installed import installed_contract
 from conftest import ROOT
 
 # ai_openness.figures imports its drawing libraries only when it draws.
@@ -82,6 +83,7 @@ def test_a_figure_is_drawn_again_only_when_its_page_records_another_specificatio
 
 # --- the HTML stands on its own ------------------------------------------------------
 
+
 class _References(html.parser.HTMLParser):
     """Every URL-valued attribute, and the inline scripts, of a page."""
 
@@ -115,7 +117,9 @@ def test_html_loads_nothing_from_the_network(figure_files, name):
     assert "window.vegaEmbed=" in bundle and "window.vega=" in bundle and len(bundle) > 500_000
 
 
-CHROMIUM_ABSENT = "headless Chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)"
+CHROMIUM_ABSENT = (
+    "headless Chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -131,19 +135,30 @@ def offline_browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
-                     # No name resolves and no proxy answers: nothing can be fetched.
-                     "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        # No name resolves and no proxy answers: nothing can be fetched.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=http://127.0.0.1:9",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(30)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
-            "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
         yield driver
     finally:
         driver.quit()
@@ -159,16 +174,22 @@ def test_html_draws_the_chart_in_a_browser_with_the_network_off(figure_files, of
     # The network is really off: the CDN the page used to load Vega from cannot be reached.
     reached = offline_browser.execute_async_script(
         "const done = arguments[0];"
-        "fetch('https://cdn.jsdelivr.net/npm/vega').then(() => done(true), () => done(false));")
+        "fetch('https://cdn.jsdelivr.net/npm/vega').then(() => done(true), () => done(false));"
+    )
     assert reached is False
     WebDriverWait(offline_browser, 30).until(
-        lambda d: d.execute_script("return document.querySelectorAll('#vis svg .role-title-text text').length"))
-    title = offline_browser.execute_script("return document.querySelector('#vis svg .role-title-text text').textContent")
-    expected = json.loads(re.search(r'id="spec">(.*?)</script>', figure_files[page.name].decode(), re.S)
-                          .group(1).replace("<\\/", "</"))["title"]["text"]
+        lambda d: d.execute_script("return document.querySelectorAll('#vis svg .role-title-text text').length")
+    )
+    title = offline_browser.execute_script(
+        "return document.querySelector('#vis svg .role-title-text text').textContent"
+    )
+    expected = json.loads(
+        re.search(r'id="spec">(.*?)</script>', figure_files[page.name].decode(), re.S).group(1).replace("<\\/", "</")
+    )["title"]["text"]
     assert title == expected
     marks = offline_browser.execute_script(
-        "return document.querySelectorAll('#vis svg .mark-symbol path, #vis svg .mark-rect path').length")
+        "return document.querySelectorAll('#vis svg .mark-symbol path, #vis svg .mark-rect path').length"
+    )
     assert marks > 10
     family = figures.cjk_font()[1]
     assert offline_browser.execute_script(f"return document.fonts.check('12px \"{family}\"')")
@@ -176,6 +197,7 @@ def test_html_draws_the_chart_in_a_browser_with_the_network_off(figure_files, of
 
 
 # --- the SVG text is drawn without the CJK font ----------------------------------------
+
 
 @pytest.mark.parametrize("name", SVGS)
 def test_every_svg_font_family_ends_with_a_generic_family(figure_files, name):
@@ -201,20 +223,25 @@ def _title_ink(png: bytes, blank_png: bytes) -> int:
 def _vl_convert_png(svg: str) -> bytes:
     # A fresh process, so vl-convert has not been told where the CJK font is: as on a
     # reader's machine, the text must fall back to a sans-serif font.
-    code = ("import sys, vl_convert; sys.stdout.buffer.write("
-            "vl_convert.svg_to_png(sys.stdin.buffer.read().decode('utf-8')))")
-    return subprocess.run([sys.executable, "-c", code], input=svg.encode("utf-8"),
-                          capture_output=True, check=True, timeout=120).stdout
+    code = (
+        "import sys, vl_convert; sys.stdout.buffer.write("
+        "vl_convert.svg_to_png(sys.stdin.buffer.read().decode('utf-8')))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], input=svg.encode("utf-8"), capture_output=True, check=True, timeout=120
+    ).stdout
 
 
 @pytest.mark.parametrize("name", SVGS)
 def test_svg_titles_are_drawn_by_cairosvg_and_vl_convert(figure_files, name):
     cairosvg = pytest.importorskip("cairosvg", reason="needs the test extra (cairosvg)")
     svg = figure_files[name].decode("utf-8")
-    title = re.search(r'role-title-text.*?<text[^>]*>([^<]+)</text>', svg, re.S).group(1)
+    title = re.search(r"role-title-text.*?<text[^>]*>([^<]+)</text>", svg, re.S).group(1)
     assert len(title) > 20
-    for renderer, draw in (("cairosvg", lambda s: cairosvg.svg2png(bytestring=s.encode("utf-8"))),
-                           ("vl-convert", _vl_convert_png)):
+    for renderer, draw in (
+        ("cairosvg", lambda s: cairosvg.svg2png(bytestring=s.encode("utf-8"))),
+        ("vl-convert", _vl_convert_png),
+    ):
         ink = _title_ink(draw(svg), draw(_blank(svg)))
         assert ink > 10 * len(title), f"{renderer} drew {ink} pixels of the title {title!r} of {name}"
 
@@ -242,9 +269,13 @@ def test_embedded_font_has_every_glyph_the_svg_shows(figure_files, name):
 
 # --- the timeline -------------------------------------------------------------------
 
+
 def _spec(page: bytes) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="spec">(.*?)</script>', page.decode(), re.S)
-                      .group(1).replace("<\\/", "</"))
+    return json.loads(
+        re.search(r'<script type="application/json" id="spec">(.*?)</script>', page.decode(), re.S)
+        .group(1)
+        .replace("<\\/", "</")
+    )
 
 
 def _walk(node, key: str) -> list:
@@ -260,8 +291,13 @@ def test_timeline_html_has_quotes_in_both_languages_as_tooltips(figure_files, ta
     spec = _spec(page)
     tooltip_fields = {t["field"] for tooltips in _walk(spec, "tooltip") if isinstance(tooltips, list) for t in tooltips}
     assert {"quote", "quote_en", "when", "actor"} <= tooltip_fields
-    rows = {r["stance_id"]: r for values in _walk(spec, "values") if isinstance(values, list)
-            for r in values if isinstance(r, dict) and "stance_id" in r}
+    rows = {
+        r["stance_id"]: r
+        for values in _walk(spec, "values")
+        if isinstance(values, list)
+        for r in values
+        if isinstance(r, dict) and "stance_id" in r
+    }
     stance = tables["stances"].set_index("stance_id").loc["elon-musk-2024-03-24-names-opposite"]
     assert rows["elon-musk-2024-03-24-names-opposite"]["quote"] == stance["quote"]
     assert rows["elon-musk-2024-03-24-names-opposite"]["quote_en"] == stance["quote_en"]
@@ -296,9 +332,9 @@ def _last_day(date: dt.date, precision: str) -> dt.date:
 
 def test_timeline_draws_each_stance_over_its_whole_period(tables):
     rows = {r["stance_id"]: r for r in figures.timeline_rows(tables)[0]}
-    month = rows["elon-musk-2024-02-sues-openai"]        # 2024-02, month precision
-    year = rows["openai-2019-closes-source"]              # 2019, year precision
-    day = rows["elon-musk-2024-03-24-names-opposite"]     # a day
+    month = rows["elon-musk-2024-02-sues-openai"]  # 2024-02, month precision
+    year = rows["openai-2019-closes-source"]  # 2019, year precision
+    day = rows["elon-musk-2024-03-24-names-opposite"]  # a day
     assert month["precision"] == "month" and month["when"] == "2024-02 (month)"
     assert month["x0"] == pytest.approx(2024 + 31 / 366) and month["x1"] == pytest.approx(2024 + 60 / 366)
     assert year["x0"] == 2019 and year["x1"] == 2020 and year["when"] == "2019 (year)"
@@ -337,11 +373,15 @@ def test_timeline_marks_in_a_lane_never_overlap(tables):
 
 # --- vocabularies come from the schema ---------------------------------------------------
 
+
 def test_position_colours_follow_the_schema(figure_files):
     positions = _schema_enum("stances", "position")
     for page in ("stance-timeline.html", "arguments-by-position.html"):
-        domains = [s["domain"] for s in _walk(_spec(figure_files[page]), "scale")
-                   if isinstance(s, dict) and "domain" in s and "open" in s["domain"]]
+        domains = [
+            s["domain"]
+            for s in _walk(_spec(figure_files[page]), "scale")
+            if isinstance(s, dict) and "domain" in s and "open" in s["domain"]
+        ]
         assert domains and all(d == positions for d in domains)
 
 
@@ -354,7 +394,7 @@ def test_a_value_the_schema_adds_is_drawn_not_dropped(tables):
                 field["constraints"]["enum"] = field["constraints"]["enum"] + ["torrent"]
     contract = Contract.from_descriptor(descriptor)
     colours = figures.position_colours(contract)
-    assert list(colours) == _schema_enum("stances", "position") + ["torrent"]
+    assert list(colours) == [*_schema_enum("stances", "position"), "torrent"]
     assert len(set(colours.values())) == len(colours)
     models = tables["models"].copy()
     models["access"] = models["access"].cat.add_categories(["torrent"])
@@ -367,8 +407,9 @@ def test_a_value_the_schema_adds_is_drawn_not_dropped(tables):
 
 # --- the licence matrix and the arguments -------------------------------------------------
 
+
 def test_licence_matrix_shows_empty_cells_as_unknown_not_no(tables):
-    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables, Contract.installed())}
+    cells = {(c["model"].split(" · ")[0], c["term"]): c for c in figures.licence_cells(tables, installed_contract())}
     models = tables["models"].set_index("name")
     licences = tables["licences"].set_index("licence_id")
     # Gemma's licence has no checked OSI status: unknown, never "no".

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from checkout import ai_openness, make_checkout
 from conftest import ROOT
 

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.build import mentions
-from ai_openness.build.pipeline import collect
-from ai_openness.characters import is_invisible, name_problem
-from ai_openness.contract import Contract
-from ai_openness.problems import BuildFailed
-from conftest import ROOT
-from ai_openness.yamlio import parse_yaml
-from conftest import FIXTURES, copy_tree
+from ai_openness.compile import mentions
+from ai_openness.compile.pipeline import collect
+from ai_openness.core.characters import is_invisible, name_problem
+from ai_openness.core.problems import BuildFailed
+from ai_openness.safeio.schema import read_contract
+from ai_openness.safeio.yamlio import parse_yaml
+from conftest import FIXTURES, ROOT, copy_tree
 
 
 def problems_of(text: str) -> list[str]:
@@ -29,48 +28,70 @@ def problems_of(text: str) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ("a: !!set {x, y}\n", 1, "YAML tag !!set"),
-    ("a: 1\nb: !!python/object/apply:os.system [ls]\n", 2, "YAML tag !!python/object/apply:os.system"),
-    ("a: !custom 1\n", 1, "YAML tag !custom"),
-    ("a: ! 1\n", 1, "YAML tag !"),
-    ("a: !!binary aGVsbG8=\n", 1, "YAML tag !!binary"),
-    ("a: !!str 1\n", 1, "YAML tag !!str"),
-    ("- a: 1\n  ? [x, y]\n  : 2\n", 2, "a list or a mapping as a key"),
-    ("{a: 1}: 2\n", 1, "a list or a mapping as a key"),
-    ("a: &x 1\n", 1, "YAML anchor (&x)"),
-    ("a: &x [1]\nb: *x\n", 2, "YAML alias"),
-    ("1: a\n", 1, "is not a name"),
-    ("null: a\n", 1, "is not a name"),
-    ("a: 1\na: 2\n", 2, "duplicate key"),
-    ("a: " + "[" * 40 + "]" * 40 + "\n", 1, "nested more than 32 levels"),
-    ("- " * 40 + "a\n", 1, "nested more than 32 levels"),
-    ("".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "v\n", 33, "nested more than 32 levels"),
-    ('a: "!"\n{b: 1}: 2\n', 2, "a list or a mapping as a key"),  # read through the parser's events
-    ("quote: 他說: 開源\n", 1, "put the value in quotes"),
-    ("- a: 1\n\tb: 2\n", 2, "indent with spaces"),
-    ("a: \"unclosed\nb: 2\n", 1, "add the closing quote"),
-    ("a: [x, y\nb: 2\n", 2, "is not closed"),
-    ("a: @x\n", 1, "put the value in quotes"),
-])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("a: !!set {x, y}\n", 1, "YAML tag !!set"),
+        ("a: 1\nb: !!python/object/apply:os.system [ls]\n", 2, "YAML tag !!python/object/apply:os.system"),
+        ("a: !custom 1\n", 1, "YAML tag !custom"),
+        ("a: ! 1\n", 1, "YAML tag !"),
+        ("a: !!binary aGVsbG8=\n", 1, "YAML tag !!binary"),
+        ("a: !!str 1\n", 1, "YAML tag !!str"),
+        ("- a: 1\n  ? [x, y]\n  : 2\n", 2, "a list or a mapping as a key"),
+        ("{a: 1}: 2\n", 1, "a list or a mapping as a key"),
+        ("a: &x 1\n", 1, "YAML anchor (&x)"),
+        ("a: &x [1]\nb: *x\n", 2, "YAML alias"),
+        ("1: a\n", 1, "is not a name"),
+        ("null: a\n", 1, "is not a name"),
+        ("a: 1\na: 2\n", 2, "duplicate key"),
+        ("a: " + "[" * 40 + "]" * 40 + "\n", 1, "nested more than 32 levels"),
+        ("- " * 40 + "a\n", 1, "nested more than 32 levels"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "v\n", 33, "nested more than 32 levels"),
+        ('a: "!"\n{b: 1}: 2\n', 2, "a list or a mapping as a key"),  # read through the parser's events
+        ("quote: 他說: 開源\n", 1, "put the value in quotes"),
+        ("- a: 1\n\tb: 2\n", 2, "indent with spaces"),
+        ('a: "unclosed\nb: 2\n', 1, "add the closing quote"),
+        ("a: [x, y\nb: 2\n", 2, "is not closed"),
+        ("a: @x\n", 1, "put the value in quotes"),
+    ],
+)
 def test_only_plain_yaml_is_read(text, line, words):
     found = problems_of(text)
     assert len(found) == 1 and found[0].startswith(f"{line}: ") and words in found[0], found
 
 
 def test_plain_yaml_keeps_its_values_and_lines():
-    data = parse_yaml("- a: x\n  b: [1, 2]\n  c: 2023-03-14\n- a: \"!not a tag\"\n", "x.yaml")
+    data = parse_yaml('- a: x\n  b: [1, 2]\n  c: 2023-03-14\n- a: "!not a tag"\n', "x.yaml")
     assert data == [{"a": "x", "b": [1, 2], "c": __import__("datetime").date(2023, 3, 14)}, {"a": "!not a tag"}]
     assert data.line_of(1) == 4 and data[0].line_of("c") == 3 and data[0]["b"].line == 2
 
 
 # The oracle: the brief's list of default-ignorable code points, written out here.
-IGNORABLE = [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), *range(0x200B, 0x2010),
-             *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0x3164, *range(0xFE00, 0xFE10), 0xFEFF, 0xFFA0,
-             *range(0x1BCA0, 0x1BCA4), *range(0x1D173, 0x1D17B), 0xE0001, 0xE0020, 0xE0100, 0xE01EF, 0x2800]
+IGNORABLE = [
+    0x034F,
+    0x115F,
+    0x1160,
+    0x17B4,
+    0x17B5,
+    *range(0x180B, 0x1810),
+    *range(0x200B, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2070),
+    0x3164,
+    *range(0xFE00, 0xFE10),
+    0xFEFF,
+    0xFFA0,
+    *range(0x1BCA0, 0x1BCA4),
+    *range(0x1D173, 0x1D17B),
+    0xE0001,
+    0xE0020,
+    0xE0100,
+    0xE01EF,
+    0x2800,
+]
 
 
-@pytest.mark.parametrize("code", IGNORABLE + [0x0000, 0x0007, 0x2028, 0x2029, 0xE000, 0x0378])
+@pytest.mark.parametrize("code", [*IGNORABLE, 0, 7, 8232, 8233, 57344, 888])
 def test_invisible_characters_are_refused_in_names(code):
     assert is_invisible(chr(code))
     assert f"U+{code:04X}" in name_problem("Mu" + chr(code) + "sk")
@@ -81,8 +102,9 @@ def test_visible_names_pass(name):
     assert name_problem(unicodedata.normalize("NFC", name)) is None
 
 
-@pytest.mark.parametrize("name, words", [(" ", "empty"), ("", "empty"), ("\u3000", "empty"),
-                                         (" LeCun", "starts or ends with a space")])
+@pytest.mark.parametrize(
+    "name, words", [(" ", "empty"), ("", "empty"), ("\u3000", "empty"), (" LeCun", "starts or ends with a space")]
+)
 def test_blank_names_are_refused(name, words):
     assert words in name_problem(name)
 
@@ -123,8 +145,7 @@ WRONG_VALUES = ["[a, b]", "{a: 1}", "5", "true", "2023-01-01", "''", "null", '" 
 
 
 def _keys(text: str) -> list[tuple[int, str]]:
-    return [(n, m.group(1)) for n, line in enumerate(text.split("\n"))
-            if (m := re.match(r"^\s*-?\s*([a-z_]+):", line))]
+    return [(n, m.group(1)) for n, line in enumerate(text.split("\n")) if (m := re.match(r"^\s*-?\s*([a-z_]+):", line))]
 
 
 def test_no_wrongly_typed_value_crashes_the_build(tmp_path: Path):
@@ -153,17 +174,16 @@ def test_no_wrongly_typed_value_crashes_the_build(tmp_path: Path):
 def test_mentions_are_bounded_per_alias(monkeypatch):
     alias = mentions.Alias("organisation", "openai", "閉源")
     monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", 3)
-    schema = Contract.from_root(ROOT).arrow_schema("mentions")
+    schema = read_contract(ROOT).arrow_schema("mentions")
     assert mentions.mention_table({"s": "閉源" * 3}, {}, [alias], schema).num_rows == 3
     with pytest.raises(BuildFailed) as failed:
         mentions.mention_table({"s": "閉源" * 4}, {}, [alias], schema)
     assert "occurs more than 3 times" in failed.value.problems[0].message
 
 
-
 def test_mentions_are_bounded_in_all_and_across_chunks(monkeypatch):
     aliases = [mentions.Alias("organisation", "openai", "閉源"), mentions.Alias("organisation", "meta", "Meta")]
-    schema = Contract.from_root(ROOT).arrow_schema("mentions")
+    schema = read_contract(ROOT).arrow_schema("mentions")
     texts = {f"s{i}": "閉源 Meta 與 Metadata。" * 2 for i in range(6)}  # 4 mentions each
     whole = mentions.mention_table(texts, {"s1": [(0, 8)]}, aliases, schema)
     assert whole.num_rows == 24 and whole.column("in_content").to_pylist().count(False) == 2
@@ -180,6 +200,7 @@ def test_mentions_are_bounded_in_all_and_across_chunks(monkeypatch):
         mentions.mention_table(texts, {}, aliases, schema)
     assert "'閉源'" in failed.value.problems[0].message and "more than 11 times" in failed.value.problems[0].message
 
+
 def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
     """A one-character alias in a long text: a finding, not millions of rows."""
     article = mini_inputs / "sources/articles/mini.txt"
@@ -187,8 +208,9 @@ def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
     data = article.read_bytes() + "的".encode() * 2_000_000
     article.write_bytes(data)
     articles = mini_inputs / "sources/articles.yaml"
-    articles.write_text(articles.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()),
-                        encoding="utf-8")
+    articles.write_text(
+        articles.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()), encoding="utf-8"
+    )
     people = mini_inputs / "codings/people.yaml"
     people.write_text(people.read_text(encoding="utf-8") + "  aliases: [的]\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
@@ -198,20 +220,53 @@ def test_a_common_alias_stops_the_build_early(mini_inputs: Path):
     assert "'的' of person elon-musk occurs more than 5000 times" in problem.message
 
 
-@pytest.mark.parametrize("rel, old, new, where, words", [
-    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: 杨乐昆, LeCun",
-     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [杨乐昆, LeCun]"),
-    ("codings/people.yaml", "  organisation_id: xai", "  organisation_id: xai\n  aliases: Alphabet",
-     "codings/people.yaml:5 [aliases]", "write it as a list: aliases: [Alphabet]"),
-    ("codings/stances/mini.yaml", "arguments: [security]", "arguments: safety",
-     "codings/stances/mini.yaml:12 [arguments]", "write it as a list: arguments: [safety]"),
-    ("codings/stances/mini.yaml", "occurrence: 2", "occurrence: '1'",
-     "codings/stances/mini.yaml:21 [occurrence]", "is a text, but a whole number from 1 is expected"),
-    ("codings/stances/mini.yaml", "source_id: mini", "source_id: [mini]",
-     "codings/stances/mini.yaml:1 [source_id]", "is a list, but the source_id of a stored article is expected"),
-    ("sources/articles.yaml", "  language: zh-Hant", "  language: zh-Hant\n  not_content: [{from: 馬斯克, to: 3}]",
-     "sources/articles.yaml:5 [not_content]", "not_content"),
-])
+@pytest.mark.parametrize(
+    "rel, old, new, where, words",
+    [
+        (
+            "codings/people.yaml",
+            "  organisation_id: xai",
+            "  organisation_id: xai\n  aliases: 杨乐昆, LeCun",
+            "codings/people.yaml:5 [aliases]",
+            "write it as a list: aliases: [杨乐昆, LeCun]",
+        ),
+        (
+            "codings/people.yaml",
+            "  organisation_id: xai",
+            "  organisation_id: xai\n  aliases: Alphabet",
+            "codings/people.yaml:5 [aliases]",
+            "write it as a list: aliases: [Alphabet]",
+        ),
+        (
+            "codings/stances/mini.yaml",
+            "arguments: [security]",
+            "arguments: safety",
+            "codings/stances/mini.yaml:12 [arguments]",
+            "write it as a list: arguments: [safety]",
+        ),
+        (
+            "codings/stances/mini.yaml",
+            "occurrence: 2",
+            "occurrence: '1'",
+            "codings/stances/mini.yaml:21 [occurrence]",
+            "is a text, but a whole number from 1 is expected",
+        ),
+        (
+            "codings/stances/mini.yaml",
+            "source_id: mini",
+            "source_id: [mini]",
+            "codings/stances/mini.yaml:1 [source_id]",
+            "is a list, but the source_id of a stored article is expected",
+        ),
+        (
+            "sources/articles.yaml",
+            "  language: zh-Hant",
+            "  language: zh-Hant\n  not_content: [{from: 馬斯克, to: 3}]",
+            "sources/articles.yaml:5 [not_content]",
+            "not_content",
+        ),
+    ],
+)
 def test_a_wrongly_typed_key_is_one_finding(mini_inputs: Path, rel, old, new, where, words):
     path = mini_inputs / rel
     text = path.read_text(encoding="utf-8")
@@ -224,7 +279,7 @@ def test_a_wrongly_typed_key_is_one_finding(mini_inputs: Path, rel, old, new, wh
 def test_the_regex_form_of_the_rule_agrees():
     import polars as pl
 
-    from ai_openness.characters import invisible_regex
+    from ai_openness.core.characters import invisible_regex
 
     sample = [chr(c) for c in IGNORABLE] + list("aZ马斯克é ，。\n") + ["\u0000", "\ue000", "\u2028"]
     found = pl.Series(sample).str.contains(invisible_regex()).to_list()
@@ -233,7 +288,7 @@ def test_the_regex_form_of_the_rule_agrees():
 
 @pytest.mark.parametrize("allowed", ["", "\n"])
 def test_the_ranges_of_the_rule_are_the_code_points_it_says_yes_to(allowed):
-    from ai_openness.characters import invisible_ranges
+    from ai_openness.core.characters import invisible_ranges
 
     # The oracle: is_invisible asked of each code point in turn, surrogates included.
     expected = [code for code in range(0x110000) if chr(code) not in allowed and is_invisible(chr(code))]
@@ -243,8 +298,8 @@ def test_the_ranges_of_the_rule_are_the_code_points_it_says_yes_to(allowed):
 
 def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, capsys):
     """The build checks its inputs as `validate` does, before reading them (input_problems)."""
-    from ai_openness.cli import main
-    from ai_openness.limits import MAX_INPUT_DEPTH
+    from ai_openness.commands.cli import main
+    from ai_openness.core.limits import MAX_INPUT_DEPTH
 
     deep = mini / "codings" / "stances"
     for _ in range(MAX_INPUT_DEPTH + 2):
@@ -260,7 +315,7 @@ def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, caps
 def test_a_yaml_file_and_a_stored_text_have_their_own_size_limits(mini_inputs: Path, monkeypatch):
     """A large package's sources/articles.yaml (34 MB at a million stances) is read; a stored
     text keeps the tighter limit, and a YAML file over its own limit is refused by name."""
-    from ai_openness import limits
+    from ai_openness.core import limits
 
     assert limits.MAX_YAML_BYTES > 34_000_000 and limits.MAX_INPUT_BYTES < 34_000_000
     people = mini_inputs / "codings/people.yaml"

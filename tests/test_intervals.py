@@ -11,14 +11,14 @@ import csv
 import datetime as dt
 import json
 import shutil
-from itertools import groupby
+from itertools import groupby, pairwise
 from pathlib import Path
 
 import pytest
 
-from ai_openness.build.changes import position_changes
-from ai_openness.cli import main
-from ai_openness.build.records import expected_end, last_day, partial_date
+from ai_openness.commands.cli import main
+from ai_openness.compile.changes import position_changes
+from ai_openness.core.dates import expected_end, last_day, partial_date
 from conftest import ROOT
 
 
@@ -28,7 +28,7 @@ def _csv(root: Path, name: str) -> list[dict]:
 
 
 def _oracle_end(first: str, precision: str) -> str:
-    year, month, day = map(int, first.split("-"))
+    year, month, _day = map(int, first.split("-"))
     if precision == "year":
         return f"{year:04d}-12-31"
     if precision == "month":
@@ -36,15 +36,18 @@ def _oracle_end(first: str, precision: str) -> str:
     return first
 
 
-@pytest.mark.parametrize("written, first, end", [
-    ("2024", "2024-01-01", "2024-12-31"),
-    ("2024-05", "2024-05-01", "2024-05-31"),
-    ("2024-02", "2024-02-01", "2024-02-29"),  # leap year
-    ("2023-02", "2023-02-01", "2023-02-28"),
-    ("1900-02", "1900-02-01", "1900-02-28"),  # not a leap year
-    ("2024-04", "2024-04-01", "2024-04-30"),
-    ("2023-03-14", "2023-03-14", "2023-03-14"),
-])
+@pytest.mark.parametrize(
+    "written, first, end",
+    [
+        ("2024", "2024-01-01", "2024-12-31"),
+        ("2024-05", "2024-05-01", "2024-05-31"),
+        ("2024-02", "2024-02-01", "2024-02-29"),  # leap year
+        ("2023-02", "2023-02-01", "2023-02-28"),
+        ("1900-02", "1900-02-01", "1900-02-28"),  # not a leap year
+        ("2024-04", "2024-04-01", "2024-04-30"),
+        ("2023-03-14", "2023-03-14", "2023-03-14"),
+    ],
+)
 def test_a_written_date_is_an_interval(written, first, end):
     date, precision = partial_date(written)
     assert (date.isoformat(), last_day(date, precision).isoformat()) == (first, end)
@@ -75,7 +78,10 @@ def test_expected_end_judges_published_cells():
 def test_actor_is_the_person_else_the_organisation():
     rows = _csv(ROOT, "stances")
     header = list(rows[0])
-    assert header[header.index("organisation_id") + 1: header.index("organisation_id") + 3] == ["actor_id", "actor_type"]
+    assert header[header.index("organisation_id") + 1 : header.index("organisation_id") + 3] == [
+        "actor_id",
+        "actor_type",
+    ]
     for row in rows:
         if row["person_id"]:
             assert (row["actor_id"], row["actor_type"]) == (row["person_id"], "person")
@@ -96,7 +102,7 @@ def _oracle_changes(stances: list[dict]) -> list[tuple]:
     changes = []
     for actor, own in groupby(dated, key=lambda d: d[0]):
         own = list(own)
-        for a, b in zip(own, own[1:]):
+        for a, b in pairwise(own):
             if a[2] < b[1] and a[4] != b[4]:
                 changes.append((*actor, a[3], a[1], a[4], b[3], b[1], b[4]))
     return sorted(changes, key=lambda c: (c[2], c[5]))
@@ -107,8 +113,16 @@ def test_position_changes_match_an_oracle_from_stances_csv():
     assert published == _oracle_changes(_csv(ROOT, "stances"))
     assert published  # the real package has some
     # Mistral AI released open weights in 2023 and went closed with Microsoft in February 2024.
-    assert ("organisation", "mistral-ai", "mistral-ai-2023-open-weights", "2023-01-01", "open",
-            "mistral-ai-2024-02-paid-closed-with-microsoft", "2024-02-01", "closed") in published
+    assert (
+        "organisation",
+        "mistral-ai",
+        "mistral-ai-2023-open-weights",
+        "2023-01-01",
+        "open",
+        "mistral-ai-2024-02-paid-closed-with-microsoft",
+        "2024-02-01",
+        "closed",
+    ) in published
 
 
 def test_the_readme_query_names_the_organisations_that_changed_position():
@@ -117,31 +131,41 @@ def test_the_readme_query_names_the_organisations_that_changed_position():
     changes = ai_openness.load("position_changes")
     organisations = changes[changes.actor_type == "organisation"]
     answer = organisations[["actor_id", "from_date", "from_position", "to_date", "to_position"]]
-    expected = [(c[1], c[3], c[4], c[6], c[7]) for c in _oracle_changes(_csv(ROOT, "stances"))
-                if c[0] == "organisation"]
-    got = [(r.actor_id, r.from_date.date().isoformat(), r.from_position, r.to_date.date().isoformat(),
-            r.to_position) for r in answer.itertuples()]
+    expected = [
+        (c[1], c[3], c[4], c[6], c[7]) for c in _oracle_changes(_csv(ROOT, "stances")) if c[0] == "organisation"
+    ]
+    got = [
+        (r.actor_id, r.from_date.date().isoformat(), r.from_position, r.to_date.date().isoformat(), r.to_position)
+        for r in answer.itertuples()
+    ]
     assert sorted(got) == sorted(expected) and expected
-    assert "organisations[[\"actor_id\", \"from_date\"" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'organisations[["actor_id", "from_date"' in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _stance(stance_id, actor, date, end, position):
-    return {"stance_id": stance_id, "actor_type": "organisation", "actor_id": actor,
-            "date": dt.date.fromisoformat(date) if date else None,
-            "date_end": dt.date.fromisoformat(end) if end else None, "position": position}
+    return {
+        "stance_id": stance_id,
+        "actor_type": "organisation",
+        "actor_id": actor,
+        "date": dt.date.fromisoformat(date) if date else None,
+        "date_end": dt.date.fromisoformat(end) if end else None,
+        "position": position,
+    }
 
 
 def test_only_pairs_of_certain_order_count():
-    rows = position_changes([
-        _stance("a-2023", "a", "2023-01-01", "2023-12-31", "open"),        # a year
-        _stance("a-2023-06-01", "a", "2023-06-01", "2023-06-01", "closed"),  # a day in it: order unknown
-        _stance("a-2024-02", "a", "2024-02-01", "2024-02-29", "open"),
-        _stance("a-undated", "a", None, None, "mixed"),                    # undated: never in a pair
-        _stance("b-2023-03", "b", "2023-03-01", "2023-03-31", "open"),
-        _stance("b-2023-03-31", "b", "2023-03-31", "2023-03-31", "closed"),  # the month's last day: overlap
-        _stance("c-2023", "c", "2023-01-01", "2023-12-31", "open"),
-        _stance("c-2024", "c", "2024-01-01", "2024-12-31", "open"),       # same position: no change
-    ])
+    rows = position_changes(
+        [
+            _stance("a-2023", "a", "2023-01-01", "2023-12-31", "open"),  # a year
+            _stance("a-2023-06-01", "a", "2023-06-01", "2023-06-01", "closed"),  # a day in it: order unknown
+            _stance("a-2024-02", "a", "2024-02-01", "2024-02-29", "open"),
+            _stance("a-undated", "a", None, None, "mixed"),  # undated: never in a pair
+            _stance("b-2023-03", "b", "2023-03-01", "2023-03-31", "open"),
+            _stance("b-2023-03-31", "b", "2023-03-31", "2023-03-31", "closed"),  # the month's last day: overlap
+            _stance("c-2023", "c", "2023-01-01", "2023-12-31", "open"),
+            _stance("c-2024", "c", "2024-01-01", "2024-12-31", "open"),  # same position: no change
+        ]
+    )
     assert [(r["from_stance_id"], r["to_stance_id"]) for r in rows] == [("a-2023-06-01", "a-2024-02")]
 
 
@@ -168,8 +192,9 @@ def test_a_model_that_writes_released_end_is_refused(built_mini, tmp_path, capsy
     root = shutil.copytree(built_mini, tmp_path / "mini")
     path = root / "codings/models.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  released: 2024-03\n", "  released: 2024-03\n  released_end: 2024-03-31\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("  released: 2024-03\n", "  released: 2024-03\n  released_end: 2024-03-31\n", 1), encoding="utf-8"
+    )
     err = _build_fails_with(root, capsys, "is computed by the build")
     assert "codings/models.yaml:5 [released_end]" in err
 
@@ -191,14 +216,26 @@ def test_a_date_end_after_today_is_not_a_future_date():
     """A year-precision date of this year ends on 31 December, which may lie ahead."""
     import polars as pl
 
-    from ai_openness.validate.findings import Findings
-    from ai_openness.validate.package_rules import check_dates
+    from ai_openness.checks.findings import Findings
+    from ai_openness.checks.package_rules import check_dates
 
-    typed = pl.DataFrame({"stance_id": ["a", "b"], "date": [dt.date(2026, 1, 1)] * 2,
-                          "date_end": [dt.date(2026, 12, 31), dt.date(2026, 6, 30)], "date_precision": ["year"] * 2})
+    typed = pl.DataFrame(
+        {
+            "stance_id": ["a", "b"],
+            "date": [dt.date(2026, 1, 1)] * 2,
+            "date_end": [dt.date(2026, 12, 31), dt.date(2026, 6, 30)],
+            "date_precision": ["year"] * 2,
+        }
+    )
     unreliable = pl.DataFrame({c: [False, False] for c in typed.columns})
-    schema = {"fields": [{"name": "stance_id", "type": "string"}, {"name": "date", "type": "date"},
-                         {"name": "date_end", "type": "date"}, {"name": "date_precision", "type": "string"}]}
+    schema = {
+        "fields": [
+            {"name": "stance_id", "type": "string"},
+            {"name": "date", "type": "date"},
+            {"name": "date_end", "type": "date"},
+            {"name": "date_precision", "type": "string"},
+        ]
+    }
     findings = Findings()
     check_dates("data/stances.csv", schema, typed, unreliable, 1, dt.date(2026, 12, 1), findings)
     assert [(f.row, f.field, f.expected) for f in findings.found] == [(2, "date_end", "2026-12-31")]

@@ -66,10 +66,11 @@ def test_every_article_that_states_a_licence_is_named_with_it_and_the_others_are
     for source_id, licence in stated.items():
         for text in (DATA_LICENCE, stored_readme):
             mention = text.index(f"`{source_id}` states")
-            assert licence in text[mention:mention + 120], (source_id, licence)
+            assert licence in text[mention : mention + 120], (source_id, licence)
         # The descriptor's second licence is the one the article states.
-        assert any(source_id in entry.get("title", "") and _plain(entry["name"]) == _plain(licence)
-                   for entry in LICENCES), (source_id, licence)
+        assert any(
+            source_id in entry.get("title", "") and _plain(entry["name"]) == _plain(licence) for entry in LICENCES
+        ), (source_id, licence)
     without = [a["source_id"] for a in articles if not a.get("licence")]
-    listing = DATA_LICENCE[DATA_LICENCE.index("state no licence") - 200:DATA_LICENCE.index("state no licence")]
+    listing = DATA_LICENCE[DATA_LICENCE.index("state no licence") - 200 : DATA_LICENCE.index("state no licence")]
     assert all(f"`{source_id}`" in listing for source_id in without), without

@@ -27,13 +27,20 @@ def _script(path: Path, body: str) -> Path:
 
 def _make(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
-    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *args], capture_output=True,
-                          text=True, env=env, timeout=600)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
 
 
 def _version(python: Path | str) -> str:
-    return subprocess.run([str(python), "-c", "import sys; print(sys.version)"], capture_output=True, text=True,
-                          timeout=60).stdout
+    return subprocess.run(
+        [str(python), "-c", "import sys; print(sys.version)"], capture_output=True, text=True, timeout=60, check=False
+    ).stdout
 
 
 def test_an_old_python_is_refused_with_the_fix_and_venv_is_left_alone(tmp_path: Path):
@@ -90,7 +97,7 @@ def test_the_install_stamp_depends_on_the_interpreter_check():
 
 def _ai_openness_commands(*args: str) -> list[list[str]]:
     """The ai-openness command lines `make -n` prints, as argument lists: one per line of
-    `.venv/bin/ai-openness ARGS`, one per argument of `python -m ai_openness.steps`."""
+    `.venv/bin/ai-openness ARGS`, one per argument of `python -m ai_openness.commands.steps`."""
     result = _make("-n", "-o", ".venv/.installed", *args)
     assert result.returncode == 0, result.stderr
     commands = []
@@ -98,8 +105,8 @@ def _ai_openness_commands(*args: str) -> list[list[str]]:
         words = shlex.split(line)
         if words and words[0].endswith("/ai-openness"):
             commands.append(words[1:])
-        elif "ai_openness.steps" in words:
-            commands += [shlex.split(step) for step in words[words.index("ai_openness.steps") + 1:]]
+        elif "ai_openness.commands.steps" in words:
+            commands += [shlex.split(step) for step in words[words.index("ai_openness.commands.steps") + 1 :]]
     return commands
 
 

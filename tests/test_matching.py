@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ai_openness.build.mentions import Alias, AliasMatcher
-from ai_openness.build.quotes import locate
-from ai_openness.script import fold, script_of
+from ai_openness.compile.mentions import Alias, AliasMatcher
+from ai_openness.compile.quotes import locate
+from ai_openness.core.script import fold, script_of
 
 
 def test_traditional_and_simplified_match_each_other():
@@ -97,6 +97,7 @@ def test_occurrence_of_another_type_is_refused(occurrence):
 
 # The matcher against the plain definition of its matching ----------------------------------
 
+
 def plain_matches(text: str, aliases: list[Alias]) -> list[tuple[int, int, str]]:
     """Leftmost-longest, non-overlapping, written out one position at a time: at each position
     the longest alias whose folded spelling is there is taken (and the scan goes on after it);
@@ -115,9 +116,12 @@ def plain_matches(text: str, aliases: list[Alias]) -> list[tuple[int, int, str]]
     def is_word(char: str) -> bool:
         return char.isascii() and char.isalnum()
 
-    return [(s, e, a) for s, e, a in found
-            if not (is_word(folded[s]) and s > 0 and is_word(folded[s - 1]))
-            and not (is_word(folded[e - 1]) and e < len(folded) and is_word(folded[e]))]
+    return [
+        (s, e, a)
+        for s, e, a in found
+        if not (is_word(folded[s]) and s > 0 and is_word(folded[s - 1]))
+        and not (is_word(folded[e - 1]) and e < len(folded) and is_word(folded[e]))
+    ]
 
 
 def test_matcher_agrees_with_the_plain_definition():
@@ -127,8 +131,10 @@ def test_matcher_agrees_with_the_plain_definition():
     rng = random.Random(7)
     compared = 0
     for _ in range(300):
-        aliases = [Alias("organisation", f"e{k}", "".join(rng.choices(pieces[:12], k=rng.randint(1, 4))))
-                   for k in range(rng.randint(1, 8))]
+        aliases = [
+            Alias("organisation", f"e{k}", "".join(rng.choices(pieces[:12], k=rng.randint(1, 4))))
+            for k in range(rng.randint(1, 8))
+        ]
         texts = ["".join(rng.choices(pieces, k=rng.randint(0, 60))) for _ in range(rng.randint(1, 4))]
         found = AliasMatcher(aliases).match(texts)
         got = [[] for _ in texts]
@@ -141,7 +147,7 @@ def test_matcher_agrees_with_the_plain_definition():
 
 
 def test_fold_all_is_fold_of_each_text():
-    from ai_openness.script import fold_all
+    from ai_openness.core.script import fold_all
 
     texts = ["馬斯克說 OpenAI", "", "開源𠀀軟件 META", "馬"]
     fold("馬")  # a code point folded one text at a time first, then in a column

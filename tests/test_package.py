@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ai_openness.build.pipeline import build
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
+from ai_openness.compile.pipeline import build
 from conftest import ROOT, fields, resource_names, snapshot
 
 SHARED_MARKERS = ("../" + "shared", "/" + "shared/")  # spelled so this file does not match itself
@@ -41,8 +41,9 @@ def test_two_builds_give_identical_bytes(package_copy: Path):
 
 @pytest.mark.parametrize("descriptor", ["datapackage.json", "datapackage.parquet.json"])
 def test_official_frictionless_validate_passes(descriptor):
-    result = subprocess.run([str(FRICTIONLESS), "validate", descriptor], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(FRICTIONLESS), "validate", descriptor], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "INVALID" not in result.stdout
 
@@ -57,13 +58,12 @@ def _csv(name: str) -> list[dict]:
 
 
 def test_every_quote_sits_at_its_offsets():
-    texts = {s["source_id"]: (ROOT / s["path"]).read_text(encoding="utf-8")
-             for s in _csv("sources") if s["path"]}
+    texts = {s["source_id"]: (ROOT / s["path"]).read_text(encoding="utf-8") for s in _csv("sources") if s["path"]}
     stances = _csv("stances")
     assert stances
     for stance in stances:
         text = texts[stance["source_id"]]
-        assert text[int(stance["quote_start"]):int(stance["quote_end"])] == stance["quote"], stance["stance_id"]
+        assert text[int(stance["quote_start"]) : int(stance["quote_end"])] == stance["quote"], stance["stance_id"]
 
 
 @pytest.mark.parametrize("name", resource_names())
@@ -75,8 +75,7 @@ def test_parquet_twin_equals_csv(name):
     for field in fields(name):
         column = table.column(field["name"]).to_pylist()
         expected = from_csv[field["name"]].tolist()
-        rendered = ["" if v is None else ("true" if v is True else "false" if v is False else str(v))
-                    for v in column]
+        rendered = ["" if v is None else ("true" if v is True else "false" if v is False else str(v)) for v in column]
         assert rendered == expected, (name, field["name"])
 
 
@@ -90,7 +89,7 @@ def test_nothing_reads_the_shared_folder():
     offenders = []
     for folder in ("src", "scripts", "tests", "Makefile", ".ci"):
         path = ROOT / folder
-        for file in ([path] if path.is_file() else path.rglob("*")):
+        for file in [path] if path.is_file() else path.rglob("*"):
             if file.is_file() and file.suffix not in {".parquet", ".pyc"}:
                 text = file.read_text(encoding="utf-8", errors="ignore")
                 if any(marker in text for marker in SHARED_MARKERS):

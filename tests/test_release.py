@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import ai_openness
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from conftest import FIXTURES, ROOT, copy_tree
 
 CFF_SCHEMA = Path(__file__).parent / "data" / "citation-file-format-1.2.0.schema.json"
@@ -42,7 +42,9 @@ def _released(tmp_path: Path) -> Path:
         shutil.copy2(ROOT / name, root / name)
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")
-    blocks = "".join(f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n" for n in ("tables", "coverage", "data-dictionary"))
+    blocks = "".join(
+        f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n" for n in ("tables", "coverage", "data-dictionary")
+    )
     (root / "README.md").write_text("# mini\n" + blocks, encoding="utf-8")
     _git(root, "init", "-q")
     _git(root, "config", "user.email", "release@example.org")
@@ -58,7 +60,9 @@ def _released(tmp_path: Path) -> Path:
 
 def _add_stance(root: Path) -> None:
     path = root / "codings/stances/mini.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + """  - stance_id: openai-2023-closed-again
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + """  - stance_id: openai-2023-closed-again
     organisation_id: openai
     date: 2023
     date_basis: stated
@@ -68,7 +72,9 @@ def _add_stance(root: Path) -> None:
     quote: 閉源。
     occurrence: 3
     quote_en: Closed source.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert main(["build", "--root", str(root), "--quiet"]) == 0
 
 
@@ -103,7 +109,8 @@ def test_each_archive_holds_one_folder_marked_as_a_published_copy(released: Path
         names = archive.namelist()
         assert names and all(name.startswith(folder + "/") for name in names)
         assert {"datapackage.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
-            name.removeprefix(folder + "/") for name in names}
+            name.removeprefix(folder + "/") for name in names
+        }
         descriptor = json.loads(archive.read(f"{folder}/datapackage.json"))
     assert descriptor["ai_openness:published"] is True
     # The repository's own descriptors are not published copies.
@@ -120,16 +127,29 @@ def _unzipped(released: Path, flavour: str, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
 def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(released: Path, flavour, tmp_path, capsys):
     folder = _unzipped(released, flavour, tmp_path)
-    assert sorted(p.name for p in folder.iterdir()) == ["CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
-                                                         "README.md", "data", "datapackage.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "CHANGELOG.md",
+        "CITATION.cff",
+        "LICENSE",
+        "LICENSE-DATA.md",
+        "README.md",
+        "data",
+        "datapackage.json",
+    ]
     capsys.readouterr()
     assert main(["validate", str(folder), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] and any("published copy" in s for s in report["skipped"])
     assert report["rows"]["stances"] == len(ai_openness.load("stances", root=released))
     frictionless = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=folder,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
@@ -227,7 +247,7 @@ def test_past_release_loads_with_the_same_code(repo: Path, monkeypatch):
 def test_missing_release_says_where_to_get_it(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("AI_OPENNESS_RELEASES", raising=False)
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match="release 9.9.9 is not available locally"):
+    with pytest.raises(FileNotFoundError, match=r"release 9\.9\.9 is not available locally"):
         ai_openness.load("stances", version="9.9.9")
 
 
@@ -253,8 +273,13 @@ def test_citation_file_is_valid_cff():
 
 def test_croissant_passes_mlcroissant_validate():
     pytest.importorskip("mlcroissant", reason="needs the release extra (mlcroissant)")
-    result = subprocess.run([str(Path(sys.executable).with_name("mlcroissant")), "validate", "--jsonld",
-                             str(ROOT / "croissant.json")], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mlcroissant")), "validate", "--jsonld", str(ROOT / "croissant.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "error" not in result.stderr.lower().replace("0 error", "")
 

@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("krippendorff", reason="the agreement figures need the `krippendorff` package (test extra)")
 
-from ai_openness.reliability import agreement, releases  # noqa: E402
+from ai_openness.views.reliability import agreement, releases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,8 @@ def test_agreement_matches_an_independent_computation_and_the_codebook():
     assert result.position_alpha == pytest.approx(_nominal_alpha(pairs), abs=1e-9)
     codebook = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
     quoted = re.search(rf"{re.escape(release)}.*?alpha[^0-9]*([0-9.]+)", codebook, re.S)
-    assert quoted and float(quoted.group(1)) == pytest.approx(result.position_alpha, abs=5e-4), \
+    assert quoted and float(quoted.group(1)) == pytest.approx(result.position_alpha, abs=5e-4), (
         "docs/codebook.md section 10 must quote the alpha that scripts/agreement.py computes"
+    )
     assert f"{result.position_agreed} of {result.units}" in codebook
     assert f"{result.date_agreed} of {result.units}" in codebook

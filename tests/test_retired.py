@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import ai_openness
-from ai_openness.cli import main
-from ai_openness.ids import UnknownId, follow
+from ai_openness.commands.cli import main
+from ai_openness.core.retired import UnknownId, follow
 from conftest import ROOT
 
 FIRST_RELEASE = "d8ceb8d"  # release 0.1.0 (CHANGELOG.md: "Released from commit d8ceb8d")
@@ -25,8 +25,9 @@ def _csv_text(text: str) -> dict[str, dict]:
 
 
 def _stances_of(commit: str) -> dict[str, dict]:
-    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:data/stances.csv"],
-                           capture_output=True, text=True, check=True)
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{commit}:data/stances.csv"], capture_output=True, text=True, check=True
+    )
     return _csv_text(shown.stdout)
 
 
@@ -45,8 +46,12 @@ def test_retired_yaml_has_the_agreed_shape():
 
 def _release_commit(version: str) -> str:
     """The commit that added the release's section to CHANGELOG.md."""
-    log = subprocess.run(["git", "-C", str(ROOT), "log", "--format=%H", "-S", f"## [{version}] - ", "--",
-                          "CHANGELOG.md"], capture_output=True, text=True, check=True)
+    log = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--format=%H", "-S", f"## [{version}] - ", "--", "CHANGELOG.md"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return log.stdout.split()[-1]
 
 
@@ -58,8 +63,11 @@ def test_the_0_1_0_ids_dropped_in_0_2_0_are_retired_and_renames_keep_the_quote()
     for identifier, entry in retired.items():
         if "successor" in entry:
             old, new = first[identifier], second[entry["successor"]]
-            assert (old["source_id"], old["quote_start"], old["quote_end"]) == \
-                   (new["source_id"], new["quote_start"], new["quote_end"]), identifier
+            assert (old["source_id"], old["quote_start"], old["quote_end"]) == (
+                new["source_id"],
+                new["quote_start"],
+                new["quote_end"],
+            ), identifier
 
 
 def test_every_released_stance_id_is_current_or_retired():
@@ -96,8 +104,9 @@ def test_resolve_id_follows_successors():
         current = {r["stance_id"] for r in csv.DictReader(handle)}
     successors = {e["id"]: e.get("successor") for e in _retired() if e["table"] == "stances"}
     assert successors["xai-2024-03-18-releases-grok-1"] == "elon-musk-2024-03-18-releases-grok-1"
-    assert ai_openness.resolve_id("xai-2024-03-18-releases-grok-1") == \
-           ai_openness.resolve_id("elon-musk-2024-03-18-releases-grok-1")
+    assert ai_openness.resolve_id("xai-2024-03-18-releases-grok-1") == ai_openness.resolve_id(
+        "elon-musk-2024-03-18-releases-grok-1"
+    )
     for old, new in successors.items():  # a chain ends at a current stance, or at none
         while new is not None and new not in current:
             new = successors[new]
@@ -123,14 +132,19 @@ def _write_retired(root: Path, text: str) -> None:
     (root / "codings/retired.yaml").write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("entry, words, line", [
-    ("- table: stances\n  id: openai-2023-stays-closed\n  reason: x\n  retired_in: \"0.2.0\"\n",
-     "never reused", 2),
-    ("- table: stances\n  id: gone\n  successor: nowhere\n  reason: x\n  retired_in: \"0.2.0\"\n",
-     "gone names successor nowhere", 3),
-    ("- table: aliases\n  id: gone\n  reason: x\n  retired_in: \"0.2.0\"\n", "keyed by one id column", 1),
-    ("- table: stances\n  id: gone\n  reason: x\n  retired_in: \"0.2\"\n", "pattern", 4),
-])
+@pytest.mark.parametrize(
+    "entry, words, line",
+    [
+        ('- table: stances\n  id: openai-2023-stays-closed\n  reason: x\n  retired_in: "0.2.0"\n', "never reused", 2),
+        (
+            '- table: stances\n  id: gone\n  successor: nowhere\n  reason: x\n  retired_in: "0.2.0"\n',
+            "gone names successor nowhere",
+            3,
+        ),
+        ('- table: aliases\n  id: gone\n  reason: x\n  retired_in: "0.2.0"\n', "keyed by one id column", 1),
+        ('- table: stances\n  id: gone\n  reason: x\n  retired_in: "0.2"\n', "pattern", 4),
+    ],
+)
 def test_bad_retired_entries_stop_the_build(built_mini, tmp_path, capsys, entry, words, line):
     root = shutil.copytree(built_mini, tmp_path / "mini")
     _write_retired(root, entry)
@@ -180,8 +194,10 @@ def test_release_refuses_to_drop_a_released_id_without_a_retired_row(released_re
     assert "openai-2023-stays-closed" in err and "codings/retired.yaml" in err and "Traceback" not in err
     assert made == []
 
-    _write_retired(released_repo, "- table: stances\n  id: openai-2023-stays-closed\n"
-                                  "  reason: a test removal\n  retired_in: \"0.2.0\"\n")
+    _write_retired(
+        released_repo,
+        '- table: stances\n  id: openai-2023-stays-closed\n  reason: a test removal\n  retired_in: "0.2.0"\n',
+    )
     assert main(["build", "--root", str(released_repo), "--quiet"]) == 0
     assert main(["release", "0.2.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 0
     assert made == ["0.2.0"]

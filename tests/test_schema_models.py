@@ -6,10 +6,10 @@ import typing
 
 import pytest
 
-from ai_openness.contract import Contract
+from ai_openness.safeio.schema import read_contract
 from conftest import ROOT, fields, resource_names, table_schema
 
-CONTRACT = Contract.from_root(ROOT)
+CONTRACT = read_contract(ROOT)
 
 
 @pytest.mark.parametrize("name", resource_names())
@@ -24,8 +24,9 @@ def test_model_fields_agree_with_schema(name):
         enum = field.get("constraints", {}).get("enum")
         if enum:
             annotation = model.model_fields[field["name"]].annotation
-            literal = next(a for a in [annotation, *typing.get_args(annotation)]
-                           if typing.get_origin(a) is typing.Literal)
+            literal = next(
+                a for a in [annotation, *typing.get_args(annotation)] if typing.get_origin(a) is typing.Literal
+            )
             assert list(typing.get_args(literal)) == enum
         assert model.model_fields[field["name"]].description == field["description"]
 
@@ -43,8 +44,12 @@ def test_arrow_types_follow_schema(name):
     for field in fields(name):
         arrow = schema.field(field["name"])
         assert arrow.nullable == (not field.get("constraints", {}).get("required", False))
-        assert str(arrow.type) == {"string": "string", "integer": "int64", "number": "double",
-                                   "boolean": "bool", "date": "date32[day]"}[field["type"]]
+        assert (
+            str(arrow.type)
+            == {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}[
+                field["type"]
+            ]
+        )
 
 
 def test_model_rejects_value_outside_vocabulary():

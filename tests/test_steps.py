@@ -1,4 +1,4 @@
-"""`python -m ai_openness.steps`, which `make` runs: several commands in one process, each
+"""`python -m ai_openness.commands.steps`, which `make` runs: several commands in one process, each
 printing and exiting as it does on its own, the first that fails stopping the rest."""
 
 from __future__ import annotations
@@ -6,14 +6,18 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from ai_openness import steps
-from ai_openness.cli import main
+from ai_openness.commands import steps
+from ai_openness.commands.cli import main
 
 
 def test_each_step_prints_and_exits_as_the_command_on_its_own(mini: Path, capsys):
     root = shlex.quote(str(mini))
-    lines = [f"build --root {root}", f"validate --root {root}", f"coverage --root {root} --format json",
-             f"candidates --root {root}"]
+    lines = [
+        f"build --root {root}",
+        f"validate --root {root}",
+        f"coverage --root {root} --format json",
+        f"candidates --root {root}",
+    ]
     capsys.readouterr()
     codes, outs, errs = [], [], []
     for line in lines:  # the oracle: each command in turn, as make ran them as processes

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from conftest import copy_tree
 
 STANCE = """  - stance_id: openai-undated-closed-again
@@ -27,11 +27,17 @@ def _with_stance(built_mini: Path, tmp_path: Path, dating: str) -> Path:
     return root
 
 
-@pytest.mark.parametrize("dating, problem", [
-    ("", "an undated stance needs undated_reason"),
-    ("    date: 2023\n    date_basis: stated\n    undated_reason: ongoing\n", "a dated stance has no undated_reason"),
-    ("    undated_reason: someday\n", "not in the vocabulary"),
-])
+@pytest.mark.parametrize(
+    "dating, problem",
+    [
+        ("", "an undated stance needs undated_reason"),
+        (
+            "    date: 2023\n    date_basis: stated\n    undated_reason: ongoing\n",
+            "a dated stance has no undated_reason",
+        ),
+        ("    undated_reason: someday\n", "not in the vocabulary"),
+    ],
+)
 def test_bad_undated_reason_stops_the_build(built_mini, tmp_path, capsys, dating, problem):
     root = _with_stance(built_mini, tmp_path, dating)
     assert main(["build", "--root", str(root), "--quiet"]) == 1

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
-from ai_openness.problems import Problem
+from ai_openness.commands.cli import main
+from ai_openness.core.problems import Problem
 from ai_openness.validate.report import Report, annotation, github
 from conftest import ROOT
 from contributions import CASES, make_outside
@@ -62,7 +62,7 @@ def test_github_format_annotates_file_line_and_column(built_mini, tmp_path, caps
     out = capsys.readouterr().out
     raw_line = (root / "data/people.csv").read_text(encoding="utf-8").split("\n")[1]
     column = raw_line.index("=HYPERLINK") + 1 - 1  # the cell starts at its opening quote
-    header = "::error file=data/people.csv,line=2,col=%d,title=ai-openness validate%%3A role::" % column
+    header = f"::error file=data/people.csv,line=2,col={column},title=ai-openness validate%3A role::"
     annotations = [line for line in out.splitlines() if line.startswith(header)]
     assert annotations, out
     assert "%0AFix: reword the value" in annotations[0]
@@ -72,8 +72,9 @@ def test_github_format_annotates_file_line_and_column(built_mini, tmp_path, caps
 def test_github_escaping_follows_the_workflow_command_rules():
     problem = Problem("data/a:b,c%.csv", 3, "name", "100% wrong\r\nsecond line", value="x", column=7)
     line = annotation(problem, problem.message, "title: with, specials")
-    assert line == ("::error file=data/a%3Ab%2Cc%25.csv,line=3,col=7,title=title%3A with%2C specials"
-                    "::100%25 wrong%0D%0Asecond line")
+    assert line == (
+        "::error file=data/a%3Ab%2Cc%25.csv,line=3,col=7,title=title%3A with%2C specials::100%25 wrong%0D%0Asecond line"
+    )
 
 
 def test_github_output_cannot_inject_a_workflow_command():
@@ -114,8 +115,9 @@ def test_unusable_input_exits_2_in_every_format(built_mini, tmp_path, capsys, fm
     assert "datapackage.json" in out and "Traceback" not in out
 
 
-@pytest.mark.parametrize("command, example", [("validate", "ai-openness validate --format github"),
-                                              ("diff", "ai-openness diff origin/main")])
+@pytest.mark.parametrize(
+    "command, example", [("validate", "ai-openness validate --format github"), ("diff", "ai-openness diff origin/main")]
+)
 def test_help_shows_validate_and_diff_usage(command, example, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_openness.cli import main
+from ai_openness.commands.cli import main
 from conftest import tree_bytes
 from contributions import CANARY, CASES, make_outside
 
@@ -54,8 +54,9 @@ def test_broken_contribution_is_found_and_contained(name, pristine, tmp_path, ca
     audit.active = False
     assert code == case.exit_code, output
     located = [p for p in report["problems"] if p["file"] == case.file and (line is None or p["line"] == line)]
-    explained = [p for p in located
-                 if case.words in " ".join(str(p[k]) for k in ("message", "value", "expected", "fix"))]
+    explained = [
+        p for p in located if case.words in " ".join(str(p[k]) for k in ("message", "value", "expected", "fix"))
+    ]
     assert explained, f"no problem at {case.file}:{line} saying {case.words!r}:\n{output}"
     assert all(p["fix"] for p in explained), "every finding says how to fix it"
     assert "Traceback" not in output

@@ -20,7 +20,9 @@ BIN = Path(sys.executable).parent
 def _run(tool: str, *args: str) -> subprocess.CompletedProcess:
     # No token in the environment: zizmor stays offline, and neither tool could publish anything.
     env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")}
-    return subprocess.run([str(BIN / tool), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(BIN / tool), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def _workflow() -> dict:
@@ -76,7 +78,9 @@ def _ci_run_lines() -> list[str]:
 
 def _make_dry_run(*args: str) -> str:
     # -n prints the recipes without running them; -B as if nothing had been made yet.
-    result = subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -86,8 +90,13 @@ def test_steps_install_validate_check_test_and_summarise():
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[:5] == ["make install PYTHON=python", "make validate VALIDATE_FORMAT=github", "make check", "make test",
-                        "git diff --exit-code"]
+    assert runs[:5] == [
+        "make install PYTHON=python",
+        "make validate VALIDATE_FORMAT=github",
+        "make check",
+        "make test",
+        "git diff --exit-code",
+    ]
     assert runs[5] == '.venv/bin/ai-openness diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'
     # What those targets run, read from the Makefile itself.
     assert "ai-openness validate --format github" in _make_dry_run("validate", "VALIDATE_FORMAT=github")

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .ids import resolve_id
-from .paths import package_root
-from .views.load import data_version, load
+from ai_openness.core.paths import package_root
+from ai_openness.views.ids import resolve_id
+from ai_openness.views.load import data_version, load
 
-__all__ = ["load", "resolve_id", "data_version", "__version__"]
+__all__ = ["__version__", "data_version", "load", "resolve_id"]
 
 
 def _tables_section() -> str:
@@ -33,8 +33,10 @@ def _tables_section() -> str:
         resources = json.loads((package_root() / "datapackage.json").read_text(encoding="utf-8"))["resources"]
     except (OSError, ValueError, KeyError, TypeError):  # a broken install: load() says what is missing
         return ""
-    entries = [textwrap.fill(r["description"], 88, initial_indent=f"    {r['name']:<18}",
-                             subsequent_indent=" " * 22) for r in resources]
+    entries = [
+        textwrap.fill(r["description"], 88, initial_indent=f"    {r['name']:<18}", subsequent_indent=" " * 22)
+        for r in resources
+    ]
     return "\nTables (the names load() accepts):\n\n" + "\n".join(entries) + "\n"
 
 

@@ -17,13 +17,9 @@ import json
 import zipfile
 from pathlib import Path
 
+from ai_openness.contract import DESCRIPTOR, PUBLISHED
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
-DESCRIPTOR = "datapackage.json"
-# A custom property of the archive's datapackage.json: this package is a published copy
-# (tables and descriptor only), not a checkout that lost its sources/ and codings/.
-# `ai-openness validate` reads it (validate/published.py); the repository's own
-# datapackage.json never carries it.
-PUBLISHED = "ai_openness:published"
 
 
 def folder_of(archive: Path | str) -> str:
@@ -42,15 +38,6 @@ def write_zip(path: Path, members: dict[str, bytes]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the machine
             archive.writestr(info, members[name], compresslevel=9)
-
-
-def descriptor_member(names: list[str]) -> str:
-    """The datapackage.json of an archive: in its one folder, or at its top (archives
-    made before the folder was added)."""
-    found = [n for n in names if n == DESCRIPTOR or (n.count("/") == 1 and n.endswith("/" + DESCRIPTOR))]
-    if len(found) != 1:
-        raise ValueError(f"the archive holds {len(found)} {DESCRIPTOR} at its top or in a top folder, not one")
-    return found[0]
 
 
 def write_checksum(path: Path) -> Path:

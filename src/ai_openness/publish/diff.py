@@ -16,12 +16,11 @@ from pathlib import Path
 
 import polars as pl
 
-from ..build.write import DESCRIPTOR
-from ..contract import Contract, key_list
-from ..limits import TRUSTED
-from ..problems import Problem, Unreadable
-from ..validate.descriptor import read_descriptor
-from ..validate.read import read_frame
+from ai_openness.contract import DESCRIPTOR, Contract, key_list
+from ai_openness.core.limits import TRUSTED
+from ai_openness.core.problems import Problem, Unreadable
+from ai_openness.publish.frames import read_frame
+from ai_openness.safeio.descriptor import read_descriptor
 
 
 @dataclass
@@ -46,8 +45,12 @@ class TableDiff:
         return not (self.added or self.removed or self.changed)
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "added": self.added, "removed": self.removed,
-                "changed": [c.to_dict() for c in self.changed]}
+        return {
+            "key": self.key,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": [c.to_dict() for c in self.changed],
+        }
 
 
 @dataclass
@@ -92,12 +95,19 @@ class PackageDiff:
         return self.schema.is_empty and all(t.is_empty for t in self.tables.values())
 
     def to_dict(self) -> dict:
-        return {"base": self.base, "head": self.head, "base_version": self.base_version,
-                "head_version": self.head_version, "empty": self.is_empty,
-                "tables": {name: t.to_dict() for name, t in self.tables.items()},
-                "schema": {"added_resources": self.schema.added_resources,
-                           "removed_resources": self.schema.removed_resources,
-                           "resources": {name: asdict(r) for name, r in self.schema.resources.items()}}}
+        return {
+            "base": self.base,
+            "head": self.head,
+            "base_version": self.base_version,
+            "head_version": self.head_version,
+            "empty": self.is_empty,
+            "tables": {name: t.to_dict() for name, t in self.tables.items()},
+            "schema": {
+                "added_resources": self.schema.added_resources,
+                "removed_resources": self.schema.removed_resources,
+                "resources": {name: asdict(r) for name, r in self.schema.resources.items()},
+            },
+        }
 
 
 @dataclass
@@ -114,7 +124,7 @@ class _Version:
 def _read(root: Path) -> _Version:
     descriptor, problems = read_descriptor(root, DESCRIPTOR, TRUSTED.descriptor_bytes)
     tables = {}
-    for name, resource in (descriptor.resources.items() if descriptor else []):
+    for name, resource in descriptor.resources.items() if descriptor else []:
         table, found = read_frame(resource, DESCRIPTOR, TRUSTED)
         problems += found
         tables[name] = table
@@ -122,8 +132,11 @@ def _read(root: Path) -> _Version:
         raise Unreadable([Problem(**{**p.to_dict(), "file": f"{root}/{p.file}"}) for p in problems])
     version = descriptor.checked.get("version")
     # Not Contract.from_descriptor: a version is compared as text, whatever types it declares.
-    contract = Contract({"resources": [{"name": name} for name in descriptor.resources]},
-                        {name: r.schema for name, r in descriptor.resources.items()}, f"{root}/{DESCRIPTOR}")
+    contract = Contract(
+        {"resources": [{"name": name} for name in descriptor.resources]},
+        {name: r.schema for name, r in descriptor.resources.items()},
+        f"{root}/{DESCRIPTOR}",
+    )
     return _Version(str(version) if version is not None else None, contract, tables)
 
 
@@ -178,7 +191,7 @@ def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
 def _rows(table: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
     """Rows by key (the first of rows sharing a key), sorted by key; an absent table has none."""
     if table is None:
-        return pl.DataFrame(schema={c: pl.String for c in key})
+        return pl.DataFrame(schema=dict.fromkeys(key, pl.String))
     return table.unique(subset=key, keep="first", maintain_order=True).sort(key)
 
 
@@ -200,17 +213,24 @@ def table_diff(name: str, base: _Version, head: _Version) -> TableDiff:
     return result
 
 
-def diff_packages(base: Path, head: Path, base_label: str | None = None,
-                  head_label: str | None = None) -> PackageDiff:
+def diff_packages(base: Path, head: Path, base_label: str | None = None, head_label: str | None = None) -> PackageDiff:
     """Rows and schemas of `head` compared with `base`; raise Unreadable when a version
     cannot be read within the validator's limits."""
     old, new = _read(Path(base)), _read(Path(head))
-    schema = SchemaDiff(added_resources=[n for n in new.schemas if n not in old.schemas],
-                        removed_resources=[n for n in old.schemas if n not in new.schemas])
+    schema = SchemaDiff(
+        added_resources=[n for n in new.schemas if n not in old.schemas],
+        removed_resources=[n for n in old.schemas if n not in new.schemas],
+    )
     for name in (n for n in new.schemas if n in old.schemas):
         changes = schema_diff(old.schemas[name], new.schemas[name])
         if not changes.is_empty:
             schema.resources[name] = changes
     names = list(new.schemas) + [n for n in old.schemas if n not in new.schemas]
-    return PackageDiff(base_label or str(base), head_label or str(head), old.version, new.version,
-                       {name: table_diff(name, old, new) for name in names}, schema)
+    return PackageDiff(
+        base_label or str(base),
+        head_label or str(head),
+        old.version,
+        new.version,
+        {name: table_diff(name, old, new) for name in names},
+        schema,
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import json
 
-from ..problems import shown
-from .diff import PackageDiff, ResourceSchemaDiff, TableDiff
+from ai_openness.core.problems import shown
+from ai_openness.publish.diff import PackageDiff, ResourceSchemaDiff, TableDiff
 
 MAX_LISTED = 50  # rows listed per table and kind of change; the counts are always complete
 
@@ -63,8 +63,10 @@ def _row_lines(table: TableDiff, cell) -> list[tuple[str, str]]:
 
 
 def text(diff: PackageDiff) -> str:
-    lines = [f"Changes from {shown(diff.base)} (version {diff.base_version}) to {shown(diff.head)} "
-             f"(version {diff.head_version}):"]
+    lines = [
+        f"Changes from {shown(diff.base)} (version {diff.base_version}) to {shown(diff.head)} "
+        f"(version {diff.head_version}):"
+    ]
     if diff.is_empty:
         return lines[0] + " none."
     schema = _schema_summary(diff)
@@ -73,8 +75,10 @@ def text(diff: PackageDiff) -> str:
     for name, table in diff.tables.items():
         if table.is_empty:
             continue
-        lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
-                     f" (rows matched by {', '.join(table.key)})")
+        lines.append(
+            f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
+            f" (rows matched by {', '.join(table.key)})"
+        )
         lines += [f"  {kind:<8} {what}" for kind, what in _row_lines(table, lambda v: repr(shown(v, 60)))]
     return "\n".join(lines)
 
@@ -87,14 +91,17 @@ def _md(value: str) -> str:
 def markdown(diff: PackageDiff) -> str:
     lines = [f"## Data changes: `{_md(diff.base)}` → `{_md(diff.head)}`", ""]
     if diff.is_empty:
-        return "\n".join(lines + ["No change to any table or schema."])
+        return "\n".join([*lines, "No change to any table or schema."])
     lines += [f"Version {_md(str(diff.base_version))} → {_md(str(diff.head_version))}.", ""]
     schema = _schema_summary(diff)
     if schema:
         lines += ["### Schema", ""] + [f"- {_md(line)}" for line in schema] + [""]
     lines += ["| table | added | removed | changed |", "|---|---:|---:|---:|"]
-    lines += [f"| `{name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |"
-              for name, t in diff.tables.items() if not t.is_empty]
+    lines += [
+        f"| `{name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |"
+        for name, t in diff.tables.items()
+        if not t.is_empty
+    ]
     for name, table in diff.tables.items():
         if table.is_empty:
             continue

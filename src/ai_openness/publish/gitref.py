@@ -12,7 +12,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from ..problems import Problem, Unreadable
+from ai_openness.core.problems import Problem, Unreadable
 
 PUBLISHED = ("datapackage.json", "datapackage.parquet.json", "data", "schema")
 
@@ -42,13 +42,31 @@ def materialise(repo: Path, ref: str, target: Path) -> Path:
     """Write the published files of commit `ref` under `target`; return `target`."""
     commit = commit_of(repo, ref)
     if commit is None:
-        raise Unreadable([Problem(ref, None, None, f"is neither a directory nor a commit of the repository at {repo}",
-                                  fix="give a branch, tag or commit id (e.g. origin/main), or a package directory")])
+        raise Unreadable(
+            [
+                Problem(
+                    ref,
+                    None,
+                    None,
+                    f"is neither a directory nor a commit of the repository at {repo}",
+                    fix="give a branch, tag or commit id (e.g. origin/main), or a package directory",
+                )
+            ]
+        )
     listed = _git(repo, "ls-tree", "--name-only", commit, "--", *PUBLISHED)
     present = [name for name in listed.stdout.decode().splitlines() if name in PUBLISHED]
     if "datapackage.json" not in present:
-        raise Unreadable([Problem(f"{ref}:datapackage.json", None, None, "the commit has no datapackage.json",
-                                  fix="compare with a commit that holds the built package")])
+        raise Unreadable(
+            [
+                Problem(
+                    f"{ref}:datapackage.json",
+                    None,
+                    None,
+                    "the commit has no datapackage.json",
+                    fix="compare with a commit that holds the built package",
+                )
+            ]
+        )
     archive = _git(repo, "archive", "--format=tar", commit, "--", *present)
     if archive.returncode != 0:
         raise Unreadable([Problem(ref, None, None, f"git archive failed: {archive.stderr.decode(errors='replace')}")])

@@ -17,24 +17,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.metadata import CITATION, archive_readme
-from ..build.pipeline import build
-from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
-from ..contract import PACKAGE_YAML, Contract
-from ..problems import BuildFailed, Problem
-from ..views.load import release_archive_name
-from . import archives, gitref
-from .diff import PackageDiff, diff_packages
+from ai_openness.compile.metadata import CITATION
+from ai_openness.compile.pipeline import build
+from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR
+from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.publish import archives, gitref
+from ai_openness.publish.card import archive_readme
+from ai_openness.publish.diff import PackageDiff, diff_packages
+from ai_openness.safeio.schema import contract_for_build
+from ai_openness.views.load import release_archive_name
 
 CHANGELOG = "CHANGELOG.md"
 RETIRED = "codings/retired.yaml"
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _SECTION = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.M)
 _PINNED = re.compile(r"\n\nReleased from commit ([0-9a-f]{7,40})\.")
-_HEADER = ("# Changelog\n\nRow-level changes of each release of the ai-openness data package, "
-           "written by `ai-openness release`.\nVersions follow the policy in README.md "
-           "(major: a column, table or meaning removed or changed; minor: rows, tables or "
-           "columns added or rows removed; patch: corrections of existing values).\n")
+_HEADER = (
+    "# Changelog\n\nRow-level changes of each release of the ai-openness data package, "
+    "written by `ai-openness release`.\nVersions follow the policy in README.md "
+    "(major: a column, table or meaning removed or changed; minor: rows, tables or "
+    "columns added or rows removed; patch: corrections of existing values).\n"
+)
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -48,8 +51,9 @@ def change_class(diff: PackageDiff) -> str | None:
     """major, minor or patch, by the README's policy; None when nothing changed."""
     schema = diff.schema
     if schema.removed_resources or any(
-            r.removed_columns or r.changed_types or r.removed_enum_values or r.changed_primary_key
-            for r in schema.resources.values()):
+        r.removed_columns or r.changed_types or r.removed_enum_values or r.changed_primary_key
+        for r in schema.resources.values()
+    ):
         return "major"
     if schema.added_resources or not schema.is_empty:
         return "minor"
@@ -77,8 +81,13 @@ def unretired_ids(diff: PackageDiff, retired: list[dict]) -> list[tuple[str, str
     rows of tables keyed by several columns are not ids.
     """
     listed = {(row["table"], row["id"]) for row in retired}
-    return [(name, row[table.key[0]]) for name, table in diff.tables.items() if len(table.key) == 1
-            for row in table.removed if (name, row[table.key[0]]) not in listed]
+    return [
+        (name, row[table.key[0]])
+        for name, table in diff.tables.items()
+        if len(table.key) == 1
+        for row in table.removed
+        if (name, row[table.key[0]]) not in listed
+    ]
 
 
 @dataclass
@@ -110,12 +119,25 @@ def _release(root: Path, wanted: Callable[[str], bool]) -> Previous | None:
         if pinned:  # a release cut before this command existed names its commit
             return Previous(found[0], pinned.group(1))
         heading = f"## [{found[0]}] - {found[1]}"
-        log = subprocess.run(["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
-                             capture_output=True, text=True, check=False)
+        log = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%H", "-S", heading, "--", CHANGELOG],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         commits = log.stdout.split()
         if not commits:
-            raise BuildFailed([Problem(CHANGELOG, None, None, f"release {found[0]} is not in the git history",
-                                       fix="commit each release's changelog section with its data")])
+            raise BuildFailed(
+                [
+                    Problem(
+                        CHANGELOG,
+                        None,
+                        None,
+                        f"release {found[0]} is not in the git history",
+                        fix="commit each release's changelog section with its data",
+                    )
+                ]
+            )
         return Previous(found[0], commits[-1])
     return None
 
@@ -128,8 +150,15 @@ def _cell(value: str, limit: int = 60) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
-def changelog_section(version: str, date: str, previous: Previous | None, diff: PackageDiff | None,
-                      counts: dict[str, int], level: str | None, generated: tuple[str, ...] = ()) -> str:
+def changelog_section(
+    version: str,
+    date: str,
+    previous: Previous | None,
+    diff: PackageDiff | None,
+    counts: dict[str, int],
+    level: str | None,
+    generated: tuple[str, ...] = (),
+) -> str:
     """The CHANGELOG.md section of a release; rows of the `generated` tables (derived from
     the codings) are counted, not listed."""
     lines = [f"## [{version}] - {date}", ""]
@@ -137,10 +166,16 @@ def changelog_section(version: str, date: str, previous: Previous | None, diff: 
         lines += ["Initial release.", "", "| table | rows |", "|---|---:|"]
         lines += [f"| `{name}` | {count} |" for name, count in counts.items()]
         return "\n".join(lines) + "\n"
-    lines += [f"Compared with {previous.version}: {level or 'no'} change.", "",
-              "| table | rows | added | removed | changed |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        f"Compared with {previous.version}: {level or 'no'} change.",
+        "",
+        "| table | rows | added | removed | changed |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, table in diff.tables.items():
-        lines.append(f"| `{name}` | {counts.get(name, 0)} | {len(table.added)} | {len(table.removed)} | {len(table.changed)} |")
+        lines.append(
+            f"| `{name}` | {counts.get(name, 0)} | {len(table.added)} | {len(table.removed)} | {len(table.changed)} |"
+        )
     schema = diff.schema
     if not schema.is_empty:
         lines += ["", "### Schema"]
@@ -156,7 +191,7 @@ def changelog_section(version: str, date: str, previous: Previous | None, diff: 
     for name, table in diff.tables.items():
         if table.is_empty or name in generated:
             continue
-        key = lambda row: ", ".join(_cell(row[c]) for c in table.key)  # noqa: E731
+        key = lambda row, table=table: ", ".join(_cell(row[c]) for c in table.key)
         lines += ["", f"### {name}"]
         if table.added:
             lines.append("- added: " + "; ".join(key(r) for r in table.added))
@@ -166,8 +201,12 @@ def changelog_section(version: str, date: str, previous: Previous | None, diff: 
             fields = "; ".join(f"{c}: {_cell(o)} → {_cell(n)}" for c, (o, n) in change.fields.items())
             lines.append(f"- changed {key(change.key)}: {fields}")
     if any(not diff.tables[n].is_empty for n in generated if n in diff.tables):
-        lines += ["", "Rows of the generated tables (" + ", ".join(f"`{n}`" for n in generated)
-                  + ") follow from the codings; `ai-openness diff` lists them."]
+        lines += [
+            "",
+            "Rows of the generated tables ("
+            + ", ".join(f"`{n}`" for n in generated)
+            + ") follow from the codings; `ai-openness diff` lists them.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -215,8 +254,22 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
         archives.write_zip(path, members | {"README.md": card.encode("utf-8")})
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(dist), str(root)], check=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(dist),
+            str(root),
+        ],
+        check=True,
+        timeout=600,
+    )
     wheel = next(dist.glob(f"ai_openness-{version}-*.whl"))
     made = [csv_zip, parquet_zip, wheel]
     return made + [archives.write_checksum(path) for path in made]
@@ -227,8 +280,9 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     parse(version)
     result, stale = build(root, check=True)
     if stale:
-        raise BuildFailed([Problem(s, None, None, "is out of date", fix="run `ai-openness build` and commit first")
-                           for s in stale])
+        raise BuildFailed(
+            [Problem(s, None, None, "is out of date", fix="run `ai-openness build` and commit first") for s in stale]
+        )
     previous = previous_release(root, version)
     diff, level = None, None
     if previous is not None:
@@ -237,24 +291,43 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
             diff = diff_packages(Path(base), root, previous.version, "release")
         dropped = unretired_ids(diff, result.tables.get("retired_ids", []))
         if dropped:
-            raise BuildFailed([Problem(RETIRED, None, "id", f"{table} id {identifier} was released in "
-                                       f"{previous.version} and is gone, but is not listed as retired",
-                                       identifier, fix=f"keep the id, or add an entry to {RETIRED}: table: {table}, "
-                                       f"id: {identifier}, successor (if it was renamed or merged), reason, "
-                                       f"retired_in: \"{version}\"; then run `ai-openness build`")
-                               for table, identifier in dropped])
+            raise BuildFailed(
+                [
+                    Problem(
+                        RETIRED,
+                        None,
+                        "id",
+                        f"{table} id {identifier} was released in "
+                        f"{previous.version} and is gone, but is not listed as retired",
+                        identifier,
+                        fix=f"keep the id, or add an entry to {RETIRED}: table: {table}, "
+                        f"id: {identifier}, successor (if it was renamed or merged), reason, "
+                        f'retired_in: "{version}"; then run `ai-openness build`',
+                    )
+                    for table, identifier in dropped
+                ]
+            )
         level = change_class(diff)
         floor = smallest_next(previous.version, level)
         if parse(version) < parse(floor):
-            raise BuildFailed([Problem(PACKAGE_YAML, None, "version",
-                                       f"{version} is smaller than the changes since {previous.version} require "
-                                       f"({level or 'no'} change): the next version is at least {floor}",
-                                       version, expected=floor)])
+            raise BuildFailed(
+                [
+                    Problem(
+                        PACKAGE_YAML,
+                        None,
+                        "version",
+                        f"{version} is smaller than the changes since {previous.version} require "
+                        f"({level or 'no'} change): the next version is at least {floor}",
+                        version,
+                        expected=floor,
+                    )
+                ]
+            )
     recorded_version, recorded_date = _recorded(root)
     date = date or (recorded_date if recorded_version == version and recorded_date else None)
-    date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    date = date or dt.datetime.now(dt.UTC).date().isoformat()
     set_version(root, version, date)
-    contract = Contract.for_build(root)  # read again: the version and date just changed
+    contract = contract_for_build(root)  # read again: the version and date just changed
     result, _ = build(root, contract=contract)
     counts = {name: len(rows) for name, rows in result.tables.items()}
     section = changelog_section(version, date, previous, diff, counts, level, contract.generated_tables)

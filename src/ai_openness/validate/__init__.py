@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR
-from ..contract import Contract
-from ..limits import STRICT, Limits
-from ..problems import Problem
-from .descriptor import Descriptor, pin_schemas, read_descriptor
-from .engine import check_tables
-from .files import REGENERATE
-from .findings import Located
-from .generated import generated_problems
-from .report import Report
+from ai_openness.checks.engine import check_tables
+from ai_openness.checks.findings import Located
+from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, Contract
+from ai_openness.core.limits import STRICT, Limits
+from ai_openness.core.problems import Problem
+from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
+from ai_openness.safeio.files import REGENERATE
+from ai_openness.safeio.installed import installed_contract
+from ai_openness.validate.generated import generated_problems
+from ai_openness.validate.report import Report
 
 __all__ = ["Report", "validate"]
 
@@ -38,13 +38,23 @@ def _descriptors(root: Path, report: Report, limits: Limits) -> dict[str, Descri
 
 
 def _missing_resources(contract: Contract, descriptor: Descriptor) -> list[Problem]:
-    return [Problem(descriptor.rel, None, "resources", f"the table {name!r} is not among the readable resources",
-                    expected=", ".join(contract.names), fix=REGENERATE)
-            for name in contract.names if name not in descriptor.resources]
+    return [
+        Problem(
+            descriptor.rel,
+            None,
+            "resources",
+            f"the table {name!r} is not among the readable resources",
+            expected=", ".join(contract.names),
+            fix=REGENERATE,
+        )
+        for name in contract.names
+        if name not in descriptor.resources
+    ]
 
 
-def _with_origins(contract: Contract, problems: list[Problem], files: dict[str, Located], descriptor: Descriptor,
-                  origins: dict) -> list[Problem]:
+def _with_origins(
+    contract: Contract, problems: list[Problem], files: dict[str, Located], descriptor: Descriptor, origins: dict
+) -> list[Problem]:
     """Point findings on a generated row at the coding it comes from."""
     tables = {r.path: name for name, r in descriptor.resources.items() if name in origins and name in contract.names}
     result = []
@@ -56,14 +66,19 @@ def _with_origins(contract: Contract, problems: list[Problem], files: dict[str, 
             cells = dict(zip(where.header, where.record(row)))
             origin = origins[name].get(tuple(cells.get(c, "") for c in contract.primary_key(name)))
         if origin:
-            problem = Problem(**{**problem.to_dict(), "fix": (f"{problem.fix}. " if problem.fix else "")
-                                 + f"This row comes from {origin}."})
+            problem = Problem(
+                **{
+                    **problem.to_dict(),
+                    "fix": (f"{problem.fix}. " if problem.fix else "") + f"This row comes from {origin}.",
+                }
+            )
         result.append(problem)
     return result
 
 
-def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
-             contract: Contract | None = None) -> Report:
+def validate(
+    root: Path, today: dt.date | None = None, limits: Limits = STRICT, contract: Contract | None = None
+) -> Report:
     """Validate the package under `root` against `contract` (default: the installed one).
 
     Only a trusted contract's schemas are evaluated (see pin_schemas), so a contribution's
@@ -73,13 +88,14 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
     report = Report(str(root))
     if not root.is_dir():
         report.unusable = True
-        report.problems.append(Problem(str(root), None, None, "is not a directory",
-                                       fix="name the folder that holds datapackage.json"))
+        report.problems.append(
+            Problem(str(root), None, None, "is not a directory", fix="name the folder that holds datapackage.json")
+        )
         return report
     # A release archive, unzipped: validated as the published copy it says it is.
-    from .published import lost_inputs, validate_published
+    from ai_openness.validate.published import lost_inputs, validate_published
 
-    published = validate_published(root, report, today, contract or Contract.installed(), limits)
+    published = validate_published(root, report, today, contract or installed_contract(), limits)
     if published is not None:
         return published
     report.problems += lost_inputs(root)
@@ -89,16 +105,18 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
         report.skipped.append("everything else: the descriptors above must be readable first")
         return report
     csv_descriptor, parquet_descriptor = descriptors[DESCRIPTOR], descriptors[PARQUET_DESCRIPTOR]
-    contract = contract or Contract.installed()
-    report.problems += (pin_schemas(contract, csv_descriptor, "csv")
-                        + pin_schemas(contract, parquet_descriptor, "parquet"))
+    contract = contract or installed_contract()
+    report.problems += pin_schemas(contract, csv_descriptor, "csv") + pin_schemas(
+        contract, parquet_descriptor, "parquet"
+    )
     report.problems += _missing_resources(contract, csv_descriptor) + _missing_resources(contract, parquet_descriptor)
 
     has_sources = (root / "sources").exists()
     if not has_sources:
         report.skipped.append("no sources/ here, so quotes and hashes were not checked against stored texts")
-    findings, files, rows = check_tables(root, csv_descriptor, parquet_descriptor.resources, limits,
-                                         today or dt.date.today(), has_sources)
+    findings, files, rows = check_tables(
+        root, csv_descriptor, parquet_descriptor.resources, limits, today or dt.date.today(), has_sources
+    )
     problems, origins, skipped = generated_problems(root)
     if skipped:
         report.skipped.append(skipped)
@@ -106,4 +124,3 @@ def validate(root: Path, today: dt.date | None = None, limits: Limits = STRICT,
     report.problems += _with_origins(contract, located + problems, files, csv_descriptor, origins)
     report.rows = rows
     return report
-

@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..build.write import cell_text
-from ..limits import MAX_TABLE_BYTES
-from ..problems import BuildFailed, Problem, shown
-from .files import REGENERATE, Refused, contained, read_bounded
-from .input_files import INPUT_DIRS
+from ai_openness.core.cells import cell_text
+from ai_openness.core.limits import MAX_TABLE_BYTES
+from ai_openness.core.problems import BuildFailed, Problem, shown
+from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
+from ai_openness.safeio.inputs import INPUT_DIRS
+from ai_openness.safeio.schema import contract_for_build
 
 
 def _first_difference(committed: bytes, generated: bytes) -> tuple[int | None, str | None, str | None]:
@@ -46,8 +47,15 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
             # whatever the table limit (mentions.csv is 843 MB at a million stances).
             committed = read_bounded(contained(root, rel), rel, max(MAX_TABLE_BYTES, len(generated)))
         except Refused as refused:
-            problems.append(Problem(rel, None, None, f"cannot be compared with what the build generates: "
-                                    f"{refused.message}", fix=REGENERATE))
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    f"cannot be compared with what the build generates: {refused.message}",
+                    fix=REGENERATE,
+                )
+            )
             continue
         if committed == generated:
             continue
@@ -57,22 +65,30 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
             continue
         line, old, new = _first_difference(committed, generated)
         field, old, new = _differing_cell(generated, old, new) if rel.endswith(".csv") else (None, old, new)
-        problems.append(Problem(rel, line, field, f"{message} (first difference on this line)", shown(old, 120),
-                                expected=shown(new, 120), fix=REGENERATE))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                field,
+                f"{message} (first difference on this line)",
+                shown(old, 120),
+                expected=shown(new, 120),
+                fix=REGENERATE,
+            )
+        )
     return problems
 
 
 def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple, str]], str | None]:
     """(problems, origins, why skipped). `origins` maps a table and its primary key to the
     coding line the row comes from."""
-    from ..build.pipeline import collect, readme
-    from ..contract import Contract
-    from ..build.write import render
+    from ai_openness.compile.pipeline import collect, readme
+    from ai_openness.compile.write import render
 
     if not any((root / folder).is_dir() for folder in INPUT_DIRS):
         return [], {}, "no sources/ or codings/ here, so the generated files were not compared with them"
     try:  # collect checks the inputs can be read safely (input_problems) before it reads them
-        contract = Contract.for_build(root)  # the package's own schema/, read safely
+        contract = contract_for_build(root)  # the package's own schema/, read safely
         tables, inputs = collect(root, contract=contract)
         files = render(contract, tables)
         if (root / "README.md").is_file() or (root / "README.md").is_symlink():
@@ -86,6 +102,9 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
     origins = {}
     for name, rows in inputs.tables.items():
         key = contract.primary_key(name)
-        origins[name] = {tuple(cell_text(row.values.get(c)) for c in key): f"{row.file}:{row.line()}"
-                         for row in rows if row.origin is not None}
+        origins[name] = {
+            tuple(cell_text(row.values.get(c)) for c in key): f"{row.file}:{row.line()}"
+            for row in rows
+            if row.origin is not None
+        }
     return compare(root, files), origins, None

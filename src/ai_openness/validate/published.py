@@ -15,20 +15,21 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..build.write import DESCRIPTOR, PARQUET_DESCRIPTOR, csv_bytes, resource_schema
-from ..contract import Contract
-from ..limits import Limits
-from ..problems import Problem
-from ..publish.archives import PUBLISHED
-from .descriptor import Descriptor, pin_schemas, read_descriptor
-from .engine import check_tables
-from .report import Report
-from .twins import Twin
+from ai_openness.checks.engine import check_tables
+from ai_openness.checks.twins import Twin
+from ai_openness.compile.write import csv_bytes
+from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, PUBLISHED, Contract, resource_schema
+from ai_openness.core.limits import Limits
+from ai_openness.core.problems import Problem
+from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
+from ai_openness.validate.report import Report
 
 INPUTS = ("sources", "codings")
-SKIPPED = (f"this is a published copy ({DESCRIPTOR} says {PUBLISHED}), so it was not compared with what "
-           "sources/ and codings/ generate, and its quotes were not looked up in the stored articles: "
-           "the repository it was released from checks both")
+SKIPPED = (
+    f"this is a published copy ({DESCRIPTOR} says {PUBLISHED}), so it was not compared with what "
+    "sources/ and codings/ generate, and its quotes were not looked up in the stored articles: "
+    "the repository it was released from checks both"
+)
 
 
 def published_copy(descriptor: dict) -> bool:
@@ -38,14 +39,24 @@ def published_copy(descriptor: dict) -> bool:
 
 def lost_inputs(root: Path) -> list[Problem]:
     """A checkout (not a published copy) needs the inputs its tables are built from."""
-    return [Problem(f"{name}/", None, None, f"is missing: a checkout of the package holds the {name}/ its tables "
-                    f"are built from, and {DESCRIPTOR} does not say this is a published copy",
-                    fix=f"restore {name}/ (`git checkout -- {name}`); to check a release archive, unzip it and "
-                    "validate its folder, whose datapackage.json marks it as published")
-            for name in INPUTS if not (root / name).is_dir()]
+    return [
+        Problem(
+            f"{name}/",
+            None,
+            None,
+            f"is missing: a checkout of the package holds the {name}/ its tables "
+            f"are built from, and {DESCRIPTOR} does not say this is a published copy",
+            fix=f"restore {name}/ (`git checkout -- {name}`); to check a release archive, unzip it and "
+            "validate its folder, whose datapackage.json marks it as published",
+        )
+        for name in INPUTS
+        if not (root / name).is_dir()
+    ]
 
 
-def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: Path) -> tuple[Descriptor, list[Problem]]:
+def _as_csv(
+    descriptor: Descriptor, contract: Contract, limits: Limits, folder: Path
+) -> tuple[Descriptor, list[Problem]]:
     """The Parquet tables written as the build writes their CSV twins, with a descriptor for
     them, so that the one engine checks them (row N of a Parquet file is line N + 1)."""
     import pyarrow.parquet as pq
@@ -56,14 +67,19 @@ def _as_csv(descriptor: Descriptor, contract: Contract, limits: Limits, folder: 
         if resource is None:
             continue
         # Its footer, size, columns and types are checked within the limits before it is read.
-        twin = Twin(resource.file, resource.path, resource.path, contract.schema(resource.name), limits,
-                    limits.table_bytes or 0)
+        twin = Twin(
+            resource.file, resource.path, resource.path, contract.schema(resource.name), limits, limits.table_bytes or 0
+        )
         if twin.problem is not None:
             problems.append(Problem(resource.path, None, None, twin.problem))
             continue
         rows = pq.read_table(resource.file).to_pylist()
-        item.update(path=f"data/{resource.name}.csv", format="csv", mediatype="text/csv",
-                    schema=resource_schema(contract, resource.name, "csv"))
+        item.update(
+            path=f"data/{resource.name}.csv",
+            format="csv",
+            mediatype="text/csv",
+            schema=resource_schema(contract, resource.name, "csv"),
+        )
         item.pop("hash", None), item.pop("bytes", None)  # Parquet's; the Parquet file was read within limits
         (folder / "data").mkdir(exist_ok=True)
         (folder / item["path"]).write_bytes(csv_bytes(contract, resource.name, rows))
@@ -82,17 +98,18 @@ def _twins(root: Path, report: Report, contract: Contract, limits: Limits) -> di
     if parquet is None:
         return {}
     report.problems += pin_schemas(contract, parquet, "parquet")
-    from . import _missing_resources
+    from ai_openness.validate import _missing_resources
 
     report.problems += _missing_resources(contract, parquet)
     return parquet.resources
 
 
-def validate_published(root: Path, report: Report, today: dt.date | None, contract: Contract,
-                       limits: Limits) -> Report | None:
+def validate_published(
+    root: Path, report: Report, today: dt.date | None, contract: Contract, limits: Limits
+) -> Report | None:
     """The report on `root` when its datapackage.json says it is a published copy (checked
     against `contract`); None (nothing reported) when it does not."""
-    from . import _missing_resources
+    from ai_openness.validate import _missing_resources
 
     descriptor, problems = read_descriptor(root, DESCRIPTOR, limits.descriptor_bytes)
     if descriptor is None or not published_copy(descriptor.checked):
@@ -107,8 +124,9 @@ def validate_published(root: Path, report: Report, today: dt.date | None, contra
         if fmt == "parquet":
             checked, problems = _as_csv(descriptor, contract, limits, Path(scratch))
             report.problems += problems
-        findings, files, rows = check_tables(Path(scratch) if fmt == "parquet" else root, checked, twins, limits,
-                                             today or dt.date.today(), False)
+        findings, files, rows = check_tables(
+            Path(scratch) if fmt == "parquet" else root, checked, twins, limits, today or dt.date.today(), False
+        )
         located = findings.located(files)
     if fmt == "parquet":  # point at the Parquet files, not at their CSV renderings
         paths = {f"data/{name}.csv": resource.path for name, resource in descriptor.resources.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..problems import Problem, sort_key, visible
+from ai_openness.core.problems import Problem, sort_key, visible
 
 VALID, INVALID, UNUSABLE = 0, 1, 2
 
@@ -30,9 +30,15 @@ class Report:
         return sorted(set(self.problems), key=sort_key)
 
     def to_dict(self) -> dict:
-        return {"valid": self.valid, "exit_code": self.exit_code, "unusable": self.unusable, "root": self.root,
-                "rows": self.rows, "skipped": self.skipped,
-                "problems": [p.to_dict() for p in self.sorted_problems()]}
+        return {
+            "valid": self.valid,
+            "exit_code": self.exit_code,
+            "unusable": self.unusable,
+            "root": self.root,
+            "rows": self.rows,
+            "skipped": self.skipped,
+            "problems": [p.to_dict() for p in self.sorted_problems()],
+        }
 
 
 def _quoted(value: str) -> str:
@@ -51,8 +57,11 @@ def _where(problem: Problem) -> str:
 
 def text(report: Report) -> str:
     if report.valid:
-        lines = ["Valid: the checks that ran found no problem." if report.skipped
-                 else "Valid: the Table Schemas and the package's own rules pass."]
+        lines = [
+            "Valid: the checks that ran found no problem."
+            if report.skipped
+            else "Valid: the Table Schemas and the package's own rules pass."
+        ]
         lines += [f"  {name:<16} {count:>6} rows" for name, count in report.rows.items()]
     else:
         problems = report.sorted_problems()
@@ -103,8 +112,11 @@ def github(report: Report) -> str:
                 body.append(f"{label}: {_quoted(value) if label == 'Value' else visible(value)}")
         title = f"ai-openness validate: {problem.field}" if problem.field else "ai-openness validate"
         lines.append(annotation(problem, "\n".join(body), visible(title)))
-    lines.append(text(report) if report.valid else
-                 f"{'Cannot validate' if report.unusable else 'Invalid'}: {len(report.sorted_problems())} problem(s).")
+    lines.append(
+        text(report)
+        if report.valid
+        else f"{'Cannot validate' if report.unusable else 'Invalid'}: {len(report.sorted_problems())} problem(s)."
+    )
     lines += [f"Not checked: {visible(reason)}" for reason in report.skipped if not report.valid]
     return "\n".join(lines)
 

@@ -15,8 +15,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..contract import Contract
-from ..paths import package_root
+from ai_openness.contract import Contract
+from ai_openness.core.paths import package_root
+from ai_openness.safeio.installed import contract_from_descriptor_file
 
 PACKAGE_TABLE = "_package"
 COLUMNS_TABLE = "_columns"
@@ -46,42 +47,42 @@ left join licences l on l.licence_id = m.licence_id
 VIEW_DESCRIPTIONS = {
     "stances_by_actor": "Every stance with the name of the person or organisation it belongs to.",
     "models_by_licence": "Every model with its developer and the terms of its weights licence "
-                         "(licence columns are empty when no weights are released or none was verified).",
+    "(licence columns are empty when no weights are released or none was verified).",
 }
 CANNED_QUERIES = {
     "stances_by_actor_over_time": {
         "title": "Stances of one actor over time",
         "description": "Type an actor id (a person_id or organisation_id, e.g. elon-musk or openai); "
-                       "leave it empty for everyone. A date with month or year precision covers date to "
-                       "date_end. Undated stances come last.",
+        "leave it empty for everyone. A date with month or year precision covers date to "
+        "date_end. Undated stances come last.",
         "sql": "select actor, actor_zh, date, date_end, date_precision, position, kind, quote, quote_en, stance_id\n"
-               "from stances_by_actor\nwhere :actor = '' or actor_id = :actor\n"
-               "order by actor, date is null, date, date_end, stance_id",
+        "from stances_by_actor\nwhere :actor = '' or actor_id = :actor\n"
+        "order by actor, date is null, date, date_end, stance_id",
     },
     "models_by_licence": {
         "title": "Models by licence",
         "description": "Models grouped by the licence their weights ship under, with its main terms.",
         "sql": "select licence_id, licence, model, developer, access, osi_approved, commercial_use,\n"
-               "       user_limit, use_policy\nfrom models_by_licence\n"
-               "order by licence_id is null, licence_id, model",
+        "       user_limit, use_policy\nfrom models_by_licence\n"
+        "order by licence_id is null, licence_id, model",
     },
     "organisations_that_changed_position": {
         "title": "Organisations that changed position, and when",
         "description": "Each pair of consecutive dated stances of one organisation whose positions differ "
-                       "(the table position_changes): the change happened between from_date and to_date. "
-                       "Pairs whose dates overlap (a year and a day in it) have no certain order and are "
-                       "not counted.",
+        "(the table position_changes): the change happened between from_date and to_date. "
+        "Pairs whose dates overlap (a year and a day in it) have no certain order and are "
+        "not counted.",
         "sql": "select c.actor_id, o.name as organisation, o.name_zh as organisation_zh,\n"
-               "       c.from_date, c.from_position, c.to_date, c.to_position, c.from_stance_id, c.to_stance_id\n"
-               "from position_changes c\njoin organisations o on o.organisation_id = c.actor_id\n"
-               "where c.actor_type = 'organisation'\norder by c.actor_id, c.to_date, c.from_date",
+        "       c.from_date, c.from_position, c.to_date, c.to_position, c.from_stance_id, c.to_stance_id\n"
+        "from position_changes c\njoin organisations o on o.organisation_id = c.actor_id\n"
+        "where c.actor_type = 'organisation'\norder by c.actor_id, c.to_date, c.from_date",
     },
     "quotes_of_one_position": {
         "title": "The quotes of one position",
         "description": "Type a position: open, closed, mixed or neutral.",
         "sql": "select actor, actor_zh, date, date_precision, quote, quote_en, source_id, stance_id\n"
-               "from stances_by_actor\nwhere position = :position\n"
-               "order by date is null, date, actor, stance_id",
+        "from stances_by_actor\nwhere position = :position\n"
+        "order by date is null, date, actor, stance_id",
     },
 }
 
@@ -96,22 +97,21 @@ def descriptor(root: Path | None = None) -> dict:
 
 def contract_of(root: Path | None = None) -> Contract:
     """The contract of the package exported: the one in its own datapackage.json."""
-    return Contract.from_descriptor_file(_root(root) / "datapackage.json")
+    return contract_from_descriptor_file(_root(root) / "datapackage.json")
 
 
 def table_rows(name: str, root: Path | None = None) -> list[dict]:
     """The rows of one table as plain Python values (None for empty, date for dates)."""
     import pandas as pd
 
-    from .load import load
+    from ai_openness.views.load import load
 
     frame = load(name, root=root)
     rows = []
     for record in frame.astype(object).to_dict(orient="records"):
         row = {}
         for key, value in record.items():
-            if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
-                    or value is pd.NaT:
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
                 row[key] = None
             elif isinstance(value, pd.Timestamp):
                 row[key] = value.date()
@@ -123,8 +123,11 @@ def table_rows(name: str, root: Path | None = None) -> list[dict]:
 
 def _foreign_keys(contract: Contract, name: str) -> list[tuple[str, str, str]]:
     """(column, referenced table, referenced column) of each foreign key, column by column."""
-    return [(column, fk.resource, target) for fk in contract.foreign_keys(name)
-            for column, target in zip(fk.fields, fk.reference)]
+    return [
+        (column, fk.resource, target)
+        for fk in contract.foreign_keys(name)
+        for column, target in zip(fk.fields, fk.reference)
+    ]
 
 
 def _insertion_order(contract: Contract, name: str, rows: list[dict]) -> list[list[dict]]:
@@ -150,21 +153,36 @@ def _insertion_order(contract: Contract, name: str, rows: list[dict]) -> list[li
 def _about_rows(root: Path | None, contract: Contract) -> tuple[list[dict], list[dict], list[dict]]:
     """The _package, _tables and _columns rows: the package metadata inside the database."""
     meta = descriptor(root)
-    package = [{"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
-               for k, v in meta.items() if k in ("name", "title", "version", "description", "homepage",
-                                                  "licenses", "sources")]
+    package = [
+        {"key": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+        for k, v in meta.items()
+        if k in ("name", "title", "version", "description", "homepage", "licenses", "sources")
+    ]
     tables, columns = [], []
     for resource in meta["resources"]:
         name = resource["name"]
-        tables.append({"table_name": name, "title": resource["title"], "description": resource["description"],
-                       "primary_key": ", ".join(contract.primary_key(name))})
+        tables.append(
+            {
+                "table_name": name,
+                "title": resource["title"],
+                "description": resource["description"],
+                "primary_key": ", ".join(contract.primary_key(name)),
+            }
+        )
         required = contract.required(name)
         for position, field in enumerate(contract.fields(name), start=1):
-            columns.append({"table_name": name, "column_name": field["name"],
-                            "position": position, "type": field["type"], "title": field.get("title"),
-                            "required": field["name"] in required,
-                            "values": ", ".join(contract.vocabulary(name, field["name"])) or None,
-                            "description": field.get("description")})
+            columns.append(
+                {
+                    "table_name": name,
+                    "column_name": field["name"],
+                    "position": position,
+                    "type": field["type"],
+                    "title": field.get("title"),
+                    "required": field["name"] in required,
+                    "values": ", ".join(contract.vocabulary(name, field["name"])) or None,
+                    "description": field.get("description"),
+                }
+            )
     return package, tables, columns
 
 
@@ -189,8 +207,10 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 # --- SQLite ---------------------------------------------------------------------------
 
-def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _plain,
-                  contract: Contract | None = None) -> dict[str, int]:
+
+def export_sqlite(
+    path: Path, root: Path | None = None, progress: Progress = _plain, contract: Contract | None = None
+) -> dict[str, int]:
     """Write every table to a SQLite database at `path`; return the rows per table."""
     counts: dict[str, int] = {}
     contract = contract or contract_of(root)
@@ -206,7 +226,8 @@ def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _pl
                 {f["name"]: contract.sqlite_type(f) for f in contract.fields(name)},
                 pk=pk[0] if len(pk) == 1 else tuple(pk),
                 not_null=contract.required(name),
-                foreign_keys=_foreign_keys(contract, name))
+                foreign_keys=_foreign_keys(contract, name),
+            )
             rows = table_rows(name, root)
             for batch in _insertion_order(contract, name, rows):
                 db[name].insert_all(batch, batch_size=500)
@@ -214,8 +235,9 @@ def export_sqlite(path: Path, root: Path | None = None, progress: Progress = _pl
         package, tables, columns = _about_rows(root, contract)
         db[PACKAGE_TABLE].insert_all(package, pk="key")
         db[TABLES_TABLE].insert_all(tables, pk="table_name")
-        db[COLUMNS_TABLE].insert_all(columns, pk=("table_name", "column_name"),
-                                     foreign_keys=[("table_name", TABLES_TABLE, "table_name")])
+        db[COLUMNS_TABLE].insert_all(
+            columns, pk=("table_name", "column_name"), foreign_keys=[("table_name", TABLES_TABLE, "table_name")]
+        )
         for view, sql in VIEWS.items():
             db.create_view(view, sql.strip())
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
@@ -234,14 +256,20 @@ def datasette_metadata(database: str, root: Path | None = None) -> dict:
     contract = Contract.from_descriptor(meta, str(_root(root) / "datapackage.json"))
     licence = (meta.get("licenses") or [{}])[0]
     articles = "".join(
-        f'<li><a href="{_html(s["path"])}">{_html(s["title"])}</a></li>' if s.get("path") else f"<li>{_html(s['title'])}</li>"
-        for s in meta.get("sources", []))
+        f'<li><a href="{_html(s["path"])}">{_html(s["title"])}</a></li>'
+        if s.get("path")
+        else f"<li>{_html(s['title'])}</li>"
+        for s in meta.get("sources", [])
+    )
     tables = {}
     for resource in meta["resources"]:
         fields = resource["schema"]["fields"]
         names = [f["name"] for f in fields]
-        table = {"title": resource["title"], "description": resource["description"],
-                 "columns": {f["name"]: f.get("description", "") for f in fields}}
+        table = {
+            "title": resource["title"],
+            "description": resource["description"],
+            "columns": {f["name"]: f.get("description", "") for f in fields},
+        }
         label = next((c for c in ("name", "title") if c in names), None)
         if label:
             table["label_column"] = label
@@ -253,16 +281,21 @@ def datasette_metadata(database: str, root: Path | None = None) -> dict:
             table["sort"] = "date"
         tables[resource["name"]] = table
     tables[PACKAGE_TABLE] = {"title": "About this package", "description": "Package metadata from datapackage.json."}
-    tables[TABLES_TABLE] = {"title": "About the tables", "description": "Title, description and primary key of each table."}
-    tables[COLUMNS_TABLE] = {"title": "About the columns",
-                             "description": "Type, vocabulary and description of every column (the data dictionary)."}
+    tables[TABLES_TABLE] = {
+        "title": "About the tables",
+        "description": "Title, description and primary key of each table.",
+    }
+    tables[COLUMNS_TABLE] = {
+        "title": "About the columns",
+        "description": "Type, vocabulary and description of every column (the data dictionary).",
+    }
     for view, description in VIEW_DESCRIPTIONS.items():
         tables[view] = {"description": description}
     return {
         "title": f"{meta['title']} (version {meta['version']})",
         "description_html": f"<p>{_html(meta['description'])}</p>"
-                            f"<p>Data package version {_html(meta['version'])}. Stances are coded from these "
-                            f"articles:</p><ul>{articles}</ul>",
+        f"<p>Data package version {_html(meta['version'])}. Stances are coded from these "
+        f"articles:</p><ul>{articles}</ul>",
         "license": licence.get("name", ""),
         "license_url": licence.get("path", ""),
         "source": f"{meta['name']} data package {meta['version']}",
@@ -291,6 +324,7 @@ def write_datasette_metadata(db_path: Path, out: Path | None = None, root: Path 
 
 # --- DuckDB ---------------------------------------------------------------------------
 
+
 def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -317,8 +351,9 @@ def duckdb_ddl(contract: Contract, name: str) -> str:
     return f"CREATE TABLE {_q(name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _plain,
-                  contract: Contract | None = None) -> dict[str, int]:
+def export_duckdb(
+    path: Path, root: Path | None = None, progress: Progress = _plain, contract: Contract | None = None
+) -> dict[str, int]:
     """Write every table to a DuckDB database at `path`; return the rows per table."""
     counts: dict[str, int] = {}
     meta = descriptor(root)
@@ -335,12 +370,15 @@ def export_duckdb(path: Path, root: Path | None = None, progress: Progress = _pl
                 fields = contract.fields(name)
                 for field in fields:
                     if field.get("description"):
-                        con.execute(f"COMMENT ON COLUMN {_q(name)}.{_q(field['name'])} "
-                                    f"IS {_literal(field['description'])}")
+                        con.execute(
+                            f"COMMENT ON COLUMN {_q(name)}.{_q(field['name'])} IS {_literal(field['description'])}"
+                        )
                 rows = table_rows(name, root)
                 columns = [f["name"] for f in fields]
-                insert = (f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "
-                          f"VALUES ({', '.join('?' for _ in columns)})")
+                insert = (
+                    f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})"
+                )
                 for batch in _insertion_order(contract, name, rows):
                     if batch:
                         con.executemany(insert, [[row[c] for c in columns] for row in batch])

@@ -8,10 +8,20 @@ import os
 import zipfile
 from pathlib import Path
 
-from ..contract import Contract
-from ..paths import package_root
+from ai_openness.contract import DESCRIPTOR, Contract
+from ai_openness.core.paths import package_root
+from ai_openness.safeio.installed import contract_from_descriptor_file, installed_contract
 
 RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
+
+
+def descriptor_member(names: list[str]) -> str:
+    """The datapackage.json of an archive: in its one folder, or at its top (archives
+    made before the folder was added)."""
+    found = [n for n in names if n == DESCRIPTOR or (n.count("/") == 1 and n.endswith("/" + DESCRIPTOR))]
+    if len(found) != 1:
+        raise ValueError(f"the archive holds {len(found)} {DESCRIPTOR} at its top or in a top folder, not one")
+    return found[0]
 
 
 def _root(root: str | Path | None) -> Path:
@@ -40,12 +50,13 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
         f"release {version} is not available locally: {name} was not found in "
         f"{', '.join(str(p) for p in places)}. Copy it from whoever gave you the package, or make it from "
         f"a git checkout of ai-openness: the release is the commit its CHANGELOG.md section names "
-        f"(\"Released from commit ...\"), else the commit that added that section "
+        f'("Released from commit ..."), else the commit that added that section '
         f"(`git log --reverse --format=%H -S '## [{version}]' -- CHANGELOG.md | head -1`); in a checkout of it "
         f"(`git worktree add ../ai-openness-{version} COMMIT`) run `make` and `.venv/bin/ai-openness release "
         f"{version}`, which writes dist/{name}; at a commit older than that command, zip the checkout's "
         f"datapackage.parquet.json (named datapackage.json) and data/*.parquet into {name} yourself. "
-        f"Then put the archive in one of the folders above, or set {RELEASES_ENV} to its folder.")
+        f"Then put the archive in one of the folders above, or set {RELEASES_ENV} to its folder."
+    )
 
 
 def _frame(source, contract: Contract, name: str):
@@ -59,12 +70,17 @@ def _frame(source, contract: Contract, name: str):
     # their few categories are put in the documented order, instead of hashing every cell
     # (a third of the time for a million stances).
     frame = pq.read_table(source, read_dictionary=vocabularies).to_pandas(date_as_object=False)
-    return pd.DataFrame({column: frame[column].cat.set_categories(dtype.categories) if column in vocabularies
-                         else frame[column].astype(dtype) for column, dtype in dtypes.items()})
+    return pd.DataFrame(
+        {
+            column: frame[column].cat.set_categories(dtype.categories)
+            if column in vocabularies
+            else frame[column].astype(dtype)
+            for column, dtype in dtypes.items()
+        }
+    )
 
 
 def _load_release(name: str | None, version: str, root: str | Path | None):
-    from ..publish.archives import descriptor_member
 
     with zipfile.ZipFile(find_release(version, root)) as archive:
         member = descriptor_member(archive.namelist())
@@ -85,9 +101,10 @@ def _contract(root: str | Path | None) -> Contract:
     """The package's own contract: the one its datapackage.json gives its Parquet files."""
     descriptor = _root(root) / "datapackage.json"
     if not descriptor.is_file():
-        raise FileNotFoundError(f"{descriptor} does not exist; name a directory holding an ai-openness "
-                                "package (datapackage.json and data/)")
-    return Contract.installed() if root is None else Contract.from_descriptor_file(descriptor)
+        raise FileNotFoundError(
+            f"{descriptor} does not exist; name a directory holding an ai-openness package (datapackage.json and data/)"
+        )
+    return installed_contract() if root is None else contract_from_descriptor_file(descriptor)
 
 
 def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None):

@@ -6,18 +6,44 @@ SVG and as a self-contained HTML page into docs/figures/.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from .arguments import argument_counts, arguments_by_position
-from .common import FIGURES_DIR, Figure, actor_labels, cjk_font, drawn_from, font_stack, position_colours
-from .licences import TERMS, licence_cells, licence_matrix
-from .render import png, render_one, spec
-from .timeline import stance_timeline, time_domain, timeline_rows
+from ai_openness.views.figures.arguments import argument_counts, arguments_by_position
+from ai_openness.views.figures.common import (
+    FIGURES_DIR,
+    Figure,
+    actor_labels,
+    cjk_font,
+    drawn_from,
+    font_stack,
+    position_colours,
+)
+from ai_openness.views.figures.licences import TERMS, licence_cells, licence_matrix
+from ai_openness.views.figures.render import png, render_one, spec
+from ai_openness.views.figures.timeline import stance_timeline, time_domain, timeline_rows
 
-__all__ = ["FIGURES", "FIGURES_DIR", "TERMS", "Figure", "actor_labels", "argument_counts", "cjk_font",
-           "draw", "drawn_from", "font_stack", "generate", "licence_cells", "png",
-           "position_colours", "render_one", "spec", "time_domain", "timeline_rows", "write"]
+__all__ = [
+    "FIGURES",
+    "FIGURES_DIR",
+    "TERMS",
+    "Figure",
+    "actor_labels",
+    "argument_counts",
+    "cjk_font",
+    "draw",
+    "drawn_from",
+    "font_stack",
+    "generate",
+    "licence_cells",
+    "png",
+    "position_colours",
+    "render_one",
+    "spec",
+    "time_domain",
+    "timeline_rows",
+    "write",
+]
 
 FIGURES = (
     Figure("stance-timeline", "Stance timeline", stance_timeline),
@@ -26,8 +52,9 @@ FIGURES = (
 )
 
 
-def draw(root: Path, progress: Callable = lambda items, description: items,
-         drawn: Path | None = None) -> dict[str, bytes]:
+def draw(
+    root: Path, progress: Callable = lambda items, description: items, drawn: Path | None = None
+) -> dict[str, bytes]:
     """Every figure of the package under `root`: file name -> bytes. A figure already in
     `drawn` from the same specification is kept, not drawn again (render_one)."""
     tables, contract = drawn_from(root)
@@ -40,7 +67,7 @@ def draw(root: Path, progress: Callable = lambda items, description: items,
 def write(target: Path, files: dict[str, bytes], check: bool = False) -> list[str]:
     """Write the files that differ from what is in `target`; return them (with check=True:
     only return them, writing nothing)."""
-    from ...build.write import stale, write_atomically
+    from ai_openness.safeio.write import stale, write_atomically
 
     outdated = stale(target, files)
     if not check and outdated:
@@ -48,14 +75,18 @@ def write(target: Path, files: dict[str, bytes], check: bool = False) -> list[st
     return outdated
 
 
-def generate(root: Path | None = None, out: Path | None = None, check: bool = False,
-             progress: Callable = lambda items, description: items) -> tuple[dict[str, int], list[str]]:
+def generate(
+    root: Path | None = None,
+    out: Path | None = None,
+    check: bool = False,
+    progress: Callable = lambda items, description: items,
+) -> tuple[dict[str, int], list[str]]:
     """Draw every figure from the package under `root` into `out` (default: docs/figures/).
 
     Returns the size of each file and the files that changed (with check=True: that are
     stale; nothing is written).
     """
-    from ...paths import package_root
+    from ai_openness.core.paths import package_root
 
     root = Path(root) if root is not None else package_root()
     target = Path(out) if out is not None else root / FIGURES_DIR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import actor_labels, position_colour
+from ai_openness.views.figures.common import actor_labels, position_colour
 
 
 def argument_counts(tables: dict) -> list[dict]:
@@ -11,10 +11,12 @@ def argument_counts(tables: dict) -> list[dict]:
     joined = tables["stance_arguments"].join(stances, on="stance_id")
     rows = []
     for (argument, position), group in joined.groupby(["argument", "position"], observed=True):
-        actors = sorted({labels[p if isinstance(p, str) else o]
-                         for p, o in zip(group["person_id"], group["organisation_id"])})
-        rows.append({"argument": str(argument), "position": str(position), "stances": len(group),
-                     "actors": ", ".join(actors)})
+        actors = sorted(
+            {labels[p if isinstance(p, str) else o] for p, o in zip(group["person_id"], group["organisation_id"])}
+        )
+        rows.append(
+            {"argument": str(argument), "position": str(position), "stances": len(group), "actors": ", ".join(actors)}
+        )
     return rows
 
 
@@ -29,13 +31,31 @@ def arguments_by_position(tables: dict, contract):
     positions = contract.vocabulary("stances", "position")
     for row in rows:
         row["stack"] = positions.index(row["position"])
-    bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        y=alt.Y("argument:N", sort=order, title=None, axis=alt.Axis(labelFontSize=12)),
-        x=alt.X("sum(stances):Q", title="stances making the argument", axis=alt.Axis(tickMinStep=1)),
-        color=position_colour(alt, contract), order=alt.Order("stack:Q"),
-        tooltip=[alt.Tooltip("argument:N"), alt.Tooltip("position:N"), alt.Tooltip("stances:Q"),
-                 alt.Tooltip("actors:N", title="who")])
-    return bars.properties(width=560, height=alt.Step(22), title=alt.Title(
-        "Who argues what: the arguments stances make, by position", anchor="start",
-        subtitle=["A stance can make several arguments; each counts once per argument "
-                  "(from stance_arguments). Hover in the HTML version for who makes them."]))
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("argument:N", sort=order, title=None, axis=alt.Axis(labelFontSize=12)),
+            x=alt.X("sum(stances):Q", title="stances making the argument", axis=alt.Axis(tickMinStep=1)),
+            color=position_colour(alt, contract),
+            order=alt.Order("stack:Q"),
+            tooltip=[
+                alt.Tooltip("argument:N"),
+                alt.Tooltip("position:N"),
+                alt.Tooltip("stances:Q"),
+                alt.Tooltip("actors:N", title="who"),
+            ],
+        )
+    )
+    return bars.properties(
+        width=560,
+        height=alt.Step(22),
+        title=alt.Title(
+            "Who argues what: the arguments stances make, by position",
+            anchor="start",
+            subtitle=[
+                "A stance can make several arguments; each counts once per argument "
+                "(from stance_arguments). Hover in the HTML version for who makes them."
+            ],
+        ),
+    )

@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable
+
+from ai_openness.safeio.installed import contract_from_descriptor_file
 
 FIGURES_DIR = "docs/figures"
 GENERIC_FAMILY = "sans-serif"
@@ -32,29 +34,34 @@ class Figure:
 
 # --- the contract -------------------------------------------------------------------
 
+
 def drawn_from(root: Path):
     """The tables of the package under `root` and its own contract (the vocabularies the
     figures show), both from that package's datapackage.json and Parquet files."""
-    from ...contract import Contract
-    from ..load import load
+    from ai_openness.views.load import load
 
-    return load(root=root), Contract.from_descriptor_file(Path(root) / "datapackage.json")
+    return load(root=root), contract_from_descriptor_file(Path(root) / "datapackage.json")
 
 
 def position_colours(contract) -> dict[str, str]:
     """Position -> colour, for every value of stances.position in the contract's order."""
     positions = contract.vocabulary("stances", "position")
     if len(positions) > len(POSITION_PALETTE):
-        raise ValueError(f"the schema has {len(positions)} positions; the figures have colours for "
-                         f"{len(POSITION_PALETTE)}: add colours to POSITION_PALETTE")
+        raise ValueError(
+            f"the schema has {len(positions)} positions; the figures have colours for "
+            f"{len(POSITION_PALETTE)}: add colours to POSITION_PALETTE"
+        )
     return dict(zip(positions, POSITION_PALETTE))
 
 
 def position_colour(alt, contract, legend: bool = True):
     colours = position_colours(contract)
-    return alt.Color("position:N", title="position",
-                     scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-                     legend=alt.Legend(orient="top", symbolOpacity=1) if legend else None)
+    return alt.Color(
+        "position:N",
+        title="position",
+        scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        legend=alt.Legend(orient="top", symbolOpacity=1) if legend else None,
+    )
 
 
 def actor_labels(tables: dict) -> dict[str, str]:
@@ -71,14 +78,16 @@ def actor_labels(tables: dict) -> dict[str, str]:
 
 # --- fonts --------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def cjk_font() -> tuple[Path, str]:
     """Path and family name of the CJK font the `figures` extra installs."""
     try:
         import cvttf_NotoSansCJK_Regular as noto
     except ImportError:
-        raise RuntimeError("the CJK font is not installed; install the figures extra: "
-                           "pip install 'ai-openness[figures]'") from None
+        raise RuntimeError(
+            "the CJK font is not installed; install the figures extra: pip install 'ai-openness[figures]'"
+        ) from None
     from fontTools.ttLib import TTFont
 
     path = Path(noto.get_TTF_path())
@@ -94,7 +103,7 @@ def font_stack() -> str:
     return f'"{cjk_font()[1]}", {GENERIC_FAMILY}'
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_font() -> None:
     import vl_convert
 
@@ -119,8 +128,7 @@ def font_face(text: str) -> str:
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'@font-face{{font-family:"{family}";'
-            f'src:url(data:font/woff;base64,{data}) format("woff");}}')
+    return f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}'
 
 
 def svg_text(svg: str) -> str:
@@ -138,5 +146,8 @@ def embed_font(svg: str) -> str:
 
 def configure(chart):
     """The look every figure shares."""
-    return chart.configure(font=font_stack(), background="white", padding=12).configure_view(
-        stroke=None).configure_title(fontSize=15, subtitleFontSize=11, subtitleColor="#444444")
+    return (
+        chart.configure(font=font_stack(), background="white", padding=12)
+        .configure_view(stroke=None)
+        .configure_title(fontSize=15, subtitleFontSize=11, subtitleColor="#444444")
+    )

@@ -16,10 +16,20 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-from .common import FIGURES_DIR, Figure, cjk_font, configure, embed_font, font_face, font_stack, register_font, svg_text
+from ai_openness.views.figures.common import (
+    FIGURES_DIR,
+    Figure,
+    cjk_font,
+    configure,
+    embed_font,
+    font_face,
+    font_stack,
+    register_font,
+    svg_text,
+)
 
 HTML_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -59,7 +69,7 @@ def vegalite_version() -> str:
     return ".".join(alt.SCHEMA_VERSION.split(".")[:2])
 
 
-@lru_cache(maxsize=None)
+@cache
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed in one script, as vl-convert ships them."""
     import vl_convert
@@ -68,8 +78,10 @@ def javascript_bundle() -> str:
     # Inlined as is: escaping "</" would also change regular expressions such as /</g. A
     # bundle that could end the <script> early (or open an HTML comment in it) is refused.
     if re.search(r"</script|<!--", bundle, re.IGNORECASE):
-        raise RuntimeError("this vl-convert's JavaScript bundle holds '</script' or '<!--', so it cannot be "
-                           "inlined in a <script> element; pin the vl-convert-python of constraints.txt")
+        raise RuntimeError(
+            "this vl-convert's JavaScript bundle holds '</script' or '<!--', so it cannot be "
+            "inlined in a <script> element; pin the vl-convert-python of constraints.txt"
+        )
     return bundle
 
 
@@ -97,8 +109,11 @@ def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None
 
     chart = spec(figure, tables, contract)
     spec_text = json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    versions = dict(vega=vl_convert.get_vega_version(), vegalite=vegalite_version(),
-                    vegaembed=vl_convert.get_vega_embed_version())
+    versions = {
+        "vega": vl_convert.get_vega_version(),
+        "vegalite": vegalite_version(),
+        "vegaembed": vl_convert.get_vega_embed_version(),
+    }
     names = (f"{FIGURES_DIR}/{figure.name}.svg", f"{FIGURES_DIR}/{figure.name}.html")
     if drawn is not None:
         kept = _kept(drawn, figure, spec_text, versions)
@@ -109,9 +124,15 @@ def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None
     # The page embeds a subset with every character of the chart and of its data, so that
     # tooltips (quotes in Chinese) render without a CJK font on the reader's machine.
     page = HTML_TEMPLATE.format(
-        title=html.escape(figure.title), name=figure.name, family=cjk_font()[1], font_stack=font_stack(),
-        font_face=font_face(svg_text(svg) + "".join(_strings(chart))), bundle=javascript_bundle(), spec=spec_text,
-        **versions)
+        title=html.escape(figure.title),
+        name=figure.name,
+        family=cjk_font()[1],
+        font_stack=font_stack(),
+        font_face=font_face(svg_text(svg) + "".join(_strings(chart))),
+        bundle=javascript_bundle(),
+        spec=spec_text,
+        **versions,
+    )
     return dict(zip(names, ((svg.rstrip("\n") + "\n").encode("utf-8"), page.encode("utf-8"))))
 
 
@@ -122,9 +143,12 @@ def _kept(drawn: Path, figure: Figure, spec_text: str, versions: dict) -> tuple[
     if not (svg.is_file() and page.is_file()) or svg.is_symlink() or page.is_symlink():
         return None
     text = page.read_bytes()
-    marks = (f'<script type="application/json" id="spec">{spec_text}</script>',
-             "<!-- Vega {vega}, Vega-Lite {vegalite} and Vega-Embed {vegaembed} ".format(**versions),
-             f"document.fonts.load('12px \"{cjk_font()[1]}\"')", f"<title>{html.escape(figure.title)} ·")
+    marks = (
+        f'<script type="application/json" id="spec">{spec_text}</script>',
+        "<!-- Vega {vega}, Vega-Lite {vegalite} and Vega-Embed {vegaembed} ".format(**versions),
+        f"document.fonts.load('12px \"{cjk_font()[1]}\"')",
+        f"<title>{html.escape(figure.title)} ·",
+    )
     if not all(mark.encode("utf-8") in text for mark in marks):
         return None
     return svg.read_bytes(), text

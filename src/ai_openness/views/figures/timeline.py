@@ -7,7 +7,7 @@ the last stance drawn.
 
 from __future__ import annotations
 
-from .common import actor_labels, position_colour
+from ai_openness.views.figures.common import actor_labels, position_colour
 
 AXIS_PAD = 0.15  # years of axis after the last stance, so its mark does not touch the edge
 # How each date precision is drawn; the precisions themselves are the schema's.
@@ -32,7 +32,7 @@ def _pack(items: list[dict], gap: float) -> int:
     the number of slots used. Items are dicts with x0 and x1 (in years)."""
     ends: list[float] = []
     for item in sorted(items, key=lambda i: (i["x0"], i["stance_id"])):
-        for slot, end in enumerate(ends):
+        for slot, end in enumerate(ends):  # noqa: B007 (the slot found is used after the loop)
             if end + gap <= item["x0"]:
                 break
         else:
@@ -59,11 +59,17 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
         dated = not pd.isna(stance.date)
         precision = str(stance.date_precision) if dated else None
         row = {
-            "stance_id": stance.stance_id, "actor": labels[who], "position": str(stance.position),
-            "dated": dated, "precision": precision or "undated",
+            "stance_id": stance.stance_id,
+            "actor": labels[who],
+            "position": str(stance.position),
+            "dated": dated,
+            "precision": precision or "undated",
             "when": _date_label(stance.date, precision) if dated else "undated",
-            "kind": str(stance.kind), "attribution": str(stance.attribution),
-            "quote": stance.quote, "quote_en": stance.quote_en, "source": stance.source_id,
+            "kind": str(stance.kind),
+            "attribution": str(stance.attribution),
+            "quote": stance.quote,
+            "quote_en": stance.quote_en,
+            "source": stance.source_id,
         }
         if dated:
             row["x0"] = _year_fraction(stance.date)
@@ -84,10 +90,13 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
         for i, r in enumerate(undated):
             r["slot"] = i
     caption = {
-        "stances": len(stances), "drawn": sum(r["dated"] for r in rows),
+        "stances": len(stances),
+        "drawn": sum(r["dated"] for r in rows),
         "undated_in_lanes": sum(not r["dated"] for r in rows),
-        "single_actors": int((counts < 2).sum()), "single_stances": int(counts[counts < 2].sum()),
-        "slots": slots, "undated_slots": max([r["slot"] + 1 for r in rows if not r["dated"]] or [1]),
+        "single_actors": int((counts < 2).sum()),
+        "single_stances": int(counts[counts < 2].sum()),
+        "slots": slots,
+        "undated_slots": max([r["slot"] + 1 for r in rows if not r["dated"]] or [1]),
     }
     return rows, lanes, caption
 
@@ -113,33 +122,64 @@ def stance_timeline(tables: dict, contract):
     step = max(26, 9 * n["slots"])
     start, end, ticks = time_domain(rows)
     y = alt.Y("actor:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=12))
-    tooltip = [alt.Tooltip(f"{f}:N", title=t) for f, t in (
-        ("actor", "actor"), ("when", "date"), ("position", "position"), ("kind", "kind"),
-        ("attribution", "attribution"), ("quote", "quote"), ("quote_en", "quote (English)"),
-        ("source", "source"), ("stance_id", "stance"))]
+    tooltip = [
+        alt.Tooltip(f"{f}:N", title=t)
+        for f, t in (
+            ("actor", "actor"),
+            ("when", "date"),
+            ("position", "position"),
+            ("kind", "kind"),
+            ("attribution", "attribution"),
+            ("quote", "quote"),
+            ("quote_en", "quote (English)"),
+            ("source", "source"),
+            ("stance_id", "stance"),
+        )
+    ]
     colour = position_colour(alt, contract)
     base = alt.Chart(alt.Data(values=dated)).encode(
-        y=y, yOffset=alt.YOffset("slot:O", scale=alt.Scale(domain=list(range(n["slots"])))),
-        color=colour, tooltip=tooltip)
-    x = alt.X("x0:Q", title=None, scale=alt.Scale(domain=[start, end], nice=False, clamp=True),
-              axis=alt.Axis(values=ticks, format="d", grid=True, labelFontSize=11))
+        y=y,
+        yOffset=alt.YOffset("slot:O", scale=alt.Scale(domain=list(range(n["slots"])))),
+        color=colour,
+        tooltip=tooltip,
+    )
+    x = alt.X(
+        "x0:Q",
+        title=None,
+        scale=alt.Scale(domain=[start, end], nice=False, clamp=True),
+        axis=alt.Axis(values=ticks, format="d", grid=True, labelFontSize=11),
+    )
     marks = {
         "pale bar": lambda chart: chart.mark_bar(opacity=0.3, strokeWidth=1.2, strokeDash=[3, 2]).encode(
-            x=x, x2="x1:Q", stroke=position_colour(alt, contract, legend=False)),
+            x=x, x2="x1:Q", stroke=position_colour(alt, contract, legend=False)
+        ),
         "bar": lambda chart: chart.mark_bar(opacity=0.95).encode(x=x, x2="x1:Q"),
         "point": lambda chart: chart.mark_point(filled=True, shape="circle", size=55, opacity=1).encode(
-            x=alt.X("mid:Q")),
+            x=alt.X("mid:Q")
+        ),
     }
-    layers = [marks[MARKS[p]](base.transform_filter(f"datum.precision == '{p}'"))
-              for p in reversed(contract.vocabulary("stances", "date_precision"))]
+    layers = [
+        marks[MARKS[p]](base.transform_filter(f"datum.precision == '{p}'"))
+        for p in reversed(contract.vocabulary("stances", "date_precision"))
+    ]
     height = step * len(lanes)  # one fixed height for both panels, which share the lanes
     dated_chart = alt.layer(*layers).properties(width=760, height=height)
-    panel = alt.Chart(alt.Data(values=undated)).mark_point(
-        shape="diamond", filled=False, size=55, strokeWidth=1.8).encode(
-        x=alt.X("slot:O", title="undated", axis=alt.Axis(labels=False, ticks=False, domain=False),
-                scale=alt.Scale(domain=list(range(n["undated_slots"])))),
-        y=alt.Y("actor:N", sort=lanes, axis=None), color=colour, tooltip=tooltip,
-    ).properties(width=alt.Step(14), height=height)
+    panel = (
+        alt.Chart(alt.Data(values=undated))
+        .mark_point(shape="diamond", filled=False, size=55, strokeWidth=1.8)
+        .encode(
+            x=alt.X(
+                "slot:O",
+                title="undated",
+                axis=alt.Axis(labels=False, ticks=False, domain=False),
+                scale=alt.Scale(domain=list(range(n["undated_slots"]))),
+            ),
+            y=alt.Y("actor:N", sort=lanes, axis=None),
+            color=colour,
+            tooltip=tooltip,
+        )
+        .properties(width=alt.Step(14), height=height)
+    )
     subtitle = [
         "Each mark is one stance, coloured by its position toward openness, at the date it was said or done.",
         "● a stance dated to the day   ━ dated to a month (the bar spans the month)   "
@@ -148,5 +188,8 @@ def stance_timeline(tables: dict, contract):
         f"undated stances of {n['stances']}; the {n['single_stances']} stances of "
         f"{n['single_actors']} actors with a single stance are not drawn.",
     ]
-    return alt.hconcat(dated_chart, panel, spacing=8).resolve_scale(y="shared").properties(
-        title=alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start"))
+    return (
+        alt.hconcat(dated_chart, panel, spacing=8)
+        .resolve_scale(y="shared")
+        .properties(title=alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start"))
+    )

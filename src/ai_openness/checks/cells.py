@@ -1,0 +1,102 @@
+"""Cell values that are dangerous or misleading when the tables are opened or compared.
+
+- A spreadsheet runs a cell that starts with =, +, - or @ as a formula (CSV injection),
+  unless it is a number.
+- Invisible characters (zero-width, bidirectional controls, other format and control
+  characters, variation selectors, fillers: characters.py says which; core/invisible.py
+  applies it to cells) make two different values look the same, or reorder what a
+  reviewer sees.
+- An id that is not in Unicode normalisation form NFC looks identical to its NFC form but
+  is a different key.
+
+Each test runs on whole columns; only the few cells it flags are looked at one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import polars as pl
+
+from ai_openness.checks.findings import Findings
+from ai_openness.contract import key_list, schema_foreign_keys
+from ai_openness.core import invisible
+from ai_openness.core.characters import describe
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@")
+FIX_IN_CODING = "edit the value in its coding (see below, or search codings/ for it) and run `ai-openness build`"
+
+
+def id_columns(schema: dict) -> set[str]:
+    """Key columns: the primary key, foreign keys, and every *_id column."""
+    columns = set(key_list(schema.get("primaryKey")))
+    for fk in schema_foreign_keys(schema, ""):
+        columns.update(fk.fields)
+    columns.update(f["name"] for f in schema["fields"] if f["name"].endswith("_id"))
+    return columns
+
+
+def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
+    """`suspect`: the file may hold an invisible character (its scan's byte filter found one)."""
+    ids = id_columns(schema)
+    tests = {}
+    # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
+    for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
+        text = pl.col(name)
+        # Literal tests on whole columns; the number exception is looked at on flagged cells only.
+        tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
+        if suspect:
+            tests[f"{name}|invisible"] = text.str.contains(invisible.regex())
+        if name in ids:
+            tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
+    flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])
+    for key in (k for k in flags.columns if flags[k].any()):
+        name, test = key.split("|")
+        rows = flags[key].arg_true()
+        for row, value in zip(rows.to_list(), chunk[name].gather(rows).to_list()):
+            _report(rel, row0 + row, name, test, value, findings)
+
+
+def _report(rel: str, row: int, name: str, test: str, value: str, findings: Findings) -> None:
+    if test == "formula":
+        if _NUMBER.match(value):
+            return
+        findings.add(
+            rel,
+            row,
+            name,
+            "formula",
+            f"starts with {value[0]!r}: a spreadsheet would run this cell as a formula",
+            value,
+            expected="text that does not start with =, +, - or @ (numbers may)",
+            fix="reword the value so that it starts with a letter or a digit; " + FIX_IN_CODING,
+        )
+    elif test == "invisible":
+        hidden = invisible.hidden(value)
+        if not hidden:  # the column test is derived from the same rule; should it ever flag more, say nothing
+            return
+        position, char = hidden[0]
+        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
+        findings.add(
+            rel,
+            row,
+            name,
+            "invisible-character",
+            f"contains the invisible character {describe(char)} at position {position}{more}",
+            invisible.revealed(value),
+            expected="only visible characters (a line break is allowed)",
+            fix="delete the invisible character (retype the value if in doubt); " + FIX_IN_CODING,
+        )
+    elif not unicodedata.is_normalized("NFC", value):
+        findings.add(
+            rel,
+            row,
+            name,
+            "not-nfc",
+            "the id is not in Unicode normalisation form NFC: it looks like another id but is a different key",
+            value,
+            expected=unicodedata.normalize("NFC", value),
+            fix="retype the id (composed characters, NFC); " + FIX_IN_CODING,
+        )

@@ -1,0 +1,239 @@
+"""The package's rules across rows and tables that a Table Schema cannot state: how a stance
+is dated, which models carry a weights licence, which sources are stored, that a spelling
+names one entity, and that a retired id stays retired.
+
+Each rule is written once, on whole typed columns. The engine keeps the few columns the
+rules need (COLUMNS) as it reads each table, with each row's number; `ai-openness validate`
+runs them on the published tables, and the build on the tables it is about to write (so a
+finding there is reported at the coding's file and line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from ai_openness.checks.findings import Findings
+from ai_openness.contract import Contract
+from ai_openness.core.retired import UnknownId, follow
+
+FIX_DATE = "correct the stance's date fields in its coding (docs/codebook.md section 6), then run `ai-openness build`"
+# table -> the columns its rules read (each kept with the row's number, "row")
+COLUMNS = {
+    "stances": ["source_id", "date", "date_basis", "date_source_id", "undated_reason"],
+    "sources": ["source_id", "kind", "published", "path"],
+    "models": ["licence_id", "access"],
+    "aliases": ["entity_type", "entity_id", "alias"],
+    "retired_ids": ["table", "id", "successor"],
+}
+INVALID = "invalid"  # a kept column: the row has a cell among COLUMNS already reported as invalid
+
+
+def check(
+    contract: Contract,
+    kept: dict[str, pl.DataFrame],
+    rels: dict[str, str],
+    ids: Callable[[str], set[str] | None],
+    findings: Findings,
+) -> None:
+    """`kept`: each table's COLUMNS (a table missing here was not readable: its rules are
+    not run); `ids(table)`: the ids of a table keyed by one id column (None: not read)."""
+    if "stances" in kept and "sources" in kept:
+        _stances(rels["stances"], kept["stances"], kept["sources"], findings)
+    if "models" in kept:
+        _models(contract, rels["models"], kept["models"], findings)
+    if "sources" in kept:
+        _sources(rels["sources"], kept["sources"], findings)
+    if "aliases" in kept:
+        _aliases(rels["aliases"], kept["aliases"], findings)
+    if "retired_ids" in kept:
+        _retired(contract, rels["retired_ids"], kept["retired_ids"], ids, findings)
+
+
+def _report(rel: str, frame: pl.DataFrame, kind: str, rules: list[tuple], findings: Findings, fix: str) -> None:
+    """rules: (condition, field, message[, detail]); one finding per row and rule that holds.
+    A message may show `{detail}`, the value of the rule's `detail` expression on the row."""
+    for condition, field, message, *detail in rules:
+        value = pl.col(field) if field in frame.columns else pl.lit(None, pl.String)
+        hits = frame.filter(condition.fill_null(False) & ~pl.col(INVALID)).select(
+            "row", value.alias("value"), *(d.alias("detail") for d in detail)
+        )
+        for record in hits.iter_rows():
+            text = message.format(detail=record[2]) if detail else message
+            findings.add(rel, record[0], field, kind, text, record[1], fix=fix)
+
+
+def _stances(rel: str, stances: pl.DataFrame, sources: pl.DataFrame, findings: Findings) -> None:
+    published = sources.select(
+        "source_id", pl.col("published").alias("source_published"), pl.col(INVALID).alias("source_invalid")
+    )
+    kinds = sources.select(pl.col("source_id").alias("date_source_id"), pl.col("kind").alias("date_source_kind"))
+    frame = stances.join(published, on="source_id", how="left", maintain_order="left").join(
+        kinds, on="date_source_id", how="left", maintain_order="left"
+    )
+    date, basis, source_date = pl.col("date"), pl.col("date_basis"), pl.col("source_published")
+    dated, by_reference = date.is_not_null(), (basis == "reference").fill_null(False)
+    source_valid = ~pl.col("source_invalid")  # null when the source is missing: no rule on it then
+    _report(
+        rel,
+        frame,
+        "date",
+        [
+            # A partial date stands for its first day, so 2025-05 is after 2025-04-30 but not
+            # after 2025-05-02: only a stance certainly later is refused.
+            (
+                dated & source_valid & (date > source_date),
+                "date",
+                "is after the publication date of its source ({detail}); an "
+                "article cannot report a stance taken after it was published",
+                source_date.cast(pl.String),
+            ),
+            (dated & basis.is_null(), "date", "a dated stance needs date_basis (stated, relative or reference)"),
+            (
+                ~dated & (basis.is_not_null() | pl.col("date_source_id").is_not_null()),
+                "date_basis",
+                "date_basis and date_source_id need a date",
+            ),
+            # An empty date must say why, so that "not dated yet" and "cannot be dated" are told apart.
+            (
+                ~dated & pl.col("undated_reason").is_null(),
+                "undated_reason",
+                "an undated stance needs undated_reason (see docs/codebook.md section 6)",
+            ),
+            (
+                dated & pl.col("undated_reason").is_not_null(),
+                "undated_reason",
+                "a dated stance has no undated_reason; remove it",
+            ),
+            (
+                by_reference != pl.col("date_source_id").is_not_null(),
+                "date_source_id",
+                "date_source_id is required when, and only when, date_basis is reference",
+            ),
+            (
+                (basis == "relative") & source_valid & source_date.is_null(),
+                "date_basis",
+                "relative dates need the article's "
+                "publication date, which sources/articles.yaml does not give; date it by a reference",
+            ),
+            (
+                pl.col("date_source_kind") == "article",
+                "date_source_id",
+                "must name an external reference (sources/references.yaml), not a stored article",
+            ),
+        ],
+        findings,
+        FIX_DATE,
+    )
+
+
+def _models(contract: Contract, rel: str, models: pl.DataFrame, findings: Findings) -> None:
+    withheld = pl.col("access").is_in(list(contract.weights_withheld()))
+    _report(
+        rel,
+        models,
+        "licence",
+        [
+            (
+                pl.col("licence_id").is_not_null() & withheld,
+                "licence_id",
+                "a model whose weights are not released has no weights licence; leave licence_id empty",
+            )
+        ],
+        findings,
+        "leave licence_id empty in the model's coding, then run `ai-openness build`",
+    )
+
+
+def _sources(rel: str, sources: pl.DataFrame, findings: Findings) -> None:
+    article = (pl.col("kind") == "article").fill_null(False)
+    _report(
+        rel,
+        sources,
+        "source",
+        [
+            (
+                article != pl.col("path").is_not_null(),
+                "path",
+                "an article has a stored text (path and sha256); an external reference has none",
+            )
+        ],
+        findings,
+        "list stored articles in sources/articles.yaml and other sources in "
+        "sources/references.yaml, then run `ai-openness build`",
+    )
+
+
+def _aliases(rel: str, aliases: pl.DataFrame, findings: Findings) -> None:
+    """No spelling, folded to one script and case (script.fold), names two entities."""
+    from ai_openness.core.script import fold  # OpenCC, loaded only where aliases are checked
+
+    spellings = aliases["alias"].to_list()
+    folded = pl.Series("folded", [None if s is None else fold(s) for s in spellings], dtype=pl.String)
+    frame = aliases.with_columns(folded).sort("row")
+    owner = frame.group_by("folded", maintain_order=True).agg(
+        pl.col("entity_type").first().alias("owner_type"), pl.col("entity_id").first().alias("owner_id")
+    )
+    clashes = frame.join(owner, on="folded", how="left", maintain_order="left").filter(
+        (pl.col("entity_type") != pl.col("owner_type")) | (pl.col("entity_id") != pl.col("owner_id"))
+    )
+    for row, alias, owner_type, owner_id in clashes.select("row", "alias", "owner_type", "owner_id").iter_rows():
+        findings.add(
+            rel,
+            row,
+            "alias",
+            "alias",
+            f"this spelling already names {owner_type} {owner_id}; an alias must name one entity",
+            alias,
+            fix="remove the alias from one of the two entities in codings/, then run `ai-openness build`",
+        )
+
+
+def _retired(
+    contract: Contract, rel: str, retired: pl.DataFrame, ids: Callable[[str], set[str] | None], findings: Findings
+) -> None:
+    """Each retired id names a table keyed by one id column, is no longer in it (an id is
+    never reused), and its successor, when given, leads to an id that is."""
+    keyed = [n for n in contract.names if n != "retired_ids" and len(contract.primary_key(n)) == 1]
+    rows = retired.select("row", "table", "id", "successor").rows()
+    successors: dict[str, dict[str, str | None]] = {}
+    for _, table, identifier, successor in rows:
+        successors.setdefault(table, {})[identifier] = successor
+    fix = "correct the entry in codings/retired.yaml, then run `ai-openness build`"
+    current: dict[str, set[str] | None] = {}
+    for row, table, identifier, successor in rows:
+        if table not in keyed:
+            findings.add(
+                rel,
+                row,
+                "table",
+                "retired-id",
+                f"expected a table keyed by one id column: {', '.join(keyed)}",
+                table,
+                fix=fix,
+            )
+            continue
+        if table not in current:
+            current[table] = ids(table)
+        if current[table] is None:
+            continue  # the table itself could not be read (reported there)
+        column = contract.primary_key(table)[0]
+        if identifier in current[table]:
+            findings.add(
+                rel,
+                row,
+                "id",
+                "retired-id",
+                f"is still a {column} in {table}; a retired id is never reused "
+                "(remove the entry, or give the row a new id)",
+                identifier,
+                fix=fix,
+            )
+        elif successor is not None:
+            try:
+                follow(identifier, current[table], successors[table])
+            except (UnknownId, ValueError) as exc:
+                findings.add(
+                    rel, row, "successor", "retired-id", f"{exc}; name an id that is in {table}", successor, fix=fix
+                )

@@ -1,0 +1,108 @@
+"""sources/ + codings/ -> checked, typed, sorted rows of every table (nothing is written).
+
+The first half of a build, shared by `build` (which renders and writes the tables) and by
+`coverage` (which reports what the codings cover); neither of them is imported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import operator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ai_openness.compile import mentions
+from ai_openness.compile.changes import position_changes
+from ai_openness.compile.check import check_rows
+from ai_openness.compile.inputs import Inputs, read_all
+from ai_openness.compile.records import validate_rows
+from ai_openness.contract import Contract
+from ai_openness.core.problems import BuildFailed
+from ai_openness.safeio.inputs import input_problems
+from ai_openness.safeio.schema import contract_for_build
+
+
+def _sort_key(contract: Contract, name: str):
+    columns = contract.primary_key(name)
+    if set(columns) <= contract.required(name):
+        # Checked rows have no empty required cell, so the plain values order the rows
+        # exactly as the general key below does, at a fraction of its cost on large tables.
+        return operator.itemgetter(*columns)
+    return lambda row: tuple((row[c] is None, row[c]) for c in columns)
+
+
+def mention_table(inputs: Inputs, contract: Contract):
+    """The mentions table, as Arrow columns (a table of millions of rows)."""
+    return mentions.mention_table(
+        inputs.texts, inputs.not_content, inputs.aliases, contract.arrow_schema("mentions"), inputs.alias_origins
+    )
+
+
+@contextmanager
+def without_cycle_collection():
+    """Pause Python's cycle collector while the package is read and rendered.
+
+    A large package is tens of millions of objects that all live until the tables are
+    written; while they accumulate, the collector scans them again and again (a fifth of
+    the build at 100,000 stances, and a growing share above). They hold no reference
+    cycles, so reference counting frees them as before; collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def collect(
+    root: Path, today: dt.date | None = None, contract: Contract | None = None
+) -> tuple[dict[str, list[dict]], Inputs]:
+    """Read and check every input; raise BuildFailed listing every problem found.
+
+    `contract` defaults to the one the package under `root` is built with (contract_for_build).
+    """
+    contract = contract or contract_for_build(root)
+    with without_cycle_collection():
+        return _collect(root, today, contract)
+
+
+def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dict, Inputs]:
+    unsafe = input_problems(root)  # links out, special files, too deep, too large: before anything is read
+    if unsafe:
+        raise BuildFailed(unsafe)
+    inputs = read_all(root, contract)
+    problems = list(inputs.problems)
+    for name in contract.names:
+        if name not in contract.matched_tables + contract.derived_tables:
+            _, found = validate_rows(contract, name, inputs.tables[name])
+            problems += found
+    if problems:  # rules across rows need well-typed rows
+        raise BuildFailed(problems)
+    # The rules across rows and tables: the checking engine's, run on the tables to be written.
+    checked = {
+        name: inputs.tables[name]
+        for name in contract.names
+        if name in inputs.tables and name not in contract.matched_tables + contract.derived_tables
+    }
+    problems = check_rows(contract, checked, today or dt.date.today())
+    if problems:
+        raise BuildFailed(problems)
+    return assemble(contract, inputs, mention_table(inputs, contract)), inputs
+
+
+def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
+    """Every table, sorted by its primary key: checked rows as dicts, mentions as Arrow columns."""
+    tables: dict = {}
+    for name in contract.names:
+        if name in contract.matched_tables:  # sorted as below (nulls last)
+            tables[name] = mentions.sort_by([(c, "ascending") for c in contract.primary_key(name)])
+            continue
+        if name == "position_changes":  # from the checked stances, sorted above it
+            rows = position_changes(tables["stances"])
+        else:
+            rows = [r.values for r in inputs.tables[name]]
+        tables[name] = sorted(rows, key=_sort_key(contract, name))
+    return tables

@@ -1,0 +1,490 @@
+"""Read the hand-written inputs (sources/ and codings/) into located rows.
+
+Every input is untrusted: each key has a declared form (the Table Schemas for the columns,
+entries.py for the other keys), and a value of the wrong form is one located problem, never
+a crash or a silently different value. Nothing here decides whether a column value is valid
+beyond what is needed to compute the generated columns (offsets, hashes, precisions); the
+Table Schemas decide the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ai_openness.compile import quotes
+from ai_openness.compile.entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
+from ai_openness.compile.mentions import Alias
+from ai_openness.compile.records import Row
+from ai_openness.contract import Contract
+from ai_openness.core.characters import name_problem, reveal
+from ai_openness.core.dates import derived_date_columns, last_day, partial_date
+from ai_openness.core.find import occurrences
+from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
+from ai_openness.core.problems import BuildFailed, Problem, shorten, visible
+from ai_openness.core.script import script_of
+from ai_openness.safeio import storedtext
+from ai_openness.safeio.yamlio import Located, LocatedList, read_yaml
+
+ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
+    "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),
+    "people": ("codings/people.yaml", "person_id", "person"),
+    "models": ("codings/models.yaml", "model_id", "model"),
+    "licences": ("codings/licences.yaml", "licence_id", "licence"),
+}
+SOURCE_FILES = ("sources/articles.yaml", "sources/references.yaml")
+ARTICLES_DIR = "sources/articles"
+NAME_COLUMNS = ("name", "name_zh")  # entity columns that are aliases too
+
+
+@dataclass
+class Inputs:
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # source_id -> stored text
+    not_content: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    excluded: list[Row] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
+    alias_origins: dict[Alias, Row] = field(default_factory=dict)  # where each alias is declared
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # listed sources whose text could not be used
+    diagnosed: int = 0  # quotes not found that were explained in detail
+
+
+def _entries(root: Path, rel: str, problems: list[Problem], required: bool = True) -> list[Located]:
+    path = root / rel
+    if not path.is_file():
+        if required:
+            problems.append(Problem(rel, None, None, "file is missing"))
+        return []
+    try:
+        data = read_yaml(path, root)
+    except BuildFailed as failed:
+        problems.extend(failed.problems)
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(
+            Problem(
+                rel,
+                1,
+                None,
+                "expected a YAML list of entries, each starting with `- key: value`",
+                fix="start each entry with `- `, e.g. `- name: …`",
+            )
+        )
+        return []
+    entries = []
+    for index, item in enumerate(data):
+        if isinstance(item, Located):
+            entries.append(item)
+        else:
+            problems.append(
+                Problem(
+                    rel,
+                    data.line_of(index),
+                    None,
+                    "this entry is not a key: value mapping",
+                    fix="write each entry as `- key: value` lines, one key per line",
+                )
+            )
+    return entries
+
+
+def _extra(row: Row, values: dict, resource: str, problems: list[Problem], default=None) -> None:
+    """Move the declared non-column keys out of `values` into row.extra, checked."""
+    for key, declared in EXTRA_KEYS.get(resource, {}).items():
+        row.extra[key] = _checked(row, key, values.pop(key, None), declared, problems, default)
+
+
+def _checked(row: Row, key: str, value, declared: Key, problems: list[Problem], default=None):
+    if value is None:
+        return default() if callable(default) else default
+    item_line = value.line_of if isinstance(value, LocatedList) else None
+    checked, problem = check(key, value, declared, row.file, row.line(key), item_line)
+    if problem:
+        problems.append(problem)
+        row.extra.setdefault("invalid", set()).add(key)  # what depends on it is not checked again
+        return default() if callable(default) else default
+    return checked
+
+
+def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem]) -> None:
+    """A column the build computes may not be written in a coding (it is dropped)."""
+    for generated in columns:
+        if generated in row.values:
+            problems.append(row.problem(generated, "is computed by the build; remove it"))
+            row.values.pop(generated)
+
+
+def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
+    rows, listed = [], set()
+    for rel in SOURCE_FILES:
+        for entry in _entries(root, rel, inputs.problems):
+            values = dict(entry)
+            row = Row(values, rel, entry)
+            raw_markers = values.get("not_content")
+            _extra(row, values, "sources", inputs.problems, default=list)
+            row.extra["marker_lines"] = raw_markers.line_of if isinstance(raw_markers, LocatedList) else None
+            _refuse_generated(row, contract.generated_columns("sources"), inputs.problems)
+            path = values.get("path")
+            if isinstance(path, str) and path:
+                listed.add(path)
+                _read_text(root, row, inputs)
+            elif path is not None and path != "":
+                inputs.unreadable.add(str(values.get("source_id")))
+            rows.append(row)
+    inputs.tables["sources"] = rows
+    inputs.problems += _unlisted_articles(root, listed)
+
+
+def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
+    rel = row.values["path"]
+    source_id = str(row.values.get("source_id"))
+    path = (root / rel).resolve()
+    if not path.is_relative_to((root / ARTICLES_DIR).resolve()) or not path.is_file():
+        inputs.problems.append(row.problem("path", f"no stored text at this path inside {ARTICLES_DIR}/", rel))
+        inputs.unreadable.add(source_id)
+        return
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        inputs.problems.append(row.problem("path", f"the stored text is larger than {MAX_INPUT_BYTES} bytes", rel))
+        inputs.unreadable.add(source_id)
+        return
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    text, problem = storedtext.decode(data, rel, row.values.get("sha256") == digest)
+    if problem is not None:
+        inputs.problems.append(
+            Problem(
+                row.file, row.line("path"), "path", problem.message, rel, expected=problem.expected, fix=problem.fix
+            )
+        )
+        inputs.unreadable.add(source_id)
+        return
+    if row.values.get("sha256") != digest:
+        inputs.problems.append(
+            Problem(
+                row.file,
+                row.line("sha256"),
+                "sha256",
+                f"the stored text's SHA-256 is {digest}; a stored source must not change",
+                row.values.get("sha256"),
+                expected=digest,
+                fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
+                f"is intended, record the new hash: sha256: {digest}",
+            )
+        )
+        inputs.unreadable.add(source_id)
+        return
+    row.values["characters"] = len(text)
+    inputs.texts[source_id] = text
+    inputs.not_content[source_id] = _not_content_spans(text, row, inputs.problems)
+
+
+def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
+    """Every file under sources/articles/ must be a stored article listed in articles.yaml."""
+    folder = root / ARTICLES_DIR
+    if not folder.is_dir() or not folder.resolve().is_relative_to(root.resolve()):
+        return []  # a folder linked out of the package is refused where links are checked
+    problems = []
+    with os.scandir(folder) as found:
+        names = sorted(entry.name for _, entry in zip(range(MAX_INPUT_FILES + 1), found))
+    for name in names:
+        rel = f"{ARTICLES_DIR}/{visible(name)}"
+        if f"{ARTICLES_DIR}/{name}" in listed:
+            continue
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "is not a stored article listed in sources/articles.yaml",
+                    fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts",
+                )
+            )
+            continue
+        digest = (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.stat().st_size <= MAX_INPUT_BYTES
+            else "<the file is too large to be a stored article>"
+        )
+        stem = visible(name).rsplit(".", 1)[0]
+        entry = f"- {{source_id: {stem}, kind: article, language: zh-Hans, path: {rel}, sha256: {digest}}}"
+        problems.append(
+            Problem(
+                rel,
+                None,
+                None,
+                "is not listed in sources/articles.yaml, so nothing reads it",
+                expected="an entry in sources/articles.yaml with this path",
+                fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
+                "and add title, publisher, url and published when the text gives them); "
+                "or remove the file",
+            )
+        )
+    return problems
+
+
+def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tuple[int, int]]:
+    spans = []
+    lines = row.extra.get("marker_lines")
+    for index, marker in enumerate(row.extra["not_content"]):
+        line = lines(index) if lines else row.line("not_content")
+        found: list[tuple[int, int]] = []
+        if marker.text is not None:
+            found = [(s, s + len(marker.text)) for s in occurrences(text, marker.text)]
+        else:
+            start = text.find(marker.start)
+            if start != -1 and marker.to is None:
+                found = [(start, len(text))]
+            elif start != -1:
+                end = text.find(marker.to, start)
+                if end != -1:
+                    found = [(start, end + len(marker.to))]
+        if not found:
+            problems.append(
+                Problem(
+                    row.file,
+                    line,
+                    "not_content",
+                    "marker text not found in the stored text",
+                    marker.text or marker.start if marker.text or not marker.to else marker.to,
+                    fix="copy the marker exactly from the stored text",
+                )
+            )
+        spans += found
+    return sorted(spans)
+
+
+def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[Alias, Row]]:
+    """Entity rows per resource, and every alias with the row that declared it."""
+    aliases: list[tuple[Alias, Row]] = []
+    for resource, (rel, id_field, entity_type) in ENTITY_FILES.items():
+        rows = []
+        for entry in _entries(root, rel, inputs.problems):
+            values = dict(entry)
+            row = Row(values, rel, entry)
+            raw_aliases = values.get("aliases")
+            _extra(row, values, resource, inputs.problems, default=list)
+            _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
+            if resource == "models":
+                _expand_date(row, "released", inputs.problems)
+            if resource == "licences" and isinstance(values.get("licence_id"), str):
+                values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
+            entity_id = str(values.get(id_field))
+            names = [(key, values.get(key)) for key in NAME_COLUMNS if isinstance(values.get(key), str)]
+            for index, alias in enumerate(row.extra["aliases"]):
+                names.append(("aliases", alias))
+                if isinstance(raw_aliases, LocatedList):
+                    row.extra.setdefault("alias_lines", {})[alias] = raw_aliases.line_of(index)
+            seen = set()
+            for key, name in names:
+                why = name_problem(name)
+                if why:
+                    line = row.extra.get("alias_lines", {}).get(name) if key == "aliases" else None
+                    inputs.problems.append(
+                        Problem(
+                            rel,
+                            line or row.line(key),
+                            key,
+                            f"the name {why}",
+                            reveal(shorten(name)),
+                            expected="a visible name",
+                            fix="retype the name",
+                        )
+                    )
+                elif name not in seen:
+                    seen.add(name)
+                    aliases.append((Alias(entity_type, entity_id, name), row))
+            rows.append(row)
+        inputs.tables[resource] = rows
+    return aliases
+
+
+def alias_rows(aliases: list[tuple[Alias, Row]]) -> list[Row]:
+    return [
+        Row(
+            {"entity_type": a.entity_type, "entity_id": a.entity_id, "alias": a.alias, "language": script_of(a.alias)},
+            row.file,
+            row.origin,
+            {"key_map": {"alias": "aliases"}, "lines": _alias_line(row, a.alias)},
+        )
+        for a, row in aliases
+    ]
+
+
+def _alias_line(row: Row, alias: str) -> dict[str, int]:
+    """The line of an alias written in the `aliases` list (a name column has its key's line)."""
+    line = row.extra.get("alias_lines", {}).get(alias)
+    return {"alias": line} if line else {}
+
+
+def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
+    """Set a date column's generated companions from how the date is written.
+
+    `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
+    2024-05-31; a day -> that day twice. All three are empty for an undated row. (A coding
+    that writes a companion is refused by _refuse_generated: the contract lists them.)
+    """
+    precision_key, end_key = derived_date_columns(key)
+    row.values[precision_key] = row.values[end_key] = None
+    if row.values.get(key) is None:
+        return
+    try:
+        first, precision = partial_date(row.values[key])
+    except ValueError as exc:
+        problems.append(row.problem(key, str(exc), row.values[key]))
+        row.values[key] = None
+        return
+    row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)
+
+
+def _set_actor(row: Row) -> None:
+    """actor_id/actor_type: the person when a person spoke, else the organisation."""
+    person, organisation = row.values.get("person_id"), row.values.get("organisation_id")
+    if person:
+        row.values["actor_id"], row.values["actor_type"] = person, "person"
+    elif organisation:
+        row.values["actor_id"], row.values["actor_type"] = organisation, "organisation"
+    else:  # reported once, as a stance without a person or an organisation (the engine's actor rule)
+        row.values["actor_id"] = row.values["actor_type"] = None
+        row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
+
+
+def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
+    stances, arguments = [], []
+    folder = root / "codings" / "stances"
+    for path in sorted(folder.glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            document = read_yaml(path, root)
+        except BuildFailed as failed:
+            inputs.problems.extend(failed.problems)
+            continue
+        if not isinstance(document, Located):
+            inputs.problems.append(
+                Problem(
+                    rel,
+                    1,
+                    None,
+                    "expected `source_id:` and a `stances:` list",
+                    fix="start the file with `source_id: …` then `stances:`",
+                )
+            )
+            continue
+        frame = Row(dict(document), rel, document)
+        for key in set(document) - set(STANCE_FILE):
+            inputs.problems.append(
+                frame.problem(
+                    key,
+                    f"`{key}` is not a key of a stance file; expected "
+                    f"{' and '.join(STANCE_FILE)} (stances go in the list)",
+                )
+            )
+        checked = {
+            key: _checked(frame, key, document.get(key), declared, inputs.problems)
+            for key, declared in STANCE_FILE.items()
+        }
+        for key in STANCE_FILE:
+            if document.get(key) is None:
+                inputs.problems.append(frame.problem(key, f"`{key}:` is missing", fix=STANCE_FILE[key].example))
+        source_id, entries = checked["source_id"], checked["stances"]
+        if source_id is None or entries is None:
+            continue
+        if source_id not in inputs.texts and source_id not in inputs.unreadable:
+            inputs.problems.append(
+                Problem(
+                    rel,
+                    document.line_of("source_id"),
+                    "source_id",
+                    "no stored source with this id in sources/articles.yaml",
+                    source_id,
+                )
+            )
+        raw = document["stances"]
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Located):
+                inputs.problems.append(Problem(rel, raw.line_of(index), None, "each stance must be a mapping"))
+                continue
+            row = _stance_row(rel, source_id, entry, inputs, contract)
+            stances.append(row)
+            for argument in row.extra["arguments"]:
+                arguments.append(
+                    Row(
+                        {"stance_id": row.values.get("stance_id"), "argument": argument},
+                        rel,
+                        entry,
+                        {"key_map": {"argument": "arguments"}},
+                    )
+                )
+    inputs.tables["stances"] = stances
+    inputs.tables["stance_arguments"] = arguments
+
+
+def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contract: Contract) -> Row:
+    values = dict(entry)
+    row = Row(values, rel, entry, {"unresolved": ("quote_start", "quote_end")})
+    _extra(row, values, "stances", inputs.problems)
+    row.extra["arguments"] = row.extra["arguments"] or []
+    _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
+    values["source_id"] = source_id
+    _expand_date(row, "date", inputs.problems)
+    _set_actor(row)
+    text, quote = inputs.texts.get(source_id), values.get("quote")
+    if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
+        explain = inputs.diagnosed < MAX_QUOTE_DIAGNOSES
+        try:
+            values["quote_start"], values["quote_end"] = quotes.locate(
+                text, quote, row.extra["occurrence"], explain=explain
+            )
+            row.extra["unresolved"] = tuple(k for k in row.extra["unresolved"] if not k.startswith("quote_"))
+        except quotes.NotFound as exc:
+            inputs.diagnosed += 1
+            inputs.problems.append(
+                Problem(rel, row.line("quote"), "quote", exc.message, exc.value, expected=exc.expected, fix=exc.fix)
+            )
+    return row
+
+
+def read_excluded(root: Path, inputs: Inputs) -> None:
+    rel = "codings/excluded.yaml"
+    rows = []
+    for entry in _entries(root, rel, inputs.problems, required=False):
+        row = Row(dict(entry), rel, entry)
+        for key in set(entry) - set(EXCLUDED):
+            inputs.problems.append(
+                row.problem(key, f"`{key}` is not a key of excluded.yaml; expected {', '.join(EXCLUDED)}")
+            )
+        for key, declared in EXCLUDED.items():
+            if entry.get(key) is None:
+                inputs.problems.append(row.problem(key, "is required", fix=declared.example))
+            else:
+                row.values[key] = _checked(row, key, entry[key], declared, inputs.problems)
+        why = name_problem(row.values["name"]) if isinstance(row.values.get("name"), str) else None
+        if why:
+            inputs.problems.append(row.problem("name", f"the name {why}", row.values["name"]))
+        rows.append(row)
+    inputs.excluded = rows
+
+
+def read_retired(root: Path, inputs: Inputs) -> None:
+    """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
+    rel = "codings/retired.yaml"
+    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+
+
+def read_all(root: Path, contract: Contract) -> Inputs:
+    inputs = Inputs()
+    read_sources(root, inputs, contract)
+    aliases = read_entities(root, inputs, contract)
+    inputs.tables["aliases"] = alias_rows(aliases)
+    inputs.aliases = [a for a, _ in aliases]
+    inputs.alias_origins = dict(aliases)
+    read_stances(root, inputs, contract)
+    read_excluded(root, inputs)
+    read_retired(root, inputs)
+    return inputs

@@ -1,0 +1,68 @@
+"""sources/ + codings/ -> typed rows -> tables -> data/ and the descriptors.
+
+The one-way flow of the package: nothing downstream writes upstream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ai_openness.compile import docs, metadata
+from ai_openness.compile.collect import collect, without_cycle_collection
+from ai_openness.compile.coverage import summarise
+from ai_openness.compile.inputs import Inputs
+from ai_openness.compile.write import render
+from ai_openness.contract import DESCRIPTOR, Contract
+from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.schema import contract_for_build
+from ai_openness.safeio.write import stale, write_atomically
+
+__all__ = ["Result", "build", "collect", "readme", "released"]
+
+
+@dataclass
+class Result:
+    tables: dict[str, list[dict]]
+    files: dict[str, bytes]
+    inputs: Inputs
+
+
+def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
+    """README.md with its generated blocks refreshed (nothing when there is no README)."""
+    path = root / docs.README
+    if not path.is_file():
+        return {}
+    blocks = {
+        "tables": docs.table_sizes(contract, tables),
+        "data-dictionary": docs.data_dictionary(contract),
+        "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+    }
+    try:
+        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
+    except ValueError as exc:
+        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
+    return {docs.README: text.encode("utf-8")}
+
+
+def released(contract: Contract) -> str | None:
+    """The release date of the current version, recorded by `ai-openness release`."""
+    value = contract.meta.get("released")
+    return str(value) if value else None
+
+
+def build(root: Path, check: bool = False, contract: Contract | None = None) -> tuple[Result, list[str]]:
+    """Regenerate the package under `root` (with its own schema/, see contract_for_build).
+
+    With check=True nothing is written and the stale files are returned instead.
+    """
+    contract = contract or contract_for_build(root)
+    with without_cycle_collection():
+        tables, inputs = collect(root, contract=contract)
+        files = render(contract, tables)
+        files |= metadata.render(contract, files[DESCRIPTOR], released(contract))
+        files |= readme(root, tables, inputs, contract)
+        outdated = stale(root, files)
+        if not check and outdated:
+            write_atomically(root, {rel: files[rel] for rel in outdated})
+    return Result(tables, files, inputs), outdated

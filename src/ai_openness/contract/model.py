@@ -1,0 +1,262 @@
+"""The contract: a package's Table Schemas, and every view of them the code uses.
+
+One `Contract` holds the schemas of one package (its schema/ folder, or the schemas embedded
+in a datapackage.json) and derives from them the record models, the Arrow, pandas and polars
+types, the DuckDB, SQLite and Croissant column types, the keys and the vocabularies. No other
+module maps a Table Schema type to an engine type or normalises a key. Nothing here chooses
+which package applies: whoever works on a package builds its contract once and passes it on.
+
+Only the standard library, pandas and pyarrow are imported for reading the tables
+(`ai_openness.load`); pydantic, polars and PyYAML are imported by the views that need them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ai_openness.contract.keys import ForeignKey, key_list, schema_foreign_keys
+from ai_openness.contract.shape import schema_problems
+from ai_openness.contract.types import (
+    arrow_type,
+    croissant_type,
+    duckdb_type,
+    pandas_dtype,
+    polars_type,
+    python_type,
+    sqlite_type,
+)
+from ai_openness.core.problems import Problem, Unreadable
+
+SCHEMA_DIR = "schema"
+PACKAGE_YAML = f"{SCHEMA_DIR}/package.yaml"
+DESCRIPTOR = "datapackage.json"
+PARQUET_DESCRIPTOR = "datapackage.parquet.json"
+# A custom property of a release archive's datapackage.json: this package is a published copy
+# (tables and descriptor only), not a checkout that lost its sources/ and codings/.
+# `ai-openness validate` reads it (validate/published.py); the repository's own
+# datapackage.json never carries it.
+PUBLISHED = "ai_openness:published"
+
+# Columns the build computes; a coding that writes one is told to remove it.
+GENERATED_COLUMNS = {
+    "sources": ("characters",),
+    "licences": ("spdx",),
+    "models": ("released_precision", "released_end"),
+    "stances": ("source_id", "actor_id", "actor_type", "date_end", "date_precision", "quote_start", "quote_end"),
+    "aliases": ("language",),
+}
+# Tables the build derives from the codings (no codings file of their own): a changelog
+# counts their rows instead of listing them.
+GENERATED_TABLES = ("aliases", "mentions", "position_changes")
+# Tables found by matching aliases in the stored texts: no coding row stands behind a row.
+MATCHED_TABLES = ("mentions",)
+# Tables computed from the checked rows of other tables (changes.py): no coding row either.
+DERIVED_TABLES = ("position_changes",)
+# models.access values under which no weights are released (so no weights licence applies).
+WEIGHTS_WITHHELD = ("api", "hosted", "unreleased")
+
+
+# --- type views: the only maps from a Table Schema type to an engine's type -----------
+
+
+# --- keys: the only place a primary or foreign key is normalised ---------------------
+
+
+# --- the contract ---------------------------------------------------------------------
+
+
+class Contract:
+    """The Table Schemas of one package and the views derived from them."""
+
+    def __init__(self, meta: dict, schemas: dict[str, dict], origin: str = ""):
+        self.meta = meta
+        self._schemas = schemas
+        self.origin = origin  # where it was read from, for messages
+        self._views: dict[tuple, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Contract({self.origin or '?'}: {', '.join(self.names)})"
+
+    # construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_descriptor(cls, descriptor: dict, origin: str = DESCRIPTOR) -> Contract:
+        """The contract embedded in a datapackage.json (a published copy, a release archive)."""
+        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+        if not isinstance(resources, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), dict)
+            for r in resources
+        ):
+            raise Unreadable(
+                [
+                    Problem(
+                        origin,
+                        None,
+                        "resources",
+                        "is not a list of resources with a name and an inline Table Schema",
+                        fix="rebuild it with `ai-openness build`",
+                    )
+                ]
+            )
+        problems = [p for r in resources for p in schema_problems(r["schema"], origin)]
+        if problems:
+            raise Unreadable(problems)
+        meta = {k: v for k, v in descriptor.items() if k != "resources"}
+        meta["resources"] = [{k: r[k] for k in ("name", "title", "description") if k in r} for r in resources]
+        return cls(meta, {r["name"]: r["schema"] for r in resources}, origin)
+
+    # the schemas ---------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        """The resources, dependencies first (the order of package.yaml)."""
+        return [r["name"] for r in self.meta["resources"]]
+
+    def resource(self, name: str) -> dict:
+        """The package-level entry of a resource: name, title, description."""
+        for r in self.meta["resources"]:
+            if r["name"] == name:
+                return r
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
+
+    def schema(self, name: str) -> dict:
+        try:
+            return self._schemas[name]
+        except KeyError:
+            raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}") from None
+
+    def fields(self, name: str) -> list[dict]:
+        return self.schema(name)["fields"]
+
+    def columns(self, name: str) -> list[str]:
+        # Asked for once per coded row by the build: kept, and copied so a caller cannot change it.
+        return list(self._cached(("columns", name), lambda: tuple(f["name"] for f in self.fields(name))))
+
+    def field(self, name: str, field: str) -> dict:
+        for f in self.fields(name):
+            if f["name"] == field:
+                return f
+        raise KeyError(f"{name}.{field}")
+
+    def primary_key(self, name: str) -> list[str]:
+        return key_list(self.schema(name).get("primaryKey"))
+
+    def foreign_keys(self, name: str) -> list[ForeignKey]:
+        return schema_foreign_keys(self.schema(name), name)
+
+    def required(self, name: str) -> set[str]:
+        return {f["name"] for f in self.fields(name) if (f.get("constraints") or {}).get("required")}
+
+    def vocabulary(self, name: str, field: str) -> list[str]:
+        """The allowed values of a column, in documented order ([] when any value is allowed)."""
+        return list((self.field(name, field).get("constraints") or {}).get("enum") or [])
+
+    def generated_columns(self, name: str) -> tuple[str, ...]:
+        """Columns of `name` the build computes (a coding must not write them)."""
+        return self._cached(
+            ("generated", name), lambda: tuple(c for c in GENERATED_COLUMNS.get(name, ()) if c in self.columns(name))
+        )
+
+    @property
+    def generated_tables(self) -> tuple[str, ...]:
+        return tuple(n for n in GENERATED_TABLES if n in self._schemas)
+
+    @property
+    def matched_tables(self) -> tuple[str, ...]:
+        return tuple(n for n in MATCHED_TABLES if n in self._schemas)
+
+    @property
+    def derived_tables(self) -> tuple[str, ...]:
+        return tuple(n for n in DERIVED_TABLES if n in self._schemas)
+
+    def weights_withheld(self) -> tuple[str, ...]:
+        """The models.access values under which no weights are released."""
+        return tuple(v for v in WEIGHTS_WITHHELD if v in self.vocabulary("models", "access"))
+
+    # type views ----------------------------------------------------------------------
+
+    def _cached(self, key: tuple, make):
+        if key not in self._views:
+            self._views[key] = make()
+        return self._views[key]
+
+    def pydantic_model(self, name: str):
+        """A pydantic model of one row of `name`, to check a coding's values."""
+        return self._cached(("pydantic", name), lambda: _pydantic_model(name, self.fields(name)))
+
+    def arrow_schema(self, name: str):
+        """Arrow types of the Parquet twin; non-required fields are nullable."""
+        import pyarrow as pa
+
+        required = self.required(name)
+        return self._cached(
+            ("arrow", name),
+            lambda: pa.schema(
+                [pa.field(f["name"], arrow_type(f), nullable=f["name"] not in required) for f in self.fields(name)]
+            ),
+        )
+
+    def pandas_dtypes(self, name: str) -> dict[str, Any]:
+        """pandas dtypes: vocabularies are categoricals in documented order, the rest nullable."""
+        import pandas as pd
+
+        def make():
+            dtypes = {}
+            for f in self.fields(name):
+                vocabulary = self.vocabulary(name, f["name"])
+                dtypes[f["name"]] = pd.CategoricalDtype(vocabulary) if vocabulary else pandas_dtype(f)
+            return dtypes
+
+        return dict(self._cached(("pandas", name), make))
+
+    def polars_schema(self, name: str) -> dict[str, Any]:
+        return {f["name"]: polars_type(f) for f in self.fields(name)}
+
+    duckdb_type = staticmethod(duckdb_type)
+    sqlite_type = staticmethod(sqlite_type)
+    croissant_type = staticmethod(croissant_type)
+    polars_type = staticmethod(polars_type)
+
+
+def _pydantic_model(name: str, fields: list[dict]):
+    from typing import Literal
+
+    from pydantic import ConfigDict, Field, StringConstraints, create_model
+
+    definitions = {}
+    for f in fields:
+        constraints = f.get("constraints") or {}
+        if "enum" in constraints:
+            base: Any = Literal[tuple(constraints["enum"])]
+        else:
+            base = python_type(f)
+        string_opts = {}
+        if "pattern" in constraints:
+            string_opts["pattern"] = constraints["pattern"]
+        if "minLength" in constraints:
+            string_opts["min_length"] = constraints["minLength"]
+        if string_opts and f["type"] == "string" and "enum" not in constraints:
+            base = Annotated[str, StringConstraints(**string_opts)]
+        if not constraints.get("required"):
+            base = base | None
+        kwargs: dict[str, Any] = {"description": f.get("description"), "title": f.get("title")}
+        if "minimum" in constraints:
+            kwargs["ge"] = constraints["minimum"]
+        default = ... if constraints.get("required") else None
+        definitions[f["name"]] = (base, Field(default, **kwargs))
+    model_name = "".join(part.capitalize() for part in name.split("_")) + "Record"
+    return create_model(model_name, __config__=ConfigDict(extra="forbid", strict=False), **definitions)
+
+
+# --- reading schema/ safely ------------------------------------------------------------
+
+
+def resource_schema(contract: Contract, name: str, fmt: str) -> dict:
+    """The Table Schema a descriptor gives resource `name` in format `fmt`."""
+    schema = contract.schema(name)
+    if fmt == "parquet":
+        # frictionless reads Parquet through pandas, where a null integer becomes the float
+        # NaN; declaring "nan" missing lets it validate the twins. The CSV side stays strict
+        # and `ai-openness validate` checks that each twin equals its CSV.
+        schema = {**schema, "missingValues": ["", "nan"]}
+    return schema

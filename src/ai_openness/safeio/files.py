@@ -1,0 +1,220 @@
+"""Reading a contribution's files safely: inside the package, bounded, and UTF-8.
+
+Every file the validator opens goes through `contained` (the path stays inside the
+package directory, follows no link out of it, is a regular file and is not a URL) and
+`read_bounded` (its size is checked before it is read).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from ai_openness.core.problems import Problem, shown
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, data:, s3:, C: ...
+REGENERATE = "run `ai-openness build` and commit the result (never edit data/ or the descriptors by hand)"
+
+
+class Refused(Exception):
+    """A path or a file that the validator will not read; carries the reason."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
+def contained(root: Path, rel: object, must_exist: bool = True) -> Path:
+    """The file `rel` names inside `root`; raise Refused when it would lead elsewhere.
+
+    The checks use the path's text and the file system's metadata (lstat, readlink) only:
+    nothing outside the package is opened.
+    """
+    if not isinstance(rel, str) or not rel:
+        raise Refused("the path is not a non-empty text", "write a path relative to the package, e.g. data/x.csv")
+    if "\x00" in rel or "\\" in rel:
+        raise Refused(
+            f"the path {shown(rel)!r} contains a backslash or a NUL character",
+            "write the path with forward slashes, relative to the package",
+        )
+    if _SCHEME.match(rel) or rel.startswith("//"):
+        raise Refused(
+            f"the path {shown(rel)!r} is a URL or names a drive; remote or external data is not read",
+            "store the file inside the package and write its relative path",
+        )
+    if rel.startswith("/") or PurePosixPath(rel).is_absolute():
+        raise Refused(f"the path {shown(rel)!r} is absolute", "write the path relative to the package root")
+    if ".." in PurePosixPath(rel).parts:
+        raise Refused(
+            f"the path {shown(rel)!r} leaves the package directory (..)",
+            "keep every file inside the package and write its path without ..",
+        )
+    base = root.resolve()
+    path = base / rel
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(base):
+        raise Refused(
+            f"{shown(rel)} is a symbolic link to a place outside the package",
+            "replace the link by the file itself, inside the package",
+        )
+    if must_exist and not real.exists():
+        raise Refused(f"{shown(rel)} does not exist", REGENERATE)
+    if real.exists() and not real.is_file():
+        raise Refused(f"{shown(rel)} is not a regular file", "replace it by a regular file")
+    return real
+
+
+def read_bounded(path: Path, rel: str, limit: int) -> bytes:
+    """The bytes of a contained regular file, refused when larger than `limit`."""
+    size = path.stat().st_size
+    if size > limit:
+        raise Refused(
+            f"{rel} is {size} bytes, more than the limit of {limit} bytes",
+            "this package's files are far smaller; check that the right file was committed",
+        )
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)  # the file may have grown since stat
+    if len(data) > limit:
+        raise Refused(
+            f"{rel} is more than the limit of {limit} bytes",
+            "this package's files are far smaller; check that the right file was committed",
+        )
+    return data
+
+
+def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1
+
+
+def _guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65_536]).best()
+    return best.encoding if best is not None else None
+
+
+SAVE_UTF8 = (
+    "save it as UTF-8 without a byte-order mark and with LF line endings (in a spreadsheet "
+    "program, export CSV as UTF-8; in an editor, choose the encoding UTF-8 and line endings LF)"
+)
+
+
+_MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ", "xz-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+)
+
+
+def not_text(rel: str, head: bytes) -> Problem | None:
+    """What the file really is when its first bytes show it is not UTF-8 text: UTF-16, a
+    compressed archive or other binary data (NUL bytes), or UTF-8 with a byte-order mark."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(
+            rel,
+            1,
+            None,
+            "encoding-error: is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            expected="UTF-8 text",
+            fix=SAVE_UTF8,
+        )
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return Problem(
+                rel,
+                1,
+                None,
+                f"encoding-error: is {what}, not text",
+                expected="UTF-8 text",
+                fix="store the table itself as UTF-8 CSV text, not an archive or a binary file",
+            )
+    sample = head[:4096]
+    if b"\x00" in sample:
+        # UTF-16 text without a byte-order mark has a NUL in every other byte (for ASCII).
+        halves = (sample[0::2], sample[1::2])
+        if any(len(h) > 8 and h.count(0) > 0.9 * len(h) for h in halves):
+            return Problem(
+                rel,
+                1,
+                None,
+                "encoding-error: looks like UTF-16 without a byte-order mark (every other byte is NUL), not UTF-8",
+                expected="UTF-8 text",
+                fix=SAVE_UTF8,
+            )
+        return Problem(
+            rel,
+            1,
+            None,
+            "encoding-error: is binary data (it holds NUL bytes), not text",
+            expected="UTF-8 text",
+            fix="store the table itself as UTF-8 CSV text, not a binary file",
+        )
+    if head.startswith(b"\xef\xbb\xbf"):
+        return Problem(
+            rel,
+            1,
+            None,
+            "encoding-error: starts with a UTF-8 byte-order mark (BOM)",
+            value="\ufeff",
+            expected="UTF-8 without a byte-order mark",
+            fix=SAVE_UTF8,
+            column=1,
+        )
+    return None
+
+
+def not_utf8(rel: str, before: bytes, bad: bytes, sample: bytes) -> Problem:
+    """A byte that is not UTF-8 at the end of `before` (the file up to it)."""
+    line, column = _line_and_column(before, len(before))
+    guess = _guess(sample)
+    looks = f"; it looks like {guess}" if guess and guess not in ("utf_8", "ascii") else ""
+    return Problem(
+        rel,
+        line,
+        None,
+        f"encoding-error: is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} "
+        "(Latin-1 and Windows-1252 are common culprits)",
+        expected="UTF-8 text",
+        fix=SAVE_UTF8,
+        column=column,
+    )
+
+
+def carriage_return(rel: str, before: bytes, following: bytes) -> Problem:
+    """A CR at the end of `before` (the file up to it); `following` are the next bytes."""
+    line, column = _line_and_column(before, len(before))
+    kind = "CRLF (Windows)" if following.startswith(b"\r\n") else "CR"
+    return Problem(
+        rel,
+        line,
+        None,
+        f"encoding-error: has {kind} line endings",
+        value="\r",
+        expected="LF (\\n) line endings",
+        fix=SAVE_UTF8 + "; with git on Windows, set `git config core.autocrlf input`",
+        column=column,
+    )
+
+
+def decode_utf8(rel: str, data: bytes, lf_only: bool = True) -> tuple[str | None, list[Problem]]:
+    """Decode a text file; name what it is instead (BOM, UTF-16, binary, Latin-1, CRLF) and the fix.
+
+    Returns (None, problems) when the bytes are not UTF-8 text at all.
+    """
+    found = not_text(rel, data)
+    if found is not None:
+        return None, [found]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [not_utf8(rel, data[: exc.start], data[exc.start : exc.start + 1], data[:65_536])]
+    if lf_only and "\r" in text:
+        offset = data.index(b"\r")
+        return text, [carriage_return(rel, data[:offset], data[offset : offset + 2])]
+    return text, []

@@ -1,0 +1,75 @@
+"""The hand-written inputs (sources/ and codings/) can be read safely: no link out of the
+package, no special file, no folder nested too deep, no file too large or wrongly encoded.
+
+Checked before the build reads any of them, so `ai-openness build` and `ai-openness
+validate` (which rebuilds) refuse the same inputs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ai_openness.core.limits import MAX_INPUT_DEPTH, MAX_INPUT_FILES, input_bytes
+from ai_openness.core.problems import Problem, shown
+from ai_openness.safeio.files import Refused, contained, decode_utf8, read_bounded
+
+INPUT_DIRS = ("sources", "codings")
+
+
+def input_problems(root: Path) -> list[Problem]:
+    """Links out of the package, special files, oversized or wrongly encoded inputs."""
+    problems, count, base = [], 0, root.resolve()
+    for folder in INPUT_DIRS:
+        top = base / folder
+        if top.is_symlink() and not Path(os.path.realpath(top)).is_relative_to(base):
+            problems.append(
+                Problem(
+                    folder,
+                    None,
+                    None,
+                    f"{folder}/ is a symbolic link to a place outside the package",
+                    fix="replace the link by the folder itself",
+                )
+            )
+            continue
+        for directory, subdirs, files in os.walk(base / folder):  # does not follow links
+            depth = len(Path(directory).relative_to(base / folder).parts)
+            if depth >= MAX_INPUT_DEPTH and subdirs:  # os.walk recurses: stop before Python's stack does
+                rel = Path(directory).relative_to(base).as_posix()
+                problems.append(
+                    Problem(
+                        shown(rel, 80),
+                        None,
+                        None,
+                        f"holds folders more than {MAX_INPUT_DEPTH} levels below {folder}/",
+                        fix="keep sources and codings in shallow folders",
+                    )
+                )
+                subdirs[:] = []
+            for name in sorted(subdirs + files):
+                path = Path(directory, name)
+                rel = path.relative_to(base).as_posix()
+                count += 1
+                if count > MAX_INPUT_FILES:
+                    return [
+                        *problems,
+                        Problem(
+                            folder,
+                            None,
+                            None,
+                            f"holds more than {MAX_INPUT_FILES} files",
+                            fix="commit only the package's own sources and codings",
+                        ),
+                    ]
+                if name in subdirs and not path.is_symlink():
+                    continue
+                try:
+                    real = contained(root, rel)
+                    data = read_bounded(real, rel, input_bytes(rel))
+                except Refused as refused:
+                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
+                    continue
+                if name.endswith((".yaml", ".yml")):
+                    problems += decode_utf8(rel, data)[1]
+    return problems
