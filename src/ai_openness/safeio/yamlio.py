@@ -9,17 +9,27 @@ something other than what it looks like (a set, an object, an exponentially larg
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import yaml
 
-from ai_openness.core.limits import MAX_YAML_DEPTH, input_bytes
-from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.core.limits import (
+    MAX_ENTRIES,
+    MAX_KEYS,
+    MAX_NUMBER_DIGITS,
+    MAX_SCALAR_CHARS,
+    MAX_VALUES,
+    MAX_YAML_DEPTH,
+    input_bytes,
+)
+from ai_openness.core.problems import BuildFailed, Problem, shown, visible
 
-try:  # the C parser is much faster; the constructor below works with either
-    _Base = yaml.CSafeLoader
+try:  # the C parser is much faster; its events are read the same way as the Python one's
+    _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
+    _Base = yaml.BaseLoader
 
 
 class Located(dict):
@@ -42,132 +52,208 @@ class LocatedList(list):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class _Loader(_Base):
+_CORE = "tag:yaml.org,2002:"
+_STR_TAG = _CORE + "str"
+# What YAML accepts as text (PyYAML's reader refuses the rest without saying where).
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _Resolver(yaml.resolver.Resolver):
     pass
 
 
-_CORE = "tag:yaml.org,2002:"
-_STR_TAG = _CORE + "str"
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Only the scalar constructors are used: collections are built in `_build`."""
 
 
-def _value(loader: _Loader, node: yaml.Node, depth: int = 0):
-    """The value of a composed node: Located mappings, LocatedLists and scalars.
-
-    Written out rather than through PyYAML's generic constructor, which keeps a memo of every
-    node for anchors and aliases (refused before this runs) and dispatches each node through
-    generators: a third of the time of reading a million stances. The nesting limit and the
-    rule that a key is a name are checked here, at the node, in document order.
-    """
-    if isinstance(node, yaml.ScalarNode):
-        # Plain strings are most of what the codings hold; other scalars (numbers, dates,
-        # booleans, null) go through the loader's constructors for their tags.
-        return node.value if node.tag == _STR_TAG else loader.construct_object(node)
-    if depth >= MAX_YAML_DEPTH:
-        raise _refuse(loader.rel, node.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep")
-    if isinstance(node, yaml.SequenceNode):
-        result = LocatedList(_value(loader, item, depth + 1) for item in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return result
-    result = Located()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _refuse(loader.rel, key_node.start_mark, _COLLECTION_KEY)
-        key = _value(loader, key_node)
-        if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"the key {key!r} is not a name; keys are names such as person_id "
-                "(put it in quotes if it is meant as text)",
-                key_node.start_mark,
-            )
-        if key in result:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        result[key] = _value(loader, value_node, depth + 1)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+def _construct_timestamp(constructor: _Constructor, node: yaml.ScalarNode):
     # An impossible date (2023-02-30) stays text, so the row check can name its line.
     try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(constructor, node)
     except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
+        return node.value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-for _tag in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"):
-    # Only reachable through an explicit tag, which _check_shape refuses first; keep them
-    # from ever building a set or bytes even if that check is bypassed.
-    _Loader.add_constructor(_tag, None)
+_Constructor.add_constructor(_CORE + "timestamp", _construct_timestamp)
+_SCALARS = {_CORE + t: _Constructor.yaml_constructors[_CORE + t] for t in ("null", "bool", "int", "float", "timestamp")}
 
 
-def _refuse(rel: str, mark, message: str) -> BuildFailed:
-    return BuildFailed([Problem(rel, mark.line + 1, None, message, column=mark.column + 1)])
+def _refuse(rel: str, mark, message: str, fix: str | None = None) -> BuildFailed:
+    return BuildFailed([Problem(rel, mark.line + 1, None, message, fix=fix, column=mark.column + 1)])
 
 
 _COLLECTION_KEY = (
     "uses a list or a mapping as a key; a key is a name such as person_id "
     "(put it in quotes if `[`, `{` or `?` is meant as text)"
 )
-# What only the parser's events show: a tag (!), an anchor (&) or an alias (*). A text without
-# these characters holds none of them, and the rest of the shape is checked at the nodes.
-_EVENT_MARKS = "!&*"
+_SPLIT = "split the file, or remove what a coding does not need"
+_FLAT = f"write it with at most {MAX_YAML_DEPTH} levels of lists and mappings (a coding needs four)"
 
 
-def _check_shape(text: str, rel: str) -> None:
-    """Refuse tags, anchors, aliases, non-text keys and deep nesting from the parser's
-    events, before anything is built from them.
+class _Builder:
+    """Values built from the parser's events, one at a time, with an explicit stack.
 
-    An alias (`*name`) lets a few lines expand into an exponentially large structure (a
-    "billion laughs" bomb); a tag makes a value something else than it reads as.
+    PyYAML's composer and constructor recurse once per level of nesting (the C composer on
+    the C stack: 30,000 nested brackets crash the interpreter), and build the whole document
+    before anything can be checked. Here every limit of core/limits.py (nesting, items per
+    list, keys per mapping, characters per value, values per file, digits per number) is
+    checked as the event arrives, so the work and memory spent on a hostile file stop at
+    the first value past a limit. Tags, anchors, aliases and keys that are not names are
+    refused at their event too.
     """
-    # One entry per open collection: for a mapping, whether the next node is a key.
-    stack: list[list[bool] | None] = []
-    anchor = None
-    for event in yaml.parse(text, Loader=_Base):
-        if isinstance(event, yaml.AliasEvent):
-            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
-        if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
-            continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            stack.pop()
-            _advance(stack)
-            continue
-        if event.anchor is not None and anchor is None:
-            anchor = event  # refused at the end, unless an alias (the real use) is found first
 
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+    def __init__(self, rel: str):
+        self.rel, self.values, self.anchor = rel, 0, None
+        self.constructor, self.resolver = _Constructor(), _Resolver()
+        # One frame per open collection: [value, its item or key lines, the pending key, its start]
+        self.stack: list[list] = []
+        self.result, self.documents = None, 0
+
+    def event(self, event: yaml.Event) -> None:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._check_node(event)
+            if len(event.value) > MAX_SCALAR_CHARS:
+                raise _refuse(
+                    self.rel,
+                    event.start_mark,
+                    f"holds a value of {len(event.value)} characters, more than the limit of {MAX_SCALAR_CHARS}",
+                    f"shorten the value to at most {MAX_SCALAR_CHARS} characters (a table cell holds no more)",
+                )
+            self._add(self._scalar(event), event.start_mark)
+        elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+            self._check_node(event)
+            if self.stack and self.stack[-1][2] is _KEY:
+                raise _refuse(self.rel, event.start_mark, _COLLECTION_KEY)
+            if len(self.stack) >= MAX_YAML_DEPTH:
+                raise _refuse(self.rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep", _FLAT)
+            value = LocatedList() if kind is yaml.SequenceStartEvent else Located()
+            value.line = event.start_mark.line + 1
+            lines = value.item_lines = [] if kind is yaml.SequenceStartEvent else None
+            if lines is None:
+                lines = value.key_lines = {}
+            self.stack.append([value, lines, _KEY if kind is yaml.MappingStartEvent else None, event.start_mark])
+        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            value, _, _, mark = self.stack.pop()
+            self._add(value, mark)
+        elif kind is yaml.AliasEvent:
+            raise _refuse(self.rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise _refuse(
+                    self.rel,
+                    event.start_mark,
+                    "holds more than one YAML document (a second `---`)",
+                    "keep one document per file: remove the `---` line",
+                )
+
+    def finish(self):
+        if self.anchor is not None:  # refused only now: an alias, the real harm, is named first
             raise _refuse(
-                rel,
+                self.rel,
+                self.anchor.start_mark,
+                f"uses a YAML anchor (&{self.anchor.anchor}); write each value out instead",
+            )
+        return self.result
+
+    def _check_node(self, event) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _refuse(self.rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT)
+        if event.anchor is not None and self.anchor is None:
+            self.anchor = event
+        tag = event.tag
+        if tag is not None:
+            shown_tag = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+            raise _refuse(
+                self.rel,
                 event.start_mark,
-                f"uses the YAML tag {shown}; codings hold only text, numbers, "
+                f"uses the YAML tag {shown(shown_tag)}; codings hold only text, numbers, "
                 "dates, lists and key: value mappings, so remove the tag (quote the value if the "
                 "! is meant as text)",
             )
-        at_key = bool(stack) and stack[-1] is not None and stack[-1][0]
-        if isinstance(event, yaml.ScalarEvent):
-            _advance(stack)
-            continue
-        if at_key:
-            raise _refuse(rel, event.start_mark, _COLLECTION_KEY)
-        if len(stack) >= MAX_YAML_DEPTH:
-            raise _refuse(rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep")
-        stack.append([True] if isinstance(event, yaml.MappingStartEvent) else None)
-    if anchor is not None:
-        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
+
+    def _scalar(self, event: yaml.ScalarEvent):
+        """Plain strings are most of what the codings hold; other plain scalars (numbers,
+        dates, booleans, null) are made by PyYAML's constructor for their resolved tag."""
+        if not event.implicit[0]:  # quoted
+            return event.value
+        tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        if tag == _CORE + "int":
+            digits = sum(ch.isdigit() for ch in event.value)
+            if digits > MAX_NUMBER_DIGITS:
+                raise _refuse(
+                    self.rel,
+                    event.start_mark,
+                    f"holds a number of {digits} digits, more than the limit of {MAX_NUMBER_DIGITS}",
+                    "write numbers with a few digits; put the value in quotes if it is meant as text",
+                )
+        make = _SCALARS.get(tag)
+        if make is None:  # `<<` and `=`, which PyYAML resolves to tags of their own: text here
+            return event.value
+        return make(self.constructor, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+
+    def _add(self, value, mark) -> None:
+        """Put a finished value, which started at `mark`, into the innermost open collection
+        (or make it the document)."""
+        if not self.stack:
+            self.result = value
+            return
+        frame = self.stack[-1]
+        container, lines, key, _ = frame
+        if key is None:  # a list
+            if len(container) >= MAX_ENTRIES:
+                raise _refuse(self.rel, mark, f"holds a list of more than {MAX_ENTRIES} entries", _SPLIT)
+            container.append(value)
+            lines.append(mark.line + 1)
+        elif key is _KEY:  # a key: always a scalar, collections are refused at their start
+            if not isinstance(value, str):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {shown(value)!r} is not a name; keys are names such as person_id "
+                    "(put it in quotes if it is meant as text)",
+                    mark,
+                )
+            if value in container:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {shown(value)!r}", mark)
+            if len(container) >= MAX_KEYS:
+                raise _refuse(self.rel, mark, f"holds a mapping of more than {MAX_KEYS} keys", _SPLIT)
+            lines[value] = mark.line + 1
+            frame[2] = value
+        else:
+            container[key] = value
+            frame[2] = _KEY
 
 
-def _advance(stack: list) -> None:
-    # A node has ended inside the innermost collection: in a mapping, keys and values alternate.
-    if stack and stack[-1] is not None:
-        stack[-1][0] = not stack[-1][0]
+_KEY = object()  # a mapping's frame waits for a key
+
+
+def _check_characters(text: str, rel: str) -> None:
+    """A character YAML does not accept (NUL, other controls), named with its line and column."""
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - text.rfind("\n", 0, bad.start())
+    char = bad.group()
+    name = unicodedata.name(char, "a control character") if char != "\x00" else "NUL"
+    raise BuildFailed(
+        [
+            Problem(
+                rel,
+                line,
+                None,
+                f"holds the character U+{ord(char):04X} ({name}), which YAML does not allow",
+                visible(char),
+                fix="remove the character (retype the value in an editor that shows invisible characters)",
+                column=column,
+            )
+        ]
+    )
 
 
 # Hints for the parser's messages that contributors meet most, by words in the message.
@@ -217,17 +303,14 @@ def _hint(text: str) -> str:
 
 
 def parse_yaml(text: str, rel: str):
-    """Parse YAML text strictly; any problem becomes a located BuildFailed."""
+    """Parse YAML text strictly, within the limits; any problem becomes a located BuildFailed."""
+    _check_characters(text, rel)
+    builder = _Builder(rel)
+    parser = _Base(text)
     try:
-        if any(mark in text for mark in _EVENT_MARKS):
-            _check_shape(text, rel)
-        loader = _Loader(text)
-        loader.rel = rel
-        try:
-            node = loader.get_single_node()
-            return None if node is None else _value(loader, node)
-        finally:
-            loader.dispose()
+        while parser.check_event():
+            builder.event(parser.get_event())
+        return builder.finish()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or str(exc)
@@ -239,8 +322,8 @@ def parse_yaml(text: str, rel: str):
         raise BuildFailed(
             [Problem(rel, line, None, f"is not valid YAML: {problem}", fix=hint or None, column=column)]
         ) from None
-    except RecursionError:
-        raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_YAML_DEPTH} levels deep")]) from None
+    finally:
+        parser.dispose()
 
 
 def read_yaml(path: Path, root: Path):
