@@ -16,7 +16,7 @@ import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract
-from ai_openness.core.retired import UnknownId, follow
+from ai_openness.core.retired import resolve_all
 
 FIX_DATE = "correct the stance's date fields in its coding (docs/codebook.md section 6), then run `ai-openness build`"
 # table -> the columns its rules read (each kept with the row's number, "row")
@@ -202,6 +202,7 @@ def _retired(
         successors.setdefault(table, {})[identifier] = successor
     fix = "correct the entry in codings/retired.yaml, then run `ai-openness build`"
     current: dict[str, set[str] | None] = {}
+    outcomes: dict[str, dict] = {}
     for row, table, identifier, successor in rows:
         if table not in keyed:
             findings.add(
@@ -231,9 +232,10 @@ def _retired(
                 fix=fix,
             )
         elif successor is not None:
-            try:
-                follow(identifier, current[table], successors[table])
-            except (UnknownId, ValueError) as exc:
+            if table not in outcomes:  # every chain of the table, followed once
+                outcomes[table] = resolve_all(current[table], successors[table])
+            outcome = outcomes[table].get(identifier)
+            if isinstance(outcome, Exception):
                 findings.add(
-                    rel, row, "successor", "retired-id", f"{exc}; name an id that is in {table}", successor, fix=fix
+                    rel, row, "successor", "retired-id", f"{outcome}; name an id that is in {table}", successor, fix=fix
                 )

@@ -45,6 +45,12 @@ MAX_NUMBER_DIGITS = 4_300  # digits of one integer: Python's int-string limit (s
 MAX_MENTIONS_PER_ALIAS = 5_000  # matches of one alias in all stored sources [122]
 MAX_MENTIONS = 20_000_000  # rows of the generated mentions table [463; 10,000,000 at a million stances]
 MAX_QUOTE_OCCURRENCES = 10_000  # places one quote is looked for in its source [3]
+# Parts of one stored source marked not_content (sources/*.yaml): every occurrence of a
+# marker's text, or one from/to span, counts once. Each marker is found by one scan of the
+# text that stops at the limit, so the work per source is at most the text's length times
+# this number, and everything that later asks whether an offset is content (mentions,
+# candidates, coverage) looks through at most this many spans. [12]
+MAX_NOT_CONTENT = 100
 MAX_QUOTE_DIAGNOSES = 50  # quotes not found that are compared with their source in detail
 
 

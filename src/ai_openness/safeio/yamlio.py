@@ -58,10 +58,6 @@ _STR_TAG = _CORE + "str"
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-class _Resolver(yaml.resolver.Resolver):
-    pass
-
-
 class _Constructor(yaml.constructor.SafeConstructor):
     """Only the scalar constructors are used: collections are built in `_build`."""
 
@@ -90,126 +86,92 @@ _SPLIT = "split the file, or remove what a coding does not need"
 _FLAT = f"write it with at most {MAX_YAML_DEPTH} levels of lists and mappings (a coding needs four)"
 
 
-class _Builder:
-    """Values built from the parser's events, one at a time, with an explicit stack.
+def _build(parser, rel: str):
+    """The document's value, built from the parser's events one at a time with an explicit
+    stack of open collections.
 
     PyYAML's composer and constructor recurse once per level of nesting (the C composer on
     the C stack: 30,000 nested brackets crash the interpreter), and build the whole document
     before anything can be checked. Here every limit of core/limits.py (nesting, items per
     list, keys per mapping, characters per value, values per file, digits per number) is
-    checked as the event arrives, so the work and memory spent on a hostile file stop at
-    the first value past a limit. Tags, anchors, aliases and keys that are not names are
-    refused at their event too.
+    checked as its event arrives, so the work and memory spent on a hostile file stop at
+    the first value past a limit. Tags, aliases, keys that are not names, and a second
+    document are refused at their event; an anchor at the end, so that the alias using it
+    (the real harm) is the one named. One loop with local names: it runs once per value of
+    every coding, a million times at a million stances.
     """
-
-    def __init__(self, rel: str):
-        self.rel, self.values, self.anchor = rel, 0, None
-        self.constructor, self.resolver = _Constructor(), _Resolver()
-        # One frame per open collection: [value, its item or key lines, the pending key, its start]
-        self.stack: list[list] = []
-        self.result, self.documents = None, 0
-
-    def event(self, event: yaml.Event) -> None:
+    scalar_event, sequence_start, mapping_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    ends, alias, document_start = (
+        (yaml.SequenceEndEvent, yaml.MappingEndEvent),
+        yaml.AliasEvent,
+        yaml.DocumentStartEvent,
+    )
+    check, get = parser.check_event, parser.get_event
+    stack: list[tuple] = []  # the enclosing collections' (container, lines, key, start mark)
+    container = lines = key = start = None  # the innermost open collection; key is None in a list
+    result, values, documents, anchors = None, 0, 0, []
+    while check():
+        event = get()
         kind = type(event)
-        if kind is yaml.ScalarEvent:
-            self._check_node(event)
-            if len(event.value) > MAX_SCALAR_CHARS:
+        if kind is scalar_event:
+            values += 1
+            if event.tag is not None or event.anchor is not None or values > MAX_VALUES:
+                _unusual(event, values, anchors, rel)
+            value = event.value
+            if len(value) > MAX_SCALAR_CHARS:
                 raise _refuse(
-                    self.rel,
+                    rel,
                     event.start_mark,
-                    f"holds a value of {len(event.value)} characters, more than the limit of {MAX_SCALAR_CHARS}",
+                    f"holds a value of {len(value)} characters, more than the limit of {MAX_SCALAR_CHARS}",
                     f"shorten the value to at most {MAX_SCALAR_CHARS} characters (a table cell holds no more)",
                 )
-            self._add(self._scalar(event), event.start_mark)
-        elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
-            self._check_node(event)
-            if self.stack and self.stack[-1][2] is _KEY:
-                raise _refuse(self.rel, event.start_mark, _COLLECTION_KEY)
-            if len(self.stack) >= MAX_YAML_DEPTH:
-                raise _refuse(self.rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep", _FLAT)
-            value = LocatedList() if kind is yaml.SequenceStartEvent else Located()
-            value.line = event.start_mark.line + 1
-            lines = value.item_lines = [] if kind is yaml.SequenceStartEvent else None
-            if lines is None:
-                lines = value.key_lines = {}
-            self.stack.append([value, lines, _KEY if kind is yaml.MappingStartEvent else None, event.start_mark])
-        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
-            value, _, _, mark = self.stack.pop()
-            self._add(value, mark)
-        elif kind is yaml.AliasEvent:
-            raise _refuse(self.rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
-        elif kind is yaml.DocumentStartEvent:
-            self.documents += 1
-            if self.documents > 1:
+            if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
+                value = _scalar(event, rel)
+            mark = event.start_mark
+        elif kind is sequence_start or kind is mapping_start:
+            values += 1
+            if event.tag is not None or event.anchor is not None or values > MAX_VALUES:
+                _unusual(event, values, anchors, rel)
+            if key is _KEY:
+                raise _refuse(rel, event.start_mark, _COLLECTION_KEY)
+            if len(stack) >= MAX_YAML_DEPTH:
+                raise _refuse(rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep", _FLAT)
+            stack.append((container, lines, key, start))
+            start = event.start_mark
+            if kind is sequence_start:
+                container, key = LocatedList(), None
+                lines = container.item_lines = []
+            else:
+                container, key = Located(), _KEY
+                lines = container.key_lines = {}
+            container.line = start.line + 1
+            continue
+        elif kind in ends:
+            value, mark = container, start
+            container, lines, key, start = stack.pop()
+        elif kind is alias:
+            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
+        elif kind is document_start:
+            documents += 1
+            if documents > 1:
                 raise _refuse(
-                    self.rel,
+                    rel,
                     event.start_mark,
                     "holds more than one YAML document (a second `---`)",
                     "keep one document per file: remove the `---` line",
                 )
-
-    def finish(self):
-        if self.anchor is not None:  # refused only now: an alias, the real harm, is named first
-            raise _refuse(
-                self.rel,
-                self.anchor.start_mark,
-                f"uses a YAML anchor (&{self.anchor.anchor}); write each value out instead",
-            )
-        return self.result
-
-    def _check_node(self, event) -> None:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _refuse(self.rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT)
-        if event.anchor is not None and self.anchor is None:
-            self.anchor = event
-        tag = event.tag
-        if tag is not None:
-            shown_tag = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-            raise _refuse(
-                self.rel,
-                event.start_mark,
-                f"uses the YAML tag {shown(shown_tag)}; codings hold only text, numbers, "
-                "dates, lists and key: value mappings, so remove the tag (quote the value if the "
-                "! is meant as text)",
-            )
-
-    def _scalar(self, event: yaml.ScalarEvent):
-        """Plain strings are most of what the codings hold; other plain scalars (numbers,
-        dates, booleans, null) are made by PyYAML's constructor for their resolved tag."""
-        if not event.implicit[0]:  # quoted
-            return event.value
-        tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _STR_TAG:
-            return event.value
-        if tag == _CORE + "int":
-            digits = sum(ch.isdigit() for ch in event.value)
-            if digits > MAX_NUMBER_DIGITS:
-                raise _refuse(
-                    self.rel,
-                    event.start_mark,
-                    f"holds a number of {digits} digits, more than the limit of {MAX_NUMBER_DIGITS}",
-                    "write numbers with a few digits; put the value in quotes if it is meant as text",
-                )
-        make = _SCALARS.get(tag)
-        if make is None:  # `<<` and `=`, which PyYAML resolves to tags of their own: text here
-            return event.value
-        return make(self.constructor, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
-
-    def _add(self, value, mark) -> None:
-        """Put a finished value, which started at `mark`, into the innermost open collection
-        (or make it the document)."""
-        if not self.stack:
-            self.result = value
-            return
-        frame = self.stack[-1]
-        container, lines, key, _ = frame
-        if key is None:  # a list
+            continue
+        else:
+            continue
+        # A value is complete: put it into the innermost open collection.
+        if container is None:
+            result = value
+        elif key is None:  # a list
             if len(container) >= MAX_ENTRIES:
-                raise _refuse(self.rel, mark, f"holds a list of more than {MAX_ENTRIES} entries", _SPLIT)
+                raise _refuse(rel, mark, f"holds a list of more than {MAX_ENTRIES} entries", _SPLIT)
             container.append(value)
             lines.append(mark.line + 1)
-        elif key is _KEY:  # a key: always a scalar, collections are refused at their start
+        elif key is _KEY:  # collections are refused as keys at their start: this is a scalar
             if not isinstance(value, str):
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -221,12 +183,60 @@ class _Builder:
             if value in container:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {shown(value)!r}", mark)
             if len(container) >= MAX_KEYS:
-                raise _refuse(self.rel, mark, f"holds a mapping of more than {MAX_KEYS} keys", _SPLIT)
+                raise _refuse(rel, mark, f"holds a mapping of more than {MAX_KEYS} keys", _SPLIT)
             lines[value] = mark.line + 1
-            frame[2] = value
+            key = value
         else:
             container[key] = value
-            frame[2] = _KEY
+            key = _KEY
+    if anchors:
+        anchor = anchors[0]
+        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
+    return result
+
+
+def _unusual(event, values: int, anchors: list, rel: str) -> None:
+    """A node with a tag or an anchor, or one past the number of values a file may hold."""
+    if values > MAX_VALUES:
+        raise _refuse(rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT)
+    if event.tag is not None:
+        tag = event.tag
+        shown_tag = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        raise _refuse(
+            rel,
+            event.start_mark,
+            f"uses the YAML tag {shown(shown_tag)}; codings hold only text, numbers, "
+            "dates, lists and key: value mappings, so remove the tag (quote the value if the "
+            "! is meant as text)",
+        )
+    anchors.append(event)
+
+
+def _scalar(event: yaml.ScalarEvent, rel: str):
+    """A plain scalar that may be other than text: numbers, dates, booleans and null are
+    made by PyYAML's constructor for the tag its resolver gives them."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    make = _SCALARS.get(tag)
+    if make is None:  # text, or `<<` and `=`, which PyYAML resolves to tags of their own
+        return event.value
+    if tag == _INT_TAG:
+        digits = sum(ch.isdigit() for ch in event.value)
+        if digits > MAX_NUMBER_DIGITS:
+            raise _refuse(
+                rel,
+                event.start_mark,
+                f"holds a number of {digits} digits, more than the limit of {MAX_NUMBER_DIGITS}",
+                "write numbers with a few digits; put the value in quotes if it is meant as text",
+            )
+    return make(_CONSTRUCTOR, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+
+
+_RESOLVER, _CONSTRUCTOR = yaml.resolver.Resolver(), _Constructor()
+_INT_TAG = _CORE + "int"
+# The first characters of a plain scalar that the resolver may read as other than text
+# (digits, signs, y/n/t/f/o for YAML 1.1's booleans, ~ and n for null...): any other first
+# character means text, without asking the resolver.
+_RESOLVED_FIRST = frozenset(first for first in yaml.resolver.Resolver.yaml_implicit_resolvers if first)
 
 
 _KEY = object()  # a mapping's frame waits for a key
@@ -305,12 +315,9 @@ def _hint(text: str) -> str:
 def parse_yaml(text: str, rel: str):
     """Parse YAML text strictly, within the limits; any problem becomes a located BuildFailed."""
     _check_characters(text, rel)
-    builder = _Builder(rel)
     parser = _Base(text)
     try:
-        while parser.check_event():
-            builder.event(parser.get_event())
-        return builder.finish()
+        return _build(parser, rel)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or str(exc)
