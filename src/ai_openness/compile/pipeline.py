@@ -14,7 +14,9 @@ from ai_openness.compile.coverage import summarise
 from ai_openness.compile.inputs import Inputs
 from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
+from ai_openness.core.limits import MAX_INPUT_BYTES
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, contained, read_bounded
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.safeio.write import stale, write_atomically
 
@@ -38,9 +40,12 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
         "data-dictionary": docs.data_dictionary(contract),
         "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
     }
-    try:
-        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
-    except ValueError as exc:
+    try:  # inside the package, and no larger than a stored text (README.md is 57 kB)
+        data = read_bounded(contained(root, docs.README), docs.README, MAX_INPUT_BYTES)
+        text = docs.fill(data.decode("utf-8"), blocks)
+    except Refused as refused:
+        raise BuildFailed([Problem(docs.README, None, None, refused.message, fix=refused.fix)]) from None
+    except ValueError as exc:  # not UTF-8, or its generated blocks' markers are broken
         raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
     return {docs.README: text.encode("utf-8")}
 

@@ -125,6 +125,10 @@ def _build(parser, rel: str):
                     f"holds a value of {len(value)} characters, more than the limit of {MAX_SCALAR_CHARS}",
                     f"shorten the value to at most {MAX_SCALAR_CHARS} characters (a table cell holds no more)",
                 )
+            if event.style == '"' and "\x00" in value:  # written \0: no path, id or text holds one
+                raise _unprintable(
+                    value, event.start_mark.line + 1, event.start_mark.column + 1, rel, "written as an escape"
+                )
             if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
                 value = _scalar(event, rel)
             mark = event.start_mark
@@ -245,19 +249,23 @@ _KEY = object()  # a mapping's frame waits for a key
 def _check_characters(text: str, rel: str) -> None:
     """A character YAML does not accept (NUL, other controls), named with its line and column."""
     bad = _NOT_PRINTABLE.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - text.rfind("\n", 0, bad.start())
-    char = bad.group()
-    name = unicodedata.name(char, "a control character") if char != "\x00" else "NUL"
-    raise BuildFailed(
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise _unprintable(bad.group(), line, bad.start() - text.rfind("\n", 0, bad.start()), rel)
+
+
+def _unprintable(text: str, line: int, column: int, rel: str, how: str = "") -> BuildFailed:
+    """The first character of `text` that YAML does not allow in a file, at `line`. A NUL
+    may not be written as an escape (\\0) either: the operating system ends a path at it."""
+    char = _NOT_PRINTABLE.search(text).group()
+    name = "NUL" if char == "\x00" else unicodedata.name(char, "a control character")
+    return BuildFailed(
         [
             Problem(
                 rel,
                 line,
                 None,
-                f"holds the character U+{ord(char):04X} ({name}), which YAML does not allow",
+                f"holds the character U+{ord(char):04X} ({name}){', ' + how if how else ''}, which YAML does not allow",
                 visible(char),
                 fix="remove the character (retype the value in an editor that shows invisible characters)",
                 column=column,
