@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from itertools import islice
 
 from ai_openness.commands.common import report, root_of
 from ai_openness.commands.console import Output
+from ai_openness.core.limits import MAX_LISTED_PASSAGES
 from ai_openness.core.problems import Problem
 
 NAME = "candidates"
@@ -20,13 +22,14 @@ EXAMPLES = [
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    from dataclasses import asdict
-
     from ai_openness.compile.candidates import SET_ASIDE, sweep
 
     with out.status("Finding open/closed sentences in the sources…"):
         results = sweep(root_of(args.root))
-    unexplained = [passage for result in results for passage in result.unexplained]
+    total = sum(len(result.unexplained) for result in results)
+    # The first MAX_LISTED_PASSAGES are listed, the rest counted: the report stays bounded.
+    unexplained = list(islice((p for result in results for p in result.unexplained), MAX_LISTED_PASSAGES))
+    left_out = total - len(unexplained)
     code = 1 if unexplained else 0
     if out.fmt == "json":
         problems = [
@@ -40,7 +43,18 @@ def run(args: argparse.Namespace, out: Output) -> int:
             )
             for p in unexplained
         ]
-        data = {"unexplained": len(unexplained), "sources": [asdict(r) for r in results]}
+        sources = [  # counts only: the passages are the problems above (asdict would copy them all)
+            {
+                "source_id": r.source_id,
+                "with_cue": r.with_cue,
+                "quoted": r.quoted,
+                "set_aside": r.set_aside,
+                "unexplained": len(r.unexplained),
+                "unused": r.unused[:MAX_LISTED_PASSAGES],
+            }
+            for r in results
+        ]
+        data = {"unexplained": total, "listed": len(unexplained), "left_out": left_out, "sources": sources}
         return report(out, code, data, problems)
     out = Output(out.fmt, out.quiet and not unexplained)  # what is left to explain prints even with --quiet
     out.table(
@@ -50,9 +64,11 @@ def run(args: argparse.Namespace, out: Output) -> int:
     )
     for passage in unexplained:
         out.line(f"  {passage.source_id} [{passage.start}:{passage.end}] {passage.text}")
+    if left_out:
+        out.line(f"  ... and {left_out} more (the first {MAX_LISTED_PASSAGES} are listed)")
     if unexplained:
         out.line(
-            f"{len(unexplained)} passage(s) unexplained: code each as a stance (docs/codebook.md) or set it "
+            f"{total} passage(s) unexplained: code each as a stance (docs/codebook.md) or set it "
             f"aside with a reason in {SET_ASIDE}."
         )
     return code

@@ -75,3 +75,6 @@ STRICT = Limits(
     MAX_TABLE_BYTES, MAX_COLUMNS, MAX_FIELD_CHARS, MAX_PARQUET_UNCOMPRESSED, MAX_INPUT_BYTES, MAX_DESCRIPTOR_BYTES
 )
 TRUSTED = Limits(None, None, None, None, None, None)
+# Passages `ai-openness candidates` lists (as text or JSON); the rest are counted, so that a
+# hostile article of a million cue sentences gives a report of bounded size. [0]
+MAX_LISTED_PASSAGES = 1_000

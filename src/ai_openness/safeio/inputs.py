@@ -72,4 +72,14 @@ def input_problems(root: Path) -> list[Problem]:
                     continue
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]
+                    if not data.strip():  # else it reads as no entries, and only what refers to them fails
+                        problems.append(
+                            Problem(
+                                rel,
+                                None,
+                                None,
+                                "is empty: it holds no entries",
+                                fix=f"restore it (`git checkout -- {rel}`), or remove the file if it is not needed",
+                            )
+                        )
     return problems

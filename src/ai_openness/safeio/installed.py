@@ -16,12 +16,14 @@ from pathlib import Path
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.paths import package_root
 from ai_openness.core.problems import Problem, Unreadable, shown
+from ai_openness.safeio.descriptor import line_of
 from ai_openness.safeio.files import Refused, contained, read_bounded
 from ai_openness.safeio.jsonio import parse_json
 
 # A resource or column name: lower-case letters, digits and _ (a file name, a table name).
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _FIX = "name a package directory holding a datapackage.json made by `ai-openness build`"
+_NOT_IDENTIFIER = "is not a plain identifier (lower-case letters, digits and _), so it cannot name a file or a table"
 
 
 @lru_cache(maxsize=4)
@@ -55,14 +57,18 @@ def descriptor_document(path: str | Path) -> dict:
         name = resource.get("name") if isinstance(resource, dict) else None
         schema = resource.get("schema") if isinstance(resource, dict) else None
         fields = schema.get("fields") if isinstance(schema, dict) else None
-        names = [name] + [f.get("name") if isinstance(f, dict) else None for f in fields or [None]]
-        bad = next((n for n in names if not isinstance(n, str) or not IDENTIFIER.fullmatch(n)), "")
-        if bad != "" or not isinstance(fields, list):
-            raise _refused(
-                shown_path,
-                f"resource {shown(name)!r}: the name {shown(bad)!r} is not a plain identifier "
-                "(lower-case letters, digits and _), or the resource has no list of fields",
-            )
+        line = line_of(text, "name", name) if isinstance(name, str) else None
+        if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+            raise _refused(shown_path, f"the resource name {shown(name)!r} {_NOT_IDENTIFIER}", line=line)
+        if not isinstance(fields, list):
+            raise _refused(shown_path, f"resource {name!r} has no list of fields", line=line)
+        for field in fields:
+            column = field.get("name") if isinstance(field, dict) else None
+            if not isinstance(column, str) or not IDENTIFIER.fullmatch(column):
+                where = line_of(text, "name", column) if isinstance(column, str) else line
+                raise _refused(
+                    shown_path, f"resource {name!r}: the column name {shown(column)!r} {_NOT_IDENTIFIER}", line=where
+                )
     return document
 
 
