@@ -436,3 +436,16 @@ def test_argument_counts_add_up_to_the_stance_arguments(tables):
     safety_closed = next(r for r in rows if r["argument"] == "safety" and r["position"] == "closed")
     joined = tables["stance_arguments"].join(tables["stances"].set_index("stance_id"), on="stance_id")
     assert safety_closed["stances"] == ((joined["argument"] == "safety") & (joined["position"] == "closed")).sum()
+
+
+def test_a_name_cannot_end_or_comment_out_the_script_that_holds_the_chart():
+    # In a <script> element the HTML parser leaves its data state only at a "<": "</script"
+    # ends the element early, "<!--" then "<script" makes the page's own </script> not end it
+    # (the chart is never drawn). So no "<" may reach the page, and JSON.parse gets every
+    # name back as it was.
+    from ai_openness.views.figures.render import script_json
+
+    names = {"person": "Elon <!--<script>", "note": "</script><img src=x onerror=alert(1)>", "plain": "a < b"}
+    text = script_json(names)
+    assert "<" not in text
+    assert json.loads(text) == names

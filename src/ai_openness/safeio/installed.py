@@ -39,35 +39,35 @@ def descriptor_document(path: str | Path) -> dict:
     """The parsed datapackage.json at `path`, checked: inside its directory, JSON within the
     limits, a "resources" list whose names (and their columns') are plain identifiers."""
     path = Path(path)
-    shown_path = str(path)
+    rel = path.name  # as every finding names a file: relative to the package directory
     try:
         real = contained(path.parent, path.name)
-        text = read_bounded(real, shown_path, real.stat().st_size).decode("utf-8")
+        text = read_bounded(real, rel, real.stat().st_size).decode("utf-8")
     except Refused as refused:
-        raise _refused(shown_path, refused.message) from None
+        raise _refused(rel, refused.message) from None
     except UnicodeDecodeError as exc:
-        raise _refused(shown_path, f"is not UTF-8 text ({exc.reason})") from None
-    document, problems = parse_json(text, shown_path, "rebuild it with `ai-openness build`")
+        raise _refused(rel, f"is not UTF-8 text ({exc.reason})") from None
+    document, problems = parse_json(text, rel, "rebuild it with `ai-openness build`")
     if problems:
         raise Unreadable(problems)
     resources = document.get("resources") if isinstance(document, dict) else None
     if not isinstance(resources, list):
-        raise _refused(shown_path, 'is not a data package descriptor (a JSON object with a "resources" list)')
+        raise _refused(rel, 'is not a data package descriptor (a JSON object with a "resources" list)')
     for resource in resources:
         name = resource.get("name") if isinstance(resource, dict) else None
         schema = resource.get("schema") if isinstance(resource, dict) else None
         fields = schema.get("fields") if isinstance(schema, dict) else None
         line = line_of(text, "name", name) if isinstance(name, str) else None
         if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
-            raise _refused(shown_path, f"the resource name {shown(name)!r} {_NOT_IDENTIFIER}", line=line)
+            raise _refused(rel, f"the resource name {shown(name)!r} {_NOT_IDENTIFIER}", line=line)
         if not isinstance(fields, list):
-            raise _refused(shown_path, f"resource {name!r} has no list of fields", line=line)
+            raise _refused(rel, f"resource {name!r} has no list of fields", line=line)
         for field in fields:
             column = field.get("name") if isinstance(field, dict) else None
             if not isinstance(column, str) or not IDENTIFIER.fullmatch(column):
                 where = line_of(text, "name", column) if isinstance(column, str) else line
                 raise _refused(
-                    shown_path, f"resource {name!r}: the column name {shown(column)!r} {_NOT_IDENTIFIER}", line=where
+                    rel, f"resource {name!r}: the column name {shown(column)!r} {_NOT_IDENTIFIER}", line=where
                 )
     return document
 
