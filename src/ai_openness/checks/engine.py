@@ -31,6 +31,7 @@ from ai_openness.core.limits import Limits
 from ai_openness.safeio.descriptor import Descriptor, Resource
 from ai_openness.safeio.scan import Scan, not_utf8_problem, scan
 
+EMITS = ("hash-count", "byte-count", "limit", "source-error")
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
 
 
@@ -165,38 +166,22 @@ class Engine:
         expected = {"expected": "the hash and size that `ai-openness build` records"}
         recorded = item.get("hash")
         if isinstance(recorded, str) and recorded.removeprefix("sha256:") != found.sha256:
-            self.findings.at(
-                resource.path,
-                None,
-                None,
-                "hash-count",
-                f"the file's SHA-256 is not the one recorded in the descriptor ({found.sha256})",
-                recorded,
-                **expected,
-            )
+            self.findings.add(resource.path, None, None, "hash-count", recorded, **expected, sha256=found.sha256)
         if item.get("bytes") not in (None, found.size):
-            self.findings.at(
-                resource.path,
-                None,
-                None,
-                "byte-count",
-                f"the file's size is not the one recorded in the descriptor ({found.size} bytes)",
-                item["bytes"],
-                **expected,
-            )
+            self.findings.add(resource.path, None, None, "byte-count", item["bytes"], **expected, size=found.size)
 
     def _open(self, resource: Resource) -> tuple[Scan, list[str]] | None:
         """The file's scan and header, or None (with findings) when its rows cannot be read."""
         rel, limit = resource.path, self.limits.table_bytes
         size = resource.file.stat().st_size
         if limit is not None and size > limit:
-            self.findings.at(
+            self.findings.add(
                 self.descriptor.rel,
-                resource.line,
+                None,
                 "path",
                 "limit",
-                f"{rel} is {size} bytes, more than the limit of {limit} bytes",
-                fix="this package's files are far smaller; check that the right file was committed",
+                line=resource.line,
+                note=f"{rel} is {size} bytes, more than the limit of {limit} bytes",
             )
             return None
         found = scan(resource.file, rel)
@@ -205,13 +190,14 @@ class Engine:
             self.findings.problem(found.problem)
             return None
         if self.limits.columns is not None and found.cells[0] > self.limits.columns:
-            self.findings.at(
+            self.findings.add(
                 rel,
-                1,
+                None,
                 None,
                 "limit",
-                f"has {found.cells[0]} columns, more than the limit of {self.limits.columns}",
                 expected="the columns of the table's schema",
+                line=1,
+                note=f"has {found.cells[0]} columns, more than the limit of {self.limits.columns}",
             )
             return None
         with open(resource.file, "rb") as handle:
@@ -244,13 +230,13 @@ class Engine:
             if encoding is not None:
                 self.findings.problem(encoding)
             else:
-                self.findings.at(
+                self.findings.add(
                     resource.path,
                     None,
                     None,
                     "source-error",
-                    f"is not well-formed CSV ({str(exc).splitlines()[0]})",
                     expected='comma-separated cells, quoted with " when they hold a comma, quote or line break',
+                    reason=str(exc).splitlines()[0],
                 )
             self.unreadable.add(resource.name)
             return []

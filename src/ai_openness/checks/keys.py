@@ -16,6 +16,8 @@ import polars as pl
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract, ForeignKey
 
+EMITS = ("primary-key", "unique-error", "foreign-key")
+
 
 def unique_keys(contract: Contract, name: str) -> dict[tuple[str, ...], list[str]]:
     """columns -> kinds: the primary key and each field marked unique (one hash set if they coincide)."""
@@ -44,8 +46,8 @@ class KeyHashes:
                     row0 + row,
                     self.columns[-1],
                     "primary-key",
-                    f"the row has no primary key (its {'/'.join(self.columns)} cells are all empty)",
                     expected="a key no other row has",
+                    note=f"the row has no primary key (its {'/'.join(self.columns)} cells are all empty)",
                 )
         frame = typed.with_row_index("row", offset=row0).filter(present)
         key = pl.struct(self.columns).hash(seed=0) if len(self.columns) > 1 else pl.col(self.columns[0]).hash(seed=0)
@@ -75,22 +77,19 @@ class KeyHashes:
                 first[values] = row
                 continue
             shown = ", ".join("" if v is None else str(v) for v in values)
+            columns = "/".join(self.columns)
             for kind in self.kinds:
-                words = (
-                    "another row already has this primary key"
-                    if kind == "primary-key"
-                    else "the value must be unique in its column but occurs twice"
-                )
                 where = self.columns[0] if kind == "unique-error" else self.columns[-1]
                 findings.add(
                     rel,
                     row,
                     where,
                     kind,
-                    f"{words} ({'/'.join(self.columns)} already used at line {{first}})",
                     shown,
                     expected="a key no other row has",
                     first=first[values],
+                    columns=columns,
+                    note=f"another row already has this primary key ({columns} already used at line {{first}})",
                 )
 
 
@@ -112,8 +111,9 @@ def dangling(rel: str, fk: ForeignKey, frame: pl.DataFrame, targets: pl.DataFram
             row,
             fk.fields[0],
             "foreign-key",
-            f"the value refers to a row that does not exist (no {fk.resource} row has "
-            f"{'/'.join(fk.reference)} = {shown})",
             shown,
             expected=f"a value present in {fk.resource}",
+            table=fk.resource,
+            columns="/".join(fk.reference),
+            key=shown,
         )

@@ -14,15 +14,25 @@ from pathlib import Path
 import polars as pl
 
 from ai_openness.checks.findings import Findings
-from ai_openness.checks.schema_checks import FIX_DATE
 from ai_openness.core.dates import derived_date_columns, expected_end
 from ai_openness.core.find import occurrences
 from ai_openness.core.problems import shown
 from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
 
-RESTORE = (
-    "a stored source never changes: restore it (`git checkout origin/main -- {path}`); if the new "
-    "bytes are intended, record their SHA-256 in sources/articles.yaml and run `ai-openness build`"
+EMITS = (
+    "actor",
+    "quote-offsets",
+    "date-in-future",
+    "precision-without-date",
+    "month-not-first-day",
+    "year-not-first-day",
+    "date-without-precision",
+    "date-end",
+    "source-text-unreadable",
+    "source-text-changed",
+    "source-text-encoding",
+    "source-text-length",
+    "quote",
 )
 # The columns the rules below need, kept across chunks with each row's number.
 KEEP = {
@@ -45,9 +55,7 @@ def check_actor(rel: str, typed: pl.DataFrame, row0: int, findings: Findings) ->
             row0 + row,
             "person_id",
             "actor",
-            "a stance needs a person_id, an organisation_id or both",
             expected="person_id, organisation_id or both",
-            fix="set person_id or organisation_id in the stance's coding, then run `ai-openness build`",
         )
 
 
@@ -61,11 +69,9 @@ def check_offsets(rel: str, typed: pl.DataFrame, row0: int, findings: Findings) 
             rel,
             row0 + row,
             "quote_end",
-            "quote",
-            "quote_end is not after quote_start",
+            "quote-offsets",
             f"{start}:{end}",
             expected="quote_end greater than quote_start",
-            fix=REGENERATE + "; the build computes the offsets from the quote in the coding",
         )
 
 
@@ -90,47 +96,36 @@ def check_dates(
         reported = (unreliable[field] | unreliable[precision]) if precision else unreliable[field]
         _check_end(rel, typed, field, precision, unreliable, row0, findings)
         date, p = pl.col(field), pl.col(precision) if precision else pl.lit(None, pl.String)
-        rules = [
-            (
-                date > today,
-                field,
-                f"is in the future (today is {today.isoformat()})",
-                lambda d: f"a date on or before {today}",
-            )
-        ]
+        rules = [(date > today, field, "date-in-future", lambda d: f"a date on or before {today}")]
         if precision:
             rules += [
                 (
                     date.is_null() & p.is_not_null(),
                     precision,
-                    f"{precision} is set but {field} is empty",
+                    "precision-without-date",
                     lambda d, precision=precision: f"{precision} empty",
                 ),
-                (
-                    (p == "month") & (date.dt.day() != 1),
-                    field,
-                    "with month precision the date must be the first day of its month",
-                    lambda d: f"{d:%Y-%m}-01",
-                ),
+                ((p == "month") & (date.dt.day() != 1), field, "month-not-first-day", lambda d: f"{d:%Y-%m}-01"),
                 (
                     (p == "year") & ((date.dt.month() != 1) | (date.dt.day() != 1)),
                     field,
-                    "with year precision the date must be the first day of its year",
+                    "year-not-first-day",
                     lambda d: f"{d:%Y}-01-01",
                 ),
                 (
                     date.is_not_null() & (date <= today) & p.is_null(),
                     precision,
-                    f"the date has no {precision}",
+                    "date-without-precision",
                     lambda d: "day, month or year",
                 ),
             ]
         flags = typed.select([(rule.fill_null(False) & ~reported).alias(str(i)) for i, (rule, *_) in enumerate(rules)])
-        for i, (_, key, message, expected) in enumerate(rules):
+        params = {"today": today.isoformat(), "date": field, "precision": precision}
+        for i, (_, key, code, expected) in enumerate(rules):
             for row in flags[str(i)].arg_true().to_list():
                 value = typed[field][row]
                 shown_value = typed[key][row] if key != field else value
-                findings.add(rel, row0 + row, key, "date", message, shown_value, expected=expected(value), fix=FIX_DATE)
+                findings.add(rel, row0 + row, key, code, shown_value, expected=expected(value), **params)
 
 
 def _check_end(
@@ -155,11 +150,10 @@ def _check_end(
                 rel,
                 row0 + row,
                 end,
-                "date",
-                f"is not the last day {field} can mean",
+                "date-end",
                 text(last),
                 expected=expected or "empty",
-                fix=REGENERATE + " (the build computes it from the date)",
+                date=field,
             )
 
 
@@ -201,18 +195,17 @@ def check_texts(
                     "`ai-openness build`"
                 )
             )
-            findings.add(*at, "path", "source-text", f"the stored text cannot be read: {refused.message}", rel, fix=fix)
+            findings.add(*at, "path", "source-text-unreadable", rel, reason=refused.message, advice=fix)
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != sha:
             findings.add(
                 *at,
                 "sha256",
-                "source-text",
-                f"{shown(rel)} does not match its recorded SHA-256",
+                "source-text-changed",
                 sha,
                 expected=digest,
-                fix=RESTORE.format(path=rel),
+                path=shown(rel),
             )
             continue
         try:
@@ -221,18 +214,17 @@ def check_texts(
             findings.add(
                 *at,
                 "path",
-                "source-text",
-                f"{shown(rel)} is not UTF-8 text ({exc.reason})",
+                "source-text-encoding",
                 rel,
-                fix="store the source as UTF-8 text",
+                path=shown(rel),
+                reason=exc.reason,
             )
             continue
         if characters is not None and characters != len(text):
             findings.add(
                 *at,
                 "characters",
-                "source-text",
-                "is not the number of code points of the stored text",
+                "source-text-length",
                 characters,
                 expected=str(len(text)),
             )
@@ -255,8 +247,9 @@ def _quotes(rel: str, text: str, stances: pl.DataFrame, findings: Findings) -> N
             row,
             "quote",
             "quote",
-            f"the stored source has {shown(text[start:end], 40)!r} at {start}:{end}, not the quote",
             quote,
             expected=where,
-            fix=REGENERATE + "; the build computes the offsets from the quote in the coding",
+            found=repr(shown(text[start:end], 40)),
+            start=start,
+            end=end,
         )

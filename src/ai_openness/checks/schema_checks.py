@@ -25,7 +25,20 @@ DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 DEFAULT_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")  # what datetime.strptime("%Y-%m-%d") accepts
 URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$"  # what rfc3986 requires of frictionless' uri: a scheme, no blanks
-FIX_DATE = "correct the date in the coding (written YYYY, YYYY-MM or YYYY-MM-DD) and run `ai-openness build`"
+# The codes these checks emit (core/errors.py).
+EMITS = (
+    "missing-label",
+    "extra-label",
+    "blank-label",
+    "duplicate-label",
+    "incorrect-label",
+    "blank-row",
+    "missing-cell",
+    "extra-cell",
+    "type-error",
+    "constraint-error",
+    "limit",
+)
 
 
 def expected_of(field: dict) -> str:
@@ -57,20 +70,20 @@ def check_labels(rel: str, header: list[str], names: list[str], findings: Findin
         label = header[i] if i < len(header) else None
         name = names[i] if i < len(names) else None
         if label is None:
-            kind, words = "missing-label", "a column of the schema is missing from the header"
+            code = "missing-label"
         elif name is None:
-            kind, words = "extra-label", "the header has a column the schema does not know"
+            code = "extra-label"
         elif label == "":
-            kind, words = "blank-label", "a column name is empty"
+            code = "blank-label"
         elif label in seen:
-            kind, words = "duplicate-label", "two columns have the same name"
+            code = "duplicate-label"
         elif label != name:
-            kind, words = "incorrect-label", "the header does not match the schema"
+            code = "incorrect-label"
         else:
             seen.add(label)
             continue
         seen.add(label)
-        findings.at(rel, 1, name or label, kind, f"{words} (column {i + 1})", label, expected=", ".join(names))
+        findings.add(rel, None, name or label, code, label, expected=", ".join(names), line=1, column=i + 1)
     return False
 
 
@@ -127,12 +140,6 @@ def _literal(field: dict, value: object) -> object:
     if field["type"] == "date" and isinstance(value, str):
         return dt.date.fromisoformat(value)
     return value
-
-
-def _type_message(field: dict) -> tuple[str, str, str | None]:
-    if field["type"] == "date":
-        return "is not a real calendar day", "a date YYYY-MM-DD that exists", FIX_DATE
-    return f"the value is not of the column's type ({field['type']})", expected_of(field), None
 
 
 def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
@@ -213,13 +220,12 @@ def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings
                 continue
             rows = cells.select(pl.arg_where(flag)).to_series().to_list()
             raws = chunk[name].gather(rows).to_list() if name else [None] * len(rows)
-            expected, fix = (expected_of(by_name[name]) if name else None), None
-            if kind == "type-error":
-                message, expected, fix = _type_message(by_name[name])
+            expected = expected_of(by_name[name]) if name else None
+            if kind == "type-error" and by_name[name]["type"] == "date":
+                expected = "a date YYYY-MM-DD that exists"
+            params = {"type": by_name[name]["type"]} if kind == "type-error" else {"note": message}
             for row, raw in zip(rows, raws):
-                findings.add(
-                    rel, row0 + row, name, kind, message, raw, expected=expected, **({"fix": fix} if fix else {})
-                )
+                findings.add(rel, row0 + row, name, kind, raw, expected=expected, **params)
     required = {f["name"] for f in fields if f.get("constraints", {}).get("required")}
     unreliable = [(pl.col(f"{n}|wrong") | (pl.col(f"{n}|missing") & pl.lit(n in required))).alias(n) for n in names]
     return Cells(cells.select(names), cells.select(unreliable))
@@ -237,8 +243,8 @@ def check_limits(rel: str, chunk: pl.DataFrame, row0: int, cell_chars: int | Non
                 row0 + row,
                 name,
                 "limit",
-                f"has a cell longer than the limit of {cell_chars} characters",
                 expected=f"cells of at most {cell_chars} characters",
+                note=f"has a cell longer than the limit of {cell_chars} characters",
             )
 
 
@@ -251,15 +257,6 @@ def check_shape(rel: str, scan: Scan, names: list[str], findings: Findings) -> N
     for row in np.flatnonzero((cells_per_row != width) & ~empty).tolist():
         count = int(cells_per_row[row])
         for i in range(count, width):
-            findings.add(
-                rel, row, names[i], "missing-cell", "the row has fewer cells than the header", expected=f"{width} cells"
-            )
+            findings.add(rel, row, names[i], "missing-cell", expected=f"{width} cells")
         for i in range(width, count):
-            findings.add(
-                rel,
-                row,
-                None,
-                "extra-cell",
-                f"the row has more cells than the header (cell {i + 1})",
-                expected=f"{width} cells",
-            )
+            findings.add(rel, row, None, "extra-cell", expected=f"{width} cells", cell=i + 1)

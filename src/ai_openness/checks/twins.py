@@ -127,21 +127,15 @@ class Twin:
                     row0 + i,
                     name,
                     "twin",
-                    f"differs from its Parquet twin {self.rel}, which "
-                    f"has {shown(theirs[name][i], 60)!r} in row {row0 + i + 1}",
                     mine[name][i],
                     expected="the same value in the CSV and in its Parquet twin",
+                    note=f"differs from its Parquet twin {self.rel}, which "
+                    f"has {shown(theirs[name][i], 60)!r} in row {row0 + i + 1}",
                 )
 
     def finish(self, csv_rows: int, findings: Findings) -> None:
         if self.problem:
-            findings.at(self.rel, None, None, "twin", self.problem)
+            findings.add(self.rel, None, None, "twin", note=self.problem)
         elif self.total != csv_rows:
-            findings.at(
-                self.rel,
-                None,
-                None,
-                "twin",
-                f"has {self.total} rows, {self.csv_rel} has {csv_rows}",
-                expected="the same rows in both files",
-            )
+            rows = f"has {self.total} rows, {self.csv_rel} has {csv_rows}"
+            findings.add(self.rel, None, None, "twin", expected="the same rows in both files", note=rows)

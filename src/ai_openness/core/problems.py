@@ -16,6 +16,7 @@ class Problem:
     expected: str | None = None  # what was expected instead, when the message does not say
     fix: str | None = None  # how to fix it, in a contributor's words
     column: int | None = None  # 1-based character column in the line, when known
+    code: str | None = None  # its kind in the catalogue of findings (core/errors.py), when it has one
 
     def __str__(self) -> str:
         # Every part may come from a contribution (a file name, a YAML key, a value): all
@@ -23,7 +24,8 @@ class Problem:
         where = visible(self.file) + (f":{self.line}" if self.line else "")
         what = f" [{visible(self.field)}]" if self.field else ""
         got = f" (got '{visible(self.value)}')" if self.value not in (None, "") else ""
-        return f"{where}{what}: {visible(self.message)}{got}"
+        kind = f"{self.code}: " if self.code else ""
+        return f"{where}{what}: {kind}{visible(self.message)}{got}"
 
     def to_dict(self) -> dict:
         return asdict(self)
