@@ -11,7 +11,6 @@ module, independently of the engine's own line map.
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -76,7 +75,8 @@ def _key(file: str, line: int | None, field: str | None, kind: str) -> tuple:
 
 
 def _mine(root: Path, kinds: set[str] | None = None) -> set[tuple]:
-    found = {_key(p.file, p.line, p.field, p.code) for p in validate(root).problems}
+    # The engine's findings on the published tables (the comparison with a rebuild names codings).
+    found = {_key(p.file, p.line, p.field, p.code) for p in validate(root).problems if p.file.startswith("data/")}
     return {k for k in found if (k[3] in kinds if kinds is not None else k[3] not in (None, "generated"))}
 
 
@@ -169,14 +169,8 @@ def test_refused_before_rows_are_read(name, built_mini, tmp_path):
     make_outside(outside)
     CASES[name].patch(root, outside)
     report = validate(root)
-    refusals = [
-        p
-        for p in report.problems
-        if p.file.startswith("datapackage") or p.code in ("encoding-error", "limit")
-    ]
-    assert refusals and not [
-        p for p in report.problems if p.code in FRICTIONLESS_KINDS - {"hash-count", "byte-count"}
-    ]
+    refusals = [p for p in report.problems if p.file.startswith("datapackage") or p.code in ("encoding-error", "limit")]
+    assert refusals and not [p for p in report.problems if p.code in FRICTIONLESS_KINDS - {"hash-count", "byte-count"}]
 
 
 def test_committed_package_passes():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ai_openness.contract.keys import ForeignKey, key_list, schema_foreign_keys
-from ai_openness.contract.shape import schema_problems
+from ai_openness.contract.shape import GENERATED, WITHHELD, schema_problems
 from ai_openness.contract.types import (
     arrow_type,
     croissant_type,
@@ -37,23 +37,7 @@ PARQUET_DESCRIPTOR = "datapackage.parquet.json"
 # datapackage.json never carries it.
 PUBLISHED = "ai_openness:published"
 
-# Columns the build computes; a coding that writes one is told to remove it.
-GENERATED_COLUMNS = {
-    "sources": ("characters",),
-    "licences": ("spdx",),
-    "models": ("released_precision", "released_end"),
-    "stances": ("source_id", "actor_id", "actor_type", "date_end", "date_precision", "quote_start", "quote_end"),
-    "aliases": ("language",),
-}
-# Tables the build derives from the codings (no codings file of their own): a changelog
-# counts their rows instead of listing them.
-GENERATED_TABLES = ("aliases", "mentions", "position_changes")
-# Tables found by matching aliases in the stored texts: no coding row stands behind a row.
-MATCHED_TABLES = ("mentions",)
-# Tables computed from the checked rows of other tables (changes.py): no coding row either.
-DERIVED_TABLES = ("position_changes",)
-# models.access values under which no weights are released (so no weights licence applies).
-WEIGHTS_WITHHELD = ("api", "hosted", "unreleased")
+ROWS_PROPERTY = "ai_openness:rows"  # the same, in a descriptor's resource
 
 
 # --- type views: the only maps from a Table Schema type to an engine's type -----------
@@ -102,7 +86,10 @@ class Contract:
         if problems:
             raise Unreadable(problems)
         meta = {k: v for k, v in descriptor.items() if k != "resources"}
-        meta["resources"] = [{k: r[k] for k in ("name", "title", "description") if k in r} for r in resources]
+        meta["resources"] = [
+            {k: r[k] for k in ("name", "title", "description") if k in r} | {"rows": r.get(ROWS_PROPERTY, "codings")}
+            for r in resources
+        ]
         return cls(meta, {r["name"]: r["schema"] for r in resources}, origin)
 
     # the schemas ---------------------------------------------------------------------
@@ -154,24 +141,31 @@ class Contract:
     def generated_columns(self, name: str) -> tuple[str, ...]:
         """Columns of `name` the build computes (a coding must not write them)."""
         return self._cached(
-            ("generated", name), lambda: tuple(c for c in GENERATED_COLUMNS.get(name, ()) if c in self.columns(name))
+            ("generated", name), lambda: tuple(f["name"] for f in self.fields(name) if f.get(GENERATED))
         )
+
+    def rows_from(self, name: str) -> str:
+        """Where the rows of `name` come from: codings, generated, matched or derived."""
+        return str(self.resource(name).get("rows", "codings"))
 
     @property
     def generated_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in GENERATED_TABLES if n in self._schemas)
+        """Tables with no codings file of their own (a changelog counts their rows)."""
+        return tuple(n for n in self.names if self.rows_from(n) != "codings")
 
     @property
     def matched_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in MATCHED_TABLES if n in self._schemas)
+        """Tables found by matching aliases in the stored texts: no coding row stands behind a row."""
+        return tuple(n for n in self.names if self.rows_from(n) == "matched")
 
     @property
     def derived_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in DERIVED_TABLES if n in self._schemas)
+        """Tables computed from the checked rows of other tables: no coding row either."""
+        return tuple(n for n in self.names if self.rows_from(n) == "derived")
 
     def weights_withheld(self) -> tuple[str, ...]:
         """The models.access values under which no weights are released."""
-        return tuple(v for v in WEIGHTS_WITHHELD if v in self.vocabulary("models", "access"))
+        return tuple(self.field("models", "access").get(WITHHELD, ()))
 
     # type views ----------------------------------------------------------------------
 

@@ -24,8 +24,12 @@ class Problem:
         where = visible(self.file) + (f":{self.line}" if self.line else "")
         what = f" [{visible(self.field)}]" if self.field else ""
         got = f" (got '{visible(self.value)}')" if self.value not in (None, "") else ""
-        kind = f"{self.code}: " if self.code else ""
-        return f"{where}{what}: {kind}{visible(self.message)}{got}"
+        return f"{where}{what}: {visible(self.said)}{got}"
+
+    @property
+    def said(self) -> str:
+        """The message as every output shows it: after its code, when it has one."""
+        return f"{self.code}: {self.message}" if self.code else self.message
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -48,7 +52,7 @@ class Unreadable(Exception):
 
 
 def sort_key(problem: Problem) -> tuple:
-    return (problem.file, problem.line or 0, problem.field or "", problem.message)
+    return (problem.file, problem.line or 0, problem.field or "", problem.said)
 
 
 def shorten(value: object, limit: int = 80) -> str:
