@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import polars as pl
 
@@ -29,7 +30,7 @@ _FORMULA_START = ("=", "+", "-", "@")
 EMITS = ("formula", "invisible-character", "not-nfc")
 
 
-def id_columns(schema: dict) -> set[str]:
+def id_columns(schema: dict[str, Any]) -> set[str]:
     """Key columns: the primary key, foreign keys, and every *_id column."""
     columns = set(key_list(schema.get("primaryKey")))
     for fk in schema_foreign_keys(schema, ""):
@@ -38,7 +39,9 @@ def id_columns(schema: dict) -> set[str]:
     return columns
 
 
-def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
+def check_hygiene(
+    rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings
+) -> None:
     """`suspect`: the file may hold an invisible character (its scan's byte filter found one)."""
     ids = id_columns(schema)
     tests = {}

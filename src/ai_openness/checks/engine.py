@@ -12,9 +12,11 @@ import csv
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -52,7 +54,7 @@ def _order(contract: Contract, names: list[str]) -> list[str]:
     return done
 
 
-def _chunks(path: Path):
+def _chunks(path: Path) -> Iterator[pl.DataFrame]:
     return pl.scan_csv(path, infer_schema=False, truncate_ragged_lines=True).collect_batches(chunk_size=CHUNK_ROWS)
 
 
@@ -106,24 +108,38 @@ class Engine:
             if "retired_ids" in names and len(key) == 1:  # a retired id must not be a current one
                 self.referenced[name].add(tuple(key))
 
+    @property
+    def _read(self) -> Descriptor:
+        """The descriptor whose files run() reads (an engine on frames in memory has none)."""
+        if self.descriptor is None:
+            raise ValueError("this engine checks tables in memory (run_frames); it has no files to read")
+        return self.descriptor
+
+    @property
+    def _root(self) -> Path:
+        if self.root is None:
+            raise ValueError("this engine checks tables in memory (run_frames); it has no package directory")
+        return self.root
+
     def run(self) -> None:
-        later, texts = [], None
+        later: list[tuple[str, ForeignKey, pl.DataFrame]] = []
+        texts: threading.Thread | None = None
         for name in _order(self.contract, self.names):
-            resource = self.descriptor.resources[name]
+            resource = self._read.resources[name]
             self.rels[name] = resource.path
             later += self.table(resource)
             if texts is None and self.check_stored_texts and set(KEEP) <= set(self.kept):
                 # Reading the stored texts waits on files and hashlib, not on polars: it runs
                 # beside the remaining tables (the largest, mentions, comes last).
-                rels = {name: self.descriptor.resources[name].path for name in KEEP}
+                rels = {name: self._read.resources[name].path for name in KEEP}
                 texts = threading.Thread(
-                    target=check_texts, args=(self.root, rels, self.kept, self.limits.text_bytes, self.findings)
+                    target=check_texts, args=(self._root, rels, self.kept, self.limits.text_bytes, self.findings)
                 )
                 texts.start()
         if texts is None and self.check_stored_texts and "sources" in self.kept:  # stances could not be read
             check_texts(
-                self.root,
-                {name: r.path for name, r in self.descriptor.resources.items()},
+                self._root,
+                {name: r.path for name, r in self._read.resources.items()},
                 self.kept,
                 self.limits.text_bytes,
                 self.findings,
@@ -162,13 +178,15 @@ class Engine:
         return fk.resource in self.unreadable or fk.resource not in self.names
 
     def _counts(self, resource: Resource, found: Scan) -> None:
-        item = next((i for i in self.descriptor.checked["resources"] if i["name"] == resource.name), {})
-        expected = {"expected": "the hash and size that `ai-openness build` records"}
+        item: dict[str, Any] = next((i for i in self._read.checked["resources"] if i["name"] == resource.name), {})
+        expected = "the hash and size that `ai-openness build` records"
         recorded = item.get("hash")
         if isinstance(recorded, str) and recorded.removeprefix("sha256:") != found.sha256:
-            self.findings.add(resource.path, None, None, "hash-count", recorded, **expected, sha256=found.sha256)
+            self.findings.add(resource.path, None, None, "hash-count", recorded, expected=expected, sha256=found.sha256)
         if item.get("bytes") not in (None, found.size):
-            self.findings.add(resource.path, None, None, "byte-count", item["bytes"], **expected, size=found.size)
+            self.findings.add(
+                resource.path, None, None, "byte-count", item["bytes"], expected=expected, size=found.size
+            )
 
     def _open(self, resource: Resource) -> tuple[Scan, list[str]] | None:
         """The file's scan and header, or None (with findings) when its rows cannot be read."""
@@ -176,7 +194,7 @@ class Engine:
         size = resource.file.stat().st_size
         if limit is not None and size > limit:
             self.findings.add(
-                self.descriptor.rel,
+                self._read.rel,
                 None,
                 "path",
                 "limit",
@@ -205,7 +223,9 @@ class Engine:
         try:
             header = next(csv.reader([first.decode("utf-8")]), [])
         except UnicodeDecodeError:
-            self.findings.problem(not_utf8_problem(resource.file, rel))
+            encoding = not_utf8_problem(resource.file, rel)
+            if encoding is not None:
+                self.findings.problem(encoding)
             return None
         self.files[rel] = Located(resource.file, found, header)
         return found, header
@@ -259,7 +279,9 @@ class Engine:
             twin=twin,
         )
 
-    def _finish(self, state: _TableState, rows: int, reread) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
+    def _finish(
+        self, state: _TableState, rows: int, reread: Callable[[np.ndarray, list[str]], pl.DataFrame]
+    ) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
         """After a table's last chunk: its keys, what other tables refer to, what is kept."""
         self.rows[state.name] = rows
         if state.twin:
@@ -323,7 +345,9 @@ class Engine:
         return _reread(_chunks(resource.file), resource.name, self.contract, rows, columns)
 
 
-def _reread(chunks, name: str, contract: Contract, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
+def _reread(
+    chunks: Iterable[pl.DataFrame], name: str, contract: Contract, rows: np.ndarray, columns: list[str]
+) -> pl.DataFrame:
     wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
     for chunk in chunks:
         typed = check_cells(name, contract.schema(name), chunk, row0, None).typed

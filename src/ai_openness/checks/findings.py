@@ -17,6 +17,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ai_openness.core.errors import REGENERATE, error_type
 from ai_openness.core.problems import Problem, shown
@@ -137,7 +138,7 @@ class Findings:
         return out
 
 
-def _columns(found: list[Finding], files: dict[str, Located]) -> dict[tuple, int]:
+def _columns(found: list[Finding], files: dict[str, Located]) -> dict[tuple[Any, ...], int]:
     """1-based character column where each finding's field starts, when it starts on the
     row's first line; read from the file, one row at a time, only for rows with findings."""
     wanted: dict[str, set[tuple[int, str]]] = defaultdict(set)

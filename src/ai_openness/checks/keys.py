@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -70,7 +71,7 @@ class KeyHashes:
         rows = self.candidates()
         if not len(rows):
             return
-        first: dict[tuple, int] = {}
+        first: dict[tuple[Any, ...], int] = {}
         for record in reread(rows, self.columns).sort("row").iter_rows():
             row, values = record[0], tuple(record[1:])
             if values not in first:
@@ -104,8 +105,8 @@ def dangling(rel: str, fk: ForeignKey, frame: pl.DataFrame, targets: pl.DataFram
     if not missing.height:
         return
     for record in frame.join(missing, on=fk.fields, how="semi", nulls_equal=True).iter_rows():
-        row, values = record[0], record[1:]
-        shown = "/".join("" if v is None else str(v) for v in values)
+        row, cells = record[0], record[1:]
+        shown = "/".join("" if v is None else str(v) for v in cells)
         findings.add(
             rel,
             row,

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.core.dates import derived_date_columns, expected_end
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.find import occurrences
 from ai_openness.core.problems import shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
+from ai_openness.safeio.files import Refused, contained, read_bounded
 
 EMITS = (
     "actor",
@@ -83,7 +85,13 @@ def _precision_column(field: str, columns: list[str]) -> str | None:
 
 
 def check_dates(
-    rel: str, schema: dict, typed: pl.DataFrame, unreliable: pl.DataFrame, row0: int, today: dt.date, findings: Findings
+    rel: str,
+    schema: dict[str, Any],
+    typed: pl.DataFrame,
+    unreliable: pl.DataFrame,
+    row0: int,
+    today: dt.date,
+    findings: Findings,
 ) -> None:
     """Dates are not in the future, and the first day of their month or year when only the
     month or year is known; a precision goes with a date."""
@@ -96,27 +104,30 @@ def check_dates(
         reported = (unreliable[field] | unreliable[precision]) if precision else unreliable[field]
         _check_end(rel, typed, field, precision, unreliable, row0, findings)
         date, p = pl.col(field), pl.col(precision) if precision else pl.lit(None, pl.String)
-        rules = [(date > today, field, "date-in-future", lambda d: f"a date on or before {today}")]
+        # (condition, field, code, what was expected: a template of the row's date `d`)
+        rules: list[tuple[pl.Expr, str, str, str]] = [
+            (date > today, field, "date-in-future", f"a date on or before {today}")
+        ]
         if precision:
             rules += [
                 (
                     date.is_null() & p.is_not_null(),
                     precision,
                     "precision-without-date",
-                    lambda d, precision=precision: f"{precision} empty",
+                    f"{precision} empty",
                 ),
-                ((p == "month") & (date.dt.day() != 1), field, "month-not-first-day", lambda d: f"{d:%Y-%m}-01"),
+                ((p == "month") & (date.dt.day() != 1), field, "month-not-first-day", "{d:%Y-%m}-01"),
                 (
                     (p == "year") & ((date.dt.month() != 1) | (date.dt.day() != 1)),
                     field,
                     "year-not-first-day",
-                    lambda d: f"{d:%Y}-01-01",
+                    "{d:%Y}-01-01",
                 ),
                 (
                     date.is_not_null() & (date <= today) & p.is_null(),
                     precision,
                     "date-without-precision",
-                    lambda d: "day, month or year",
+                    "day, month or year",
                 ),
             ]
         flags = typed.select([(rule.fill_null(False) & ~reported).alias(str(i)) for i, (rule, *_) in enumerate(rules)])
@@ -125,7 +136,7 @@ def check_dates(
             for row in flags[str(i)].arg_true().to_list():
                 value = typed[field][row]
                 shown_value = typed[key][row] if key != field else value
-                findings.add(rel, row0 + row, key, code, shown_value, expected=expected(value), **params)
+                findings.add(rel, row0 + row, key, code, shown_value, expected=expected.format(d=value), **params)
 
 
 def _check_end(
@@ -142,7 +153,10 @@ def _check_end(
     if precision is None or end not in typed.columns:
         return
     reported = (unreliable[field] | unreliable[precision] | unreliable[end]).to_list()
-    text = lambda value: value.isoformat() if value is not None else ""
+
+    def text(value: dt.date | None) -> str:
+        return value.isoformat() if value is not None else ""
+
     for row, (date, kind, last) in enumerate(zip(typed[field], typed[precision], typed[end])):
         expected = None if reported[row] else expected_end(text(date), kind or "", text(last))
         if expected is not None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -41,7 +43,7 @@ EMITS = (
 )
 
 
-def expected_of(field: dict) -> str:
+def expected_of(field: dict[str, Any]) -> str:
     constraints = field.get("constraints") or {}
     parts = [f"type {field.get('type', 'string')}"]
     if constraints.get("enum"):
@@ -82,7 +84,7 @@ def check_labels(rel: str, header: list[str], names: list[str], findings: Findin
         else:
             seen.add(label)
             continue
-        seen.add(label)
+        seen.add(label or "")
         findings.add(rel, None, name or label, code, label, expected=", ".join(names), line=1, column=i + 1)
     return False
 
@@ -95,7 +97,7 @@ class Cells:
     unreliable: pl.DataFrame  # True where the CSV cell is invalid (type error, missing when required)
 
 
-def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _typed(field: dict[str, Any], text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, type error) of a non-missing cell, by the field's type and format."""
     kind, fmt = field.get("type", "string"), field.get("format", "default")
     if kind == "string":
@@ -115,7 +117,7 @@ def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, value.is_null()
 
 
-def _parse(field: dict, cell: str) -> object:
+def _parse(field: dict[str, Any], cell: str) -> object:
     """A cell as frictionless reads it (its integer, number and date readers); None if invalid."""
     try:
         if field["type"] == "integer":
@@ -131,7 +133,7 @@ def _parse(field: dict, cell: str) -> object:
     return None
 
 
-def _literal(field: dict, value: object) -> object:
+def _literal(field: dict[str, Any], value: Any) -> object:
     """An enum value or bound of the schema, in the field's type."""
     if field["type"] == "integer":
         return int(value)
@@ -142,9 +144,9 @@ def _literal(field: dict, value: object) -> object:
     return value
 
 
-def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
+def _flags(fields: list[dict[str, Any]]) -> dict[tuple[str | None, str, str], pl.Expr]:
     """(field, kind, message) -> True where a cell breaks the rule."""
-    flags = {}
+    flags: dict[tuple[str | None, str, str], pl.Expr] = {}
     for f in fields:
         name, constraints = f["name"], f.get("constraints", {})
         value, valid = pl.col(name), pl.col(name).is_not_null()
@@ -160,20 +162,22 @@ def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
             flags[(name, "constraint-error", f"the value does not match the pattern {constraints['pattern']}")] = (
                 valid & ~value.str.contains(f"^(?:{constraints['pattern']})$")
             )
-        for bound, test in (
+        lengths: tuple[tuple[str, Callable[[pl.Expr, Any], pl.Expr]], ...] = (
             ("minLength", lambda v, b: v.str.len_chars() < b),
             ("maxLength", lambda v, b: v.str.len_chars() > b),
-        ):
+        )
+        for bound, test in lengths:
             if bound in constraints and f["type"] == "string":
                 flags[(name, "constraint-error", f"the value breaks {bound} {constraints[bound]}")] = valid & test(
                     value, constraints[bound]
                 )
-        for bound, test in (
+        bounds: tuple[tuple[str, Callable[[pl.Expr, Any], pl.Expr]], ...] = (
             ("minimum", lambda v, b: v < b),
             ("maximum", lambda v, b: v > b),
             ("exclusiveMinimum", lambda v, b: v <= b),
             ("exclusiveMaximum", lambda v, b: v >= b),
-        ):
+        )
+        for bound, test in bounds:
             if bound in constraints:
                 flags[(name, "constraint-error", f"the value breaks {bound} {constraints[bound]}")] = valid & test(
                     value, _literal(f, constraints[bound])
@@ -181,7 +185,7 @@ def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
     return flags
 
 
-def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings: Findings | None) -> Cells:
+def check_cells(rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, findings: Findings | None) -> Cells:
     fields = schema["fields"]
     missing_values = schema.get("missingValues", DEFAULT_MISSING)
     first: list[pl.Expr] = []  # each cell's typed value, missing flag and type error, computed once
@@ -201,8 +205,8 @@ def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings
         name = f["name"]
         if f["type"] not in ("integer", "number", "date") or not cells[f"{name}|wrong"].any():
             continue
-        rows = cells[f"{name}|wrong"].arg_true()
-        parsed = [(row, _parse(f, raw)) for row, raw in zip(rows.to_list(), chunk[name].gather(rows).to_list())]
+        wrong = cells[f"{name}|wrong"].arg_true()
+        parsed = [(row, _parse(f, raw)) for row, raw in zip(wrong.to_list(), chunk[name].gather(wrong).to_list())]
         fixed = [(row, value) for row, value in parsed if value is not None]
         if fixed:
             where = pl.Series([row for row, _ in fixed], dtype=pl.UInt32)

@@ -11,6 +11,7 @@ finding there is reported at the coding's file and line).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
@@ -66,7 +67,7 @@ def check(
         _retired(contract, rels["retired_ids"], kept["retired_ids"], ids, findings)
 
 
-def _report(rel: str, frame: pl.DataFrame, rules: list[tuple], findings: Findings) -> None:
+def _report(rel: str, frame: pl.DataFrame, rules: list[tuple[Any, ...]], findings: Findings) -> None:
     """rules: (condition, field, code[, (parameter, expression)]); one finding per row and rule
     that holds. The expression's value on the row fills the parameter of the code's message."""
     for condition, field, code, *detail in rules:
@@ -183,13 +184,14 @@ def _retired(
             continue
         if table not in current:
             current[table] = ids(table)
-        if current[table] is None:
+        ids_now = current[table]
+        if ids_now is None:
             continue  # the table itself could not be read (reported there)
         column = contract.primary_key(table)[0]
-        if identifier in current[table]:
+        if identifier in ids_now:
             findings.add(rel, row, "id", "retired-reused", identifier, column=column, table=table)
         elif successor is not None:
             try:
-                follow(identifier, current[table], successors[table])
+                follow(identifier, ids_now, successors[table])
             except (UnknownId, ValueError) as exc:
                 findings.add(rel, row, "successor", "retired-successor", successor, reason=exc, table=table)

@@ -11,6 +11,7 @@ not reported again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -21,7 +22,7 @@ from ai_openness.core.limits import Limits
 from ai_openness.core.problems import shown
 
 
-def _decoded_bytes(table) -> int:
+def _decoded_bytes(table: Any) -> int:
     """Bytes the table takes once every dictionary-encoded cell is expanded, computed
     without expanding anything (a repeated value can stand for millions of copies)."""
     import pyarrow as pa
@@ -39,7 +40,7 @@ def _decoded_bytes(table) -> int:
 
 
 class Twin:
-    def __init__(self, path: Path, rel: str, csv_rel: str, schema: dict, limits: Limits, csv_bytes: int):
+    def __init__(self, path: Path, rel: str, csv_rel: str, schema: dict[str, Any], limits: Limits, csv_bytes: int):
         self.path, self.rel, self.csv_rel, self.schema = path, rel, csv_rel, schema
         self.names = [f["name"] for f in schema["fields"]]
         self.rows = 0  # rows read so far

@@ -12,7 +12,8 @@ Only the standard library, pandas and pyarrow are imported for reading the table
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ai_openness.contract.keys import ForeignKey, key_list, schema_foreign_keys
 from ai_openness.contract.shape import GENERATED, WITHHELD, schema_problems
@@ -26,6 +27,9 @@ from ai_openness.contract.types import (
     sqlite_type,
 )
 from ai_openness.core.problems import Problem, Unreadable
+
+if TYPE_CHECKING:  # pydantic is not installed with the slim (data-only) install
+    from pydantic import BaseModel
 
 SCHEMA_DIR = "schema"
 PACKAGE_YAML = f"{SCHEMA_DIR}/package.yaml"
@@ -52,11 +56,11 @@ ROWS_PROPERTY = "ai_openness:rows"  # the same, in a descriptor's resource
 class Contract:
     """The Table Schemas of one package and the views derived from them."""
 
-    def __init__(self, meta: dict, schemas: dict[str, dict], origin: str = ""):
+    def __init__(self, meta: dict[str, Any], schemas: dict[str, dict[str, Any]], origin: str = ""):
         self.meta = meta
         self._schemas = schemas
         self.origin = origin  # where it was read from, for messages
-        self._views: dict[tuple, Any] = {}
+        self._views: dict[tuple[Any, ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"Contract({self.origin or '?'}: {', '.join(self.names)})"
@@ -64,7 +68,7 @@ class Contract:
     # construction -------------------------------------------------------------------
 
     @classmethod
-    def from_descriptor(cls, descriptor: dict, origin: str = DESCRIPTOR) -> Contract:
+    def from_descriptor(cls, descriptor: dict[str, Any], origin: str = DESCRIPTOR) -> Contract:
         """The contract embedded in a datapackage.json (a published copy, a release archive)."""
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if not isinstance(resources, list) or not all(
@@ -99,27 +103,30 @@ class Contract:
         """The resources, dependencies first (the order of package.yaml)."""
         return [r["name"] for r in self.meta["resources"]]
 
-    def resource(self, name: str) -> dict:
+    def resource(self, name: str) -> dict[str, Any]:
         """The package-level entry of a resource: name, title, description."""
         for r in self.meta["resources"]:
             if r["name"] == name:
-                return r
+                entry: dict[str, Any] = r
+                return entry
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
 
-    def schema(self, name: str) -> dict:
+    def schema(self, name: str) -> dict[str, Any]:
         try:
-            return self._schemas[name]
+            schema: dict[str, Any] = self._schemas[name]
+            return schema
         except KeyError:
             raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}") from None
 
-    def fields(self, name: str) -> list[dict]:
-        return self.schema(name)["fields"]
+    def fields(self, name: str) -> list[dict[str, Any]]:
+        fields: list[dict[str, Any]] = self.schema(name)["fields"]
+        return fields
 
     def columns(self, name: str) -> list[str]:
         # Asked for once per coded row by the build: kept, and copied so a caller cannot change it.
         return list(self._cached(("columns", name), lambda: tuple(f["name"] for f in self.fields(name))))
 
-    def field(self, name: str, field: str) -> dict:
+    def field(self, name: str, field: str) -> dict[str, Any]:
         for f in self.fields(name):
             if f["name"] == field:
                 return f
@@ -140,9 +147,10 @@ class Contract:
 
     def generated_columns(self, name: str) -> tuple[str, ...]:
         """Columns of `name` the build computes (a coding must not write them)."""
-        return self._cached(
+        columns: tuple[str, ...] = self._cached(
             ("generated", name), lambda: tuple(f["name"] for f in self.fields(name) if f.get(GENERATED))
         )
+        return columns
 
     def rows_from(self, name: str) -> str:
         """Where the rows of `name` come from: codings, generated, matched or derived."""
@@ -169,16 +177,17 @@ class Contract:
 
     # type views ----------------------------------------------------------------------
 
-    def _cached(self, key: tuple, make):
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         if key not in self._views:
             self._views[key] = make()
         return self._views[key]
 
-    def pydantic_model(self, name: str):
+    def pydantic_model(self, name: str) -> type[BaseModel]:
         """A pydantic model of one row of `name`, to check a coding's values."""
-        return self._cached(("pydantic", name), lambda: _pydantic_model(name, self.fields(name)))
+        model: type[BaseModel] = self._cached(("pydantic", name), lambda: _pydantic_model(name, self.fields(name)))
+        return model
 
-    def arrow_schema(self, name: str):
+    def arrow_schema(self, name: str) -> Any:
         """Arrow types of the Parquet twin; non-required fields are nullable."""
         import pyarrow as pa
 
@@ -194,8 +203,8 @@ class Contract:
         """pandas dtypes: vocabularies are categoricals in documented order, the rest nullable."""
         import pandas as pd
 
-        def make():
-            dtypes = {}
+        def make() -> dict[str, Any]:
+            dtypes: dict[str, Any] = {}
             for f in self.fields(name):
                 vocabulary = self.vocabulary(name, f["name"])
                 dtypes[f["name"]] = pd.CategoricalDtype(vocabulary) if vocabulary else pandas_dtype(f)
@@ -212,12 +221,12 @@ class Contract:
     polars_type = staticmethod(polars_type)
 
 
-def _pydantic_model(name: str, fields: list[dict]):
+def _pydantic_model(name: str, fields: list[dict[str, Any]]) -> type[BaseModel]:
     from typing import Literal
 
     from pydantic import ConfigDict, Field, StringConstraints, create_model
 
-    definitions = {}
+    definitions: dict[str, Any] = {}
     for f in fields:
         constraints = f.get("constraints") or {}
         if "enum" in constraints:
@@ -245,7 +254,7 @@ def _pydantic_model(name: str, fields: list[dict]):
 # --- reading schema/ safely ------------------------------------------------------------
 
 
-def resource_schema(contract: Contract, name: str, fmt: str) -> dict:
+def resource_schema(contract: Contract, name: str, fmt: str) -> dict[str, Any]:
     """The Table Schema a descriptor gives resource `name` in format `fmt`."""
     schema = contract.schema(name)
     if fmt == "parquet":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from ai_openness.contract.keys import key_list
 from ai_openness.contract.types import TYPES
@@ -81,7 +81,7 @@ def schema_problems(schema: object, rel: str) -> list[Problem]:
     return problems
 
 
-def _custom_problems(field: dict, rel: str) -> list[Problem]:
+def _custom_problems(field: dict[str, Any], rel: str) -> list[Problem]:
     """The package's own properties of a field have the form the code reads them in."""
     problems = []
     if not isinstance(field.get(GENERATED, False), bool):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +32,7 @@ class Problem:
         """The message as every output shows it: after its code, when it has one."""
         return f"{self.code}: {self.message}" if self.code else self.message
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -51,7 +52,7 @@ class Unreadable(Exception):
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
-def sort_key(problem: Problem) -> tuple:
+def sort_key(problem: Problem) -> tuple[Any, ...]:
     return (problem.file, problem.line or 0, problem.field or "", problem.said)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ai_openness.core.problems import Problem, sort_key, visible
 
@@ -29,7 +30,7 @@ class Report:
     def sorted_problems(self) -> list[Problem]:
         return sorted(set(self.problems), key=sort_key)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "exit_code": self.exit_code,
