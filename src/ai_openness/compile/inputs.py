@@ -158,7 +158,14 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
     if problem is not None:
         inputs.problems.append(
             Problem(
-                row.file, row.line("path"), "path", problem.message, rel, expected=problem.expected, fix=problem.fix
+                row.file,
+                row.line("path"),
+                "path",
+                problem.message,
+                rel,
+                expected=problem.expected,
+                fix=problem.fix,
+                code="encoding-error",
             )
         )
         inputs.unreadable.add(source_id)
@@ -174,6 +181,7 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
                 expected=digest,
                 fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
                 f"is intended, record the new hash: sha256: {digest}",
+                code="source-text-changed",
             )
         )
         inputs.unreadable.add(source_id)
@@ -204,6 +212,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                     None,
                     "is not a stored article listed in sources/articles.yaml",
                     fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts",
+                    code="unlisted-article",
                 )
             )
             continue
@@ -224,6 +233,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                 fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
                 "and add title, publisher, url and published when the text gives them); "
                 "or remove the file",
+                code="unlisted-article",
             )
         )
     return problems
@@ -250,6 +260,7 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
                 f"lists {len(markers)} markers, more than the limit of {MAX_NOT_CONTENT} per source; "
                 f"only the first {MAX_NOT_CONTENT} were looked for",
                 fix="mark only the few parts of the page that are not the article (a banner, a menu)",
+                code="limit",
             )
         )
     for index, marker in enumerate(markers[:MAX_NOT_CONTENT]):
@@ -291,6 +302,7 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
                     "(a banner, a menu, a cookie notice)",
                     fix="make the marker longer, so that it matches only the part of the page meant, "
                     "or mark the part with from: and to:",
+                    code="limit",
                 )
             )
             spans += found[:budget]
@@ -340,6 +352,7 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
                             reveal(shorten(name)),
                             expected="a visible name",
                             fix="retype the name",
+                            code="name",
                         )
                     )
                 elif name not in seen:
@@ -490,7 +503,16 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
         except quotes.NotFound as exc:
             inputs.diagnosed += 1
             inputs.problems.append(
-                Problem(rel, row.line("quote"), "quote", exc.message, exc.value, expected=exc.expected, fix=exc.fix)
+                Problem(
+                    rel,
+                    row.line("quote"),
+                    "quote",
+                    exc.message,
+                    exc.value,
+                    expected=exc.expected,
+                    fix=exc.fix,
+                    code="quote-not-found",
+                )
             )
     return row
 

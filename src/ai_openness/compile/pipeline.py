@@ -40,14 +40,23 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
         "data-dictionary": docs.data_dictionary(contract),
         "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
     }
-    try:  # inside the package, and no larger than a stored text (README.md is 57 kB)
-        data = read_bounded(contained(root, docs.README), docs.README, MAX_INPUT_BYTES)
-        text = docs.fill(data.decode("utf-8"), blocks)
+    files = {docs.README: _filled(root, docs.README, blocks)}
+    # The guide's table of messages, from the catalogue of findings (when the guide is there).
+    if (root / docs.CONTRIBUTING).is_file():
+        files[docs.CONTRIBUTING] = _filled(root, docs.CONTRIBUTING, {"messages": docs.messages()})
+    return files
+
+
+def _filled(root: Path, rel: str, blocks: dict[str, str]) -> bytes:
+    """`rel` with its generated blocks refreshed; read inside the package, and no larger
+    than a stored text (README.md is 57 kB)."""
+    try:
+        data = read_bounded(contained(root, rel), rel, MAX_INPUT_BYTES)
+        return docs.fill(data.decode("utf-8"), blocks).encode("utf-8")
     except Refused as refused:
-        raise BuildFailed([Problem(docs.README, None, None, refused.message, fix=refused.fix)]) from None
+        raise BuildFailed([Problem(rel, None, None, refused.message, fix=refused.fix)]) from None
     except ValueError as exc:  # not UTF-8, or its generated blocks' markers are broken
-        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
-    return {docs.README: text.encode("utf-8")}
+        raise BuildFailed([Problem(rel, None, None, str(exc))]) from None
 
 
 def released(contract: Contract) -> str | None:

@@ -46,7 +46,7 @@ def resolve_all(current: Collection[str], successors: Mapping[str, str | None]) 
             continue
         path: list[str] = []
         position: dict[str, int] = {}  # id -> its index in path: reaching one again is a circle
-        node: str | None = start
+        node = start
         while True:
             if node in current:
                 outcome: Outcome = node
@@ -66,10 +66,11 @@ def resolve_all(current: Collection[str], successors: Mapping[str, str | None]) 
                 break
             position[node] = len(path)
             path.append(node)
-            node = successors[node]
-            if node is None:
+            successor = successors[node]
+            if successor is None:
                 outcome = None
                 break
+            node = successor
         for member in path:
             resolved[member] = outcome
     return resolved
@@ -96,7 +97,8 @@ def follow(identifier: str, current: Collection[str], successors: Mapping[str, s
             raise Circle(path[seen[identifier] :])
         seen[identifier] = len(path)
         path.append(identifier)
-        identifier = successors[identifier]
-        if identifier is None:
+        successor = successors[identifier]
+        if successor is None:
             return None
+        identifier = successor
     return identifier

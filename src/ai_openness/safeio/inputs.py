@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import MAX_INPUT_DEPTH, MAX_INPUT_FILES, input_bytes
 from ai_openness.core.problems import Problem, shown
 from ai_openness.safeio.files import Refused, contained, decode_utf8, read_bounded
@@ -68,18 +69,10 @@ def input_problems(root: Path) -> list[Problem]:
                     real = contained(root, rel)
                     data = read_bounded(real, rel, input_bytes(rel))
                 except Refused as refused:
-                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
+                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix, code="path-outside"))
                     continue
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]
                     if not data.strip():  # else it reads as no entries, and only what refers to them fails
-                        problems.append(
-                            Problem(
-                                rel,
-                                None,
-                                None,
-                                "is empty: it holds no entries",
-                                fix=f"restore it (`git checkout -- {rel}`), or remove the file if it is not needed",
-                            )
-                        )
+                        problems.append(problem("empty-file", rel, None, None, path=rel))
     return problems

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ai_openness.core.errors import error_type, problem
 from ai_openness.core.limits import (
     MAX_ENTRIES,
     MAX_KEYS,
@@ -74,8 +75,11 @@ _Constructor.add_constructor(_CORE + "timestamp", _construct_timestamp)
 _SCALARS = {_CORE + t: _Constructor.yaml_constructors[_CORE + t] for t in ("null", "bool", "int", "float", "timestamp")}
 
 
-def _refuse(rel: str, mark, message: str, fix: str | None = None) -> BuildFailed:
-    return BuildFailed([Problem(rel, mark.line + 1, None, message, fix=fix, column=mark.column + 1)])
+def _refuse(rel: str, mark, message: str, fix: str | None = None, code: str = "yaml-shape") -> BuildFailed:
+    """A problem at `mark`, of kind `code` in the catalogue (core/errors.py); its fix is the
+    catalogue's unless one is given."""
+    fix = fix if fix is not None else error_type(code).fix
+    return BuildFailed([Problem(rel, mark.line + 1, None, message, fix=fix, column=mark.column + 1, code=code)])
 
 
 _COLLECTION_KEY = (
@@ -124,11 +128,10 @@ def _build(parser, rel: str):
                     event.start_mark,
                     f"holds a value of {len(value)} characters, more than the limit of {MAX_SCALAR_CHARS}",
                     f"shorten the value to at most {MAX_SCALAR_CHARS} characters (a table cell holds no more)",
+                    "limit",
                 )
             if event.style == '"' and "\x00" in value:  # written \0: no path, id or text holds one
-                raise _unprintable(
-                    value, event.start_mark.line + 1, event.start_mark.column + 1, rel, "written as an escape"
-                )
+                raise _unprintable(value, event.start_mark.line + 1, event.start_mark.column + 1, rel, True)
             if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
                 value = _scalar(event, rel)
             mark = event.start_mark
@@ -154,7 +157,9 @@ def _build(parser, rel: str):
             value, mark = container, start
             container, lines, key, start = stack.pop()
         elif kind is alias:
-            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
+            raise _refuse(
+                rel, event.start_mark, "uses a YAML alias (*name); write the value out instead", code="yaml-alias"
+            )
         elif kind is document_start:
             documents += 1
             if documents > 1:
@@ -172,7 +177,7 @@ def _build(parser, rel: str):
             result = value
         elif key is None:  # a list
             if len(container) >= MAX_ENTRIES:
-                raise _refuse(rel, mark, f"holds a list of more than {MAX_ENTRIES} entries", _SPLIT)
+                raise _refuse(rel, mark, f"holds a list of more than {MAX_ENTRIES} entries", _SPLIT, "limit")
             container.append(value)
             lines.append(mark.line + 1)
         elif key is _KEY:  # collections are refused as keys at their start: this is a scalar
@@ -187,7 +192,7 @@ def _build(parser, rel: str):
             if value in container:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {shown(value)!r}", mark)
             if len(container) >= MAX_KEYS:
-                raise _refuse(rel, mark, f"holds a mapping of more than {MAX_KEYS} keys", _SPLIT)
+                raise _refuse(rel, mark, f"holds a mapping of more than {MAX_KEYS} keys", _SPLIT, "limit")
             lines[value] = mark.line + 1
             key = value
         else:
@@ -195,14 +200,15 @@ def _build(parser, rel: str):
             key = _KEY
     if anchors:
         anchor = anchors[0]
-        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
+        message = f"uses a YAML anchor (&{anchor.anchor}); write each value out instead"
+        raise _refuse(rel, anchor.start_mark, message, code="yaml-anchor")
     return result
 
 
 def _unusual(event, values: int, anchors: list, rel: str) -> None:
     """A node with a tag or an anchor, or one past the number of values a file may hold."""
     if values > MAX_VALUES:
-        raise _refuse(rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT)
+        raise _refuse(rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT, "limit")
     if event.tag is not None:
         tag = event.tag
         shown_tag = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
@@ -212,6 +218,7 @@ def _unusual(event, values: int, anchors: list, rel: str) -> None:
             f"uses the YAML tag {shown(shown_tag)}; codings hold only text, numbers, "
             "dates, lists and key: value mappings, so remove the tag (quote the value if the "
             "! is meant as text)",
+            code="yaml-tag",
         )
     anchors.append(event)
 
@@ -231,6 +238,7 @@ def _scalar(event: yaml.ScalarEvent, rel: str):
                 event.start_mark,
                 f"holds a number of {digits} digits, more than the limit of {MAX_NUMBER_DIGITS}",
                 "write numbers with a few digits; put the value in quotes if it is meant as text",
+                "limit",
             )
     return make(_CONSTRUCTOR, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
 
@@ -254,24 +262,16 @@ def _check_characters(text: str, rel: str) -> None:
         raise _unprintable(bad.group(), line, bad.start() - text.rfind("\n", 0, bad.start()), rel)
 
 
-def _unprintable(text: str, line: int, column: int, rel: str, how: str = "") -> BuildFailed:
+def _unprintable(text: str, line: int, column: int, rel: str, escaped: bool = False) -> BuildFailed:
     """The first character of `text` that YAML does not allow in a file, at `line`. A NUL
     may not be written as an escape (\\0) either: the operating system ends a path at it."""
     char = _NOT_PRINTABLE.search(text).group()
     name = "NUL" if char == "\x00" else unicodedata.name(char, "a control character")
-    return BuildFailed(
-        [
-            Problem(
-                rel,
-                line,
-                None,
-                f"holds the character U+{ord(char):04X} ({name}){', ' + how if how else ''}, which YAML does not allow",
-                visible(char),
-                fix="remove the character (retype the value in an editor that shows invisible characters)",
-                column=column,
-            )
-        ]
+    name += ", written as the escape \\0" if escaped else ""
+    found = problem(
+        "control-character", rel, line, None, visible(char), column=column, character=f"U+{ord(char):04X}", name=name
     )
+    return BuildFailed([found])
 
 
 # Hints for the parser's messages that contributors meet most, by words in the message.
@@ -335,7 +335,17 @@ def parse_yaml(text: str, rel: str):
         column = mark.column + 1 if mark else None
         hint = _hint(f"{context} {problem}")
         raise BuildFailed(
-            [Problem(rel, line, None, f"is not valid YAML: {problem}", fix=hint or None, column=column)]
+            [
+                Problem(
+                    rel,
+                    line,
+                    None,
+                    f"is not valid YAML: {problem}",
+                    fix=hint or None,
+                    column=column,
+                    code="yaml-syntax",
+                )
+            ]
         ) from None
     finally:
         parser.dispose()

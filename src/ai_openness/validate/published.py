@@ -22,6 +22,7 @@ from ai_openness.checks.engine import check_tables
 from ai_openness.checks.twins import Twin
 from ai_openness.compile.write import csv_bytes
 from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, PUBLISHED, Contract, resource_schema
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import Limits
 from ai_openness.core.problems import Problem
 from ai_openness.safeio.descriptor import Descriptor, line_of, pin_schemas, read_descriptor
@@ -42,17 +43,9 @@ def published_copy(descriptor: dict) -> bool:
 
 def forged_marker(descriptor: Descriptor, present: list[str]) -> Problem:
     """A descriptor that says published beside the inputs only a checkout holds."""
-    return Problem(
-        DESCRIPTOR,
-        line_of(descriptor.text, PUBLISHED, True),
-        PUBLISHED,
-        f"says this is a published copy, but the folder holds {' and '.join(n + '/' for n in present)}: "
-        "a folder with the inputs is a checkout, and is validated as one (its tables compared with "
-        "what the inputs generate, its quotes looked up in the stored articles)",
-        "true",
-        expected=f"no {PUBLISHED} key: only a release archive carries it",
-        fix=f"remove the {PUBLISHED} key from {DESCRIPTOR} (`ai-openness build` writes it without one)",
-    )
+    line = line_of(descriptor.text, PUBLISHED, True)
+    inputs = " and ".join(f"{name}/" for name in present)
+    return problem("published-marker", DESCRIPTOR, line, PUBLISHED, "true", inputs=inputs)
 
 
 def lost_inputs(root: Path) -> list[Problem]:
