@@ -790,7 +790,7 @@ def long_cell(root: Path, outside: Path) -> None:
     1,
     ARTICLES,
     line_containing(ARTICLES, "path:"),
-    "U+0000 (NUL)",
+    "U+0000 (NUL",
     "build",
     "--root",
     "{root}",
