@@ -841,12 +841,18 @@ for _kind in ("sqlite", "duckdb"):
     )(_name_walks_out)
 
 
+def _compared_with_the_codings(report: dict) -> bool:
+    """The checkout's tables were compared with what its codings generate: the forged cell is found."""
+    return any(p["file"] == "data/stances.csv" and p["code"] == "generated" for p in report["problems"])
+
+
 @hostile(
     "forged-published-marker",
     1,
     DESCRIPTOR,
     line_containing(DESCRIPTOR, '"ai_openness:published": true'),
     "says this is a published copy",
+    check=_compared_with_the_codings,
 )
 def forged_published_marker(root: Path, outside: Path) -> None:
     # The quote of a stance changed in data/, which only the comparison with the codings and
