@@ -334,6 +334,30 @@ def _base(work: Path) -> Path:
     return base
 
 
+# Why a case misses its target, where the cause is known; shown under the table.
+NOTES = {
+    "cjk-aliases-4000x8": "the alias matching (compile/mentions.py) still gathers every match of the package "
+    "before it counts them: about 20 million here, which does not fit in 1 GiB (under the cap it runs out of "
+    "memory: a MemoryError reported as an internal error, or the allocator aborts with signal 6). Matching per "
+    "source with a running count, refused at the limit, would bound it.",
+}
+
+
+def _notes(results: list[dict]) -> list[str]:
+    lines = []
+    for r in results:
+        if r["met"]:
+            continue
+        if r["name"] in NOTES:
+            lines.append(f"- {r['name']}: {NOTES[r['name']]}")
+        elif r["exit"] in (0, 1, 2) and r["json_report"] and r["cpu_seconds"] <= TARGET_SECONDS:
+            lines.append(
+                f"- {r['name']}: {r['cpu_seconds']:.1f} s of CPU; the wall time passed {TARGET_SECONDS} s under a "
+                f"load of {r['load_before']} on {os.cpu_count()} cores."
+            )
+    return ["", "Not met:", "", *lines] if lines else []
+
+
 def _traced_table(runs: list[dict]) -> list[str]:
     lines = [
         "",
@@ -377,7 +401,7 @@ def _table(results: list[dict], machine: dict, runs: list[dict]) -> str:
             f"{r['cpu_seconds']:.2f} | {r['peak_rss_mb']:,} | {r['load_before']} | {finding} | "
             f"{'met' if r['met'] else '**not met**'} |"
         )
-    return "\n".join([*lines, *_traced_table(runs), "", END])
+    return "\n".join([*lines, *_notes(results), *_traced_table(runs), "", END])
 
 
 def write_results_md(section: str) -> None:
@@ -394,7 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", choices=sorted(CASES), help="run these cases only")
     parser.add_argument("--write", action="store_true", help="write the section of benchmarks/RESULTS.md")
+    parser.add_argument("--render", action="store_true", help="only write the section from benchmarks/hostile.json")
     args = parser.parse_args(argv)
+    if args.render:
+        recorded = json.loads((HERE / "hostile.json").read_text(encoding="utf-8"))
+        write_results_md(_table(recorded["results"], recorded["machine"], recorded["traced"]))
+        return 0
     names = args.only or list(CASES)
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
@@ -416,6 +445,11 @@ def main(argv: list[str] | None = None) -> int:
         runs = traced(base, work) if shutil.which("strace") else []
         for run in runs:
             print(json.dumps(run), flush=True)
+    recorded = HERE / "hostile.json"
+    if args.only and recorded.exists():  # the other cases keep their recorded figures
+        fresh = {r["name"]: r for r in results}
+        results = [fresh.pop(r["name"], r) for r in json.loads(recorded.read_text(encoding="utf-8"))["results"]]
+        results += fresh.values()
     (HERE / "hostile.json").write_text(
         json.dumps({"machine": machine, "results": results, "traced": runs}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8",
