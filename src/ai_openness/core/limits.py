@@ -13,7 +13,7 @@ from dataclasses import dataclass
 MiB = 2**20
 
 MAX_DESCRIPTOR_BYTES = 4 * MiB  # a datapackage*.json file [41 kB]
-MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a descriptor [8]
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a descriptor or a schema file [8]
 MAX_RESOURCES = 64  # resources in a descriptor [9]
 MAX_TABLE_BYTES = 512 * MiB  # one CSV or Parquet file under data/ [61 kB; 96 MB at 100,000 stances]
 MAX_COLUMNS = 100  # columns in one table [19]
@@ -37,7 +37,7 @@ MAX_YAML_DEPTH = 32  # nesting of mappings and lists in a YAML file [4]
 # Every YAML and JSON input (codings, sources, schema/, descriptors) is checked against these
 # on the parser's events or a token scan, before any value is built from it: no recursion
 # follows the input's nesting, and no list, mapping or text grows past them in memory.
-MAX_ENTRIES = 250_000  # items of one list: the rows of one coding file [132; 100,000 articles at a million stances]
+MAX_ENTRIES = 250_000  # items of one list or array: the rows of one coding file [132; 100,000 at a million stances]
 MAX_KEYS = 1_000  # keys of one mapping or JSON object [36]
 MAX_SCALAR_CHARS = MAX_FIELD_CHARS  # characters of one value: a cell built from it is then readable [1,002]
 MAX_VALUES = 5_000_000  # values (texts, numbers, lists, mappings) in one file [1,600,000 at a million stances]
@@ -52,6 +52,9 @@ MAX_QUOTE_OCCURRENCES = 10_000  # places one quote is looked for in its source [
 # candidates, coverage) looks through at most this many spans. [12]
 MAX_NOT_CONTENT = 100
 MAX_QUOTE_DIAGNOSES = 50  # quotes not found that are compared with their source in detail
+# Passages `ai-openness candidates` lists (as text or JSON); the rest are counted, so that a
+# hostile article of a million cue sentences gives a report of bounded size. [0]
+MAX_LISTED_PASSAGES = 1_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,3 @@ STRICT = Limits(
     MAX_TABLE_BYTES, MAX_COLUMNS, MAX_FIELD_CHARS, MAX_PARQUET_UNCOMPRESSED, MAX_INPUT_BYTES, MAX_DESCRIPTOR_BYTES
 )
 TRUSTED = Limits(None, None, None, None, None, None)
-# Passages `ai-openness candidates` lists (as text or JSON); the rest are counted, so that a
-# hostile article of a million cue sentences gives a report of bounded size. [0]
-MAX_LISTED_PASSAGES = 1_000

@@ -5,6 +5,11 @@ Only the plain core of YAML is accepted: mappings with text keys, lists and scal
 themselves lists or mappings are refused with a located message, before anything is
 constructed: codings never need them, and each is a way for a contribution to build
 something other than what it looks like (a set, an object, an exponentially large value).
+
+Values are built from the parser's events with an explicit stack, never by PyYAML's
+recursive composer, and every limit of core/limits.py is checked as its event arrives: no
+nesting can exhaust the C stack, and a file past a limit costs only the reading up to it.
+A character YAML does not allow (a NUL, a control character) is named at its line first.
 """
 
 from __future__ import annotations
