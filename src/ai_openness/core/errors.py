@@ -322,6 +322,15 @@ _ENTRIES = (
         "a source's `characters` is not the length of its stored text",
         REGENERATE,
     ),
+    # The schema files (schema/) -----------------------------------------------------------------
+    ErrorType(
+        "schema-shape",
+        "{note}",
+        "a schema file is not what the contract's objects read: a field without a name or with an unknown "
+        "type, a key naming no field, a pattern the checks cannot run, a resource named twice",
+        "correct the schema file; a changed column is a new version of the package (README, Versions)",
+        example="Input should be 'string', 'integer', 'number', 'boolean' or 'date' (got 'geopoint')",
+    ),
     # Files that are not what they should be ------------------------------------------------
     ErrorType(
         "encoding-error",
