@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ai_openness.views.figures.arguments import argument_counts, arguments_by_position
 from ai_openness.views.figures.common import (
@@ -53,7 +54,7 @@ FIGURES = (
 
 
 def draw(
-    root: Path, progress: Callable = lambda items, description: items, drawn: Path | None = None
+    root: Path, progress: Callable[..., Any] = lambda items, description: items, drawn: Path | None = None
 ) -> dict[str, bytes]:
     """Every figure of the package under `root`: file name -> bytes. A figure already in
     `drawn` from the same specification is kept, not drawn again (render_one)."""
@@ -79,7 +80,7 @@ def generate(
     root: Path | None = None,
     out: Path | None = None,
     check: bool = False,
-    progress: Callable = lambda items, description: items,
+    progress: Callable[..., Any] = lambda items, description: items,
 ) -> tuple[dict[str, int], list[str]]:
     """Draw every figure from the package under `root` into `out` (default: docs/figures/).
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ai_openness.contract import Contract
 from ai_openness.views.figures.common import actor_labels, position_colour
 
 
-def argument_counts(tables: dict) -> list[dict]:
+def argument_counts(tables: dict[str, Any]) -> list[dict[str, Any]]:
     stances = tables["stances"].set_index("stance_id")
     labels = actor_labels(tables)
     joined = tables["stance_arguments"].join(stances, on="stance_id")
@@ -20,7 +23,7 @@ def argument_counts(tables: dict) -> list[dict]:
     return rows
 
 
-def arguments_by_position(tables: dict, contract):
+def arguments_by_position(tables: dict[str, Any], contract: Contract) -> Any:
     import altair as alt
 
     rows = argument_counts(tables)
