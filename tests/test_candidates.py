@@ -91,3 +91,20 @@ def test_set_aside_entry_that_explains_nothing_must_go(built_mini: Path, tmp_pat
     )
     assert main(["candidates", "--root", str(root)]) == 1
     assert "codings/set_aside.yaml:1 [passage]: sets aside no sentence that needs it" in capsys.readouterr().err
+
+
+def test_a_quotation_split_by_stops_is_one_sentence():
+    text = "他說：「我們錯了。開源沒有意義。」記者問：“為何？”他答，「不能說。因為競爭」然後離開。見 https://x.cn/s?id=1 。"
+    # Offsets counted by hand: the stops inside 「…」 and “…” end nothing; a quotation that ends
+    # with a stop ends its sentence at the closing mark; ? between Latin letters is inside an address.
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "他說：「我們錯了。開源沒有意義。」",
+        "記者問：“為何？”",
+        "他答，「不能說。因為競爭」然後離開。",
+        "見 https://x.cn/s?id=1 。",
+    ]
+
+
+def test_an_unclosed_quotation_does_not_join_sentences():
+    text = "他說：「我們錯了。開源沒有意義。\n下一行。"
+    assert [text[s:e] for s, e in sentences(text)] == ["他說：「我們錯了。", "開源沒有意義。", "下一行。"]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RELIABILITY_DIR = "codings/reliability"
+SENTENCES = f"{RELIABILITY_DIR}/sentences.csv"
+SENTENCE_COLUMNS = ("sentence_id", "source_id", "start", "end", "text")
 
 
 @dataclass
@@ -84,3 +86,39 @@ def agreement(root: Path, release: str) -> Agreement:
 def releases(root: Path) -> list[str]:
     folder = root / RELIABILITY_DIR
     return sorted(p.stem.removeprefix("second-coding-") for p in folder.glob("second-coding-*.csv"))
+
+
+def sentence_rows(root: Path) -> list[dict]:
+    """Every content sentence of the stored articles, as the sweep splits them: no labels.
+
+    Read by the readers who label which sentences carry a stance (codebook section 12);
+    `python scripts/sentences.py` writes them to codings/reliability/sentences.csv.
+    """
+    from ai_openness.compile.candidates import content_sentences, sentence_id
+    from ai_openness.compile.collect import collect
+
+    _tables, inputs = collect(root)
+    rows = []
+    for source_id, text in sorted(inputs.texts.items()):
+        spans = content_sentences(text, inputs.not_content.get(source_id, []))
+        for number, (start, end) in enumerate(spans, 1):
+            rows.append(
+                {
+                    "sentence_id": sentence_id(source_id, number),
+                    "source_id": source_id,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                }
+            )
+    return rows
+
+
+def sentences_csv(rows: list[dict]) -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, SENTENCE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
