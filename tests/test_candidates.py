@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from ai_openness.commands.cli import main
-from ai_openness.compile.candidates import sentences, sweep, sweep_text
+from ai_openness.compile.candidates import sweep, sweep_text
+from ai_openness.compile.sentences import sentences
 from conftest import ROOT
 
 # Four sentences: a quoted one, a set-aside one, an unexplained one in Traditional script,

@@ -19,6 +19,9 @@ from pathlib import Path
 
 RELIABILITY_DIR = "codings/reliability"
 SENTENCES = f"{RELIABILITY_DIR}/sentences.csv"
+# The labels the sweep is scored against: which content sentences carry a stance (codebook
+# section 12), as the first reader labelled them before seeing any other reader's labels.
+LABELS = f"{RELIABILITY_DIR}/unitizing-first-reader.csv"
 SENTENCE_COLUMNS = ("sentence_id", "source_id", "start", "end", "text")
 
 
@@ -94,8 +97,8 @@ def sentence_rows(root: Path) -> list[dict]:
     Read by the readers who label which sentences carry a stance (codebook section 12);
     `python scripts/sentences.py` writes them to codings/reliability/sentences.csv.
     """
-    from ai_openness.compile.candidates import content_sentences, sentence_id
     from ai_openness.compile.collect import collect
+    from ai_openness.compile.sentences import content_sentences, sentence_id
 
     _tables, inputs = collect(root)
     rows = []
@@ -122,3 +125,55 @@ def sentences_csv(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+@dataclass
+class SweepScore:
+    """How well the sweep's listing finds the sentences labelled as carrying a stance."""
+
+    sentences: int
+    labelled: int  # sentences labelled 1
+    listed: int
+    found: int  # listed and labelled 1
+    missed: list[dict]  # labelled 1, not listed: sentence rows
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.listed if self.listed else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.labelled if self.labelled else 1.0
+
+
+def read_labels(root: Path, rel: str = LABELS) -> dict[str, int]:
+    """sentence_id -> 0 or 1, from a label file (sentence_id,label[,note])."""
+    with open(root / rel, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    labels = {}
+    for number, row in enumerate(rows, 2):
+        if row.get("label") not in ("0", "1"):
+            raise ValueError(f"{rel}:{number}: label must be 0 or 1, not {row.get('label')!r}")
+        labels[row["sentence_id"]] = int(row["label"])
+    return labels
+
+
+def sweep_score(rows: list[dict], listed: set[tuple[str, int]], labels: dict[str, int]) -> SweepScore:
+    """Score the sweep: `rows` are the content sentences (sentence_rows), `listed` the
+    (source_id, start) of each sentence the sweep lists, `labels` the labels by sentence id."""
+    unknown = sorted(set(labels) - {r["sentence_id"] for r in rows})
+    unlabelled = sorted({r["sentence_id"] for r in rows} - set(labels))
+    if unknown or unlabelled:
+        raise ValueError(
+            f"the labels do not match the sentences: {len(unknown)} unknown id(s) {unknown[:3]}, "
+            f"{len(unlabelled)} sentence(s) without a label {unlabelled[:3]}; "
+            f"label the sentences of {SENTENCES} as they are now"
+        )
+    hit = [(r, (r["source_id"], r["start"]) in listed) for r in rows]
+    return SweepScore(
+        sentences=len(rows),
+        labelled=sum(labels.values()),
+        listed=sum(is_listed for _, is_listed in hit),
+        found=sum(is_listed and labels[r["sentence_id"]] for r, is_listed in hit),
+        missed=[r for r, is_listed in hit if labels[r["sentence_id"]] and not is_listed],
+    )
