@@ -38,11 +38,18 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
         "data-dictionary": docs.data_dictionary(contract),
         "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
     }
+    files = {docs.README: _filled(path, docs.README, blocks)}
+    # The guide's table of messages, from the catalogue of findings (when the guide is there).
+    if (root / docs.CONTRIBUTING).is_file():
+        files[docs.CONTRIBUTING] = _filled(root / docs.CONTRIBUTING, docs.CONTRIBUTING, {"messages": docs.messages()})
+    return files
+
+
+def _filled(path: Path, rel: str, blocks: dict[str, str]) -> bytes:
     try:
-        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
+        return docs.fill(path.read_text(encoding="utf-8"), blocks).encode("utf-8")
     except ValueError as exc:
-        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
-    return {docs.README: text.encode("utf-8")}
+        raise BuildFailed([Problem(rel, None, None, str(exc))]) from None
 
 
 def released(contract: Contract) -> str | None:
