@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ai_openness.commands.common import report, root_of
 from ai_openness.commands.console import Output
 from ai_openness.core.problems import BuildFailed, Problem, shorten
+
+if TYPE_CHECKING:
+    from ai_openness.compile.candidates import SourceSweep
 
 NAME = "candidates"
 HELP = "list sentences that may carry a stance and that no coding explains (exit 1 if any)"
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     return code
 
 
-def _counts(result) -> dict:
+def _counts(result: SourceSweep) -> dict[str, object]:
     return {
         "source_id": result.source_id,
         "with_cue": result.with_cue,
@@ -105,7 +110,7 @@ def _counts(result) -> dict:
     }
 
 
-def _score(root, out: Output) -> int:
+def _score(root: Path, out: Output) -> int:
     from ai_openness.compile.candidates import sweep
     from ai_openness.views.reliability import LABELS, read_labels, sentence_rows, sweep_score
 

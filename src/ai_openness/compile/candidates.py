@@ -16,8 +16,10 @@ each source is read to the end rather than sampled.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile import quotes
 from ai_openness.compile.collect import collect
@@ -96,7 +98,7 @@ class SourceSweep:
         return self.with_cue + self.by_actor + self.by_paragraph
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
@@ -106,8 +108,8 @@ def sweep_text(
     not_content: list[tuple[int, int]],
     quoted: list[tuple[int, int]],
     set_aside: list[tuple[int, int]],
-    actors: list[tuple[int, int]] = (),
-    terms: list[tuple[int, int]] = (),
+    actors: Sequence[tuple[int, int]] = (),
+    terms: Sequence[tuple[int, int]] = (),
 ) -> SourceSweep:
     """List the content sentences a stance may be in, and classify each: quoted, set aside or unexplained.
 
@@ -146,8 +148,8 @@ def _rule(
     start: int,
     end: int,
     not_content: list[tuple[int, int]],
-    actors: list[tuple[int, int]],
-    terms: list[tuple[int, int]],
+    actors: Sequence[tuple[int, int]],
+    terms: Sequence[tuple[int, int]],
 ) -> str | None:
     """Which rule lists the sentence by itself: "cue", "actor" or None."""
     if any(not any(s <= m.start() < e for s, e in not_content) for m in _CUE.finditer(folded, start, end)):
@@ -163,7 +165,9 @@ def _rule(
 
 def read_set_aside(root: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int, int]]], list[Problem]]:
     """The set-aside passages located in their sources as (start, end, line), and the problems of the file."""
-    path, spans, problems = root / SET_ASIDE, {}, []
+    path = root / SET_ASIDE
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    problems: list[Problem] = []
     if not path.is_file():
         return spans, problems
     try:
@@ -219,7 +223,7 @@ def sweep(root: Path, strict: bool = True) -> list[SourceSweep]:
     return sweep_inputs(root, tables, inputs, strict)
 
 
-def _mention_spans(mentions) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
+def _mention_spans(mentions: Any) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]]:
     """Per source, the spans of the actors and of the models and licences mentioned in its content."""
     columns = mentions.select(["source_id", "start", "end", "entity_type", "in_content"]).to_pydict()
     actors: dict[str, list[tuple[int, int]]] = {}
@@ -233,7 +237,7 @@ def _mention_spans(mentions) -> tuple[dict[str, list[tuple[int, int]]], dict[str
     return actors, terms
 
 
-def sweep_inputs(root: Path, tables: dict[str, list[dict]], inputs: Inputs, strict: bool = True) -> list[SourceSweep]:
+def sweep_inputs(root: Path, tables: dict[str, Any], inputs: Inputs, strict: bool = True) -> list[SourceSweep]:
     set_aside, problems = read_set_aside(root, inputs.texts)
     if problems:
         raise BuildFailed(problems)

@@ -21,23 +21,26 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from itertools import accumulate
+from typing import Any
+
+Row = dict[str, Any]
 
 NO_SIDE = "neutral"  # a value of stances.position: describes the question, takes no side
 BOTH_SIDES = "mixed"  # the position of a state whose stances take different sides
 LEVELS = (("person", "person_id"), ("organisation", "organisation_id"))
 
 
-def counted(stance: dict) -> bool:
+def counted(stance: Row) -> bool:
     """Whether a stance can start or end a change: dated, on a side, not a second report."""
     return stance.get("date") is not None and stance.get("position") != NO_SIDE and not stance.get("repeats")
 
 
-def position_changes(stances: list[dict]) -> list[dict]:
+def position_changes(stances: list[Row]) -> list[Row]:
     """One row per counted stance whose position differs from its actor's earlier state, at each level.
 
     Rows come in no particular order (the build sorts every table by its primary key).
     """
-    by_actor: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    by_actor: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for stance in stances:
         if counted(stance):
             for actor_type, column in LEVELS:
@@ -49,7 +52,7 @@ def position_changes(stances: list[dict]) -> list[dict]:
     return rows
 
 
-def _changes(actor_type: str, actor_id: str, own: list[dict]) -> list[dict]:
+def _changes(actor_type: str, actor_id: str, own: list[Row]) -> list[Row]:
     own.sort(key=lambda s: (s["date_end"], s["date"], s["stance_id"]))
     ends = [s["date_end"] for s in own]
     latest_start = list(accumulate((s["date"] for s in own), max))  # over own[:k + 1]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 RELIABILITY_DIR = "codings/reliability"
 SENTENCES = f"{RELIABILITY_DIR}/sentences.csv"
@@ -35,7 +36,7 @@ LABELS = f"{RELIABILITY_DIR}/unitizing-first-reader.csv"
 SECOND_LABELS = f"{RELIABILITY_DIR}/unitizing-second-reader.csv"
 
 
-def _read(path: Path, key: str) -> dict[str, dict]:
+def _read(path: Path, key: str) -> dict[str, dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return {row[key]: row for row in csv.DictReader(handle)}
 
@@ -180,7 +181,7 @@ def releases(root: Path) -> list[str]:
     return sorted(p.stem.removeprefix("second-coding-") for p in folder.glob("second-coding-*.csv"))
 
 
-def sentence_rows(root: Path) -> list[dict]:
+def sentence_rows(root: Path) -> list[dict[str, Any]]:
     """Every content sentence of the stored articles, as the sweep splits them: no labels.
 
     Read by the readers who label which sentences carry a stance (codebook section 12);
@@ -206,7 +207,7 @@ def sentence_rows(root: Path) -> list[dict]:
     return rows
 
 
-def sentences_csv(rows: list[dict]) -> str:
+def sentences_csv(rows: list[dict[str, Any]]) -> str:
     import io
 
     out = io.StringIO()
@@ -224,7 +225,7 @@ class SweepScore:
     labelled: int  # sentences labelled 1
     listed: int
     found: int  # listed and labelled 1
-    missed: list[dict]  # labelled 1, not listed: sentence rows
+    missed: list[dict[str, Any]]  # labelled 1, not listed: sentence rows
 
     @property
     def precision(self) -> float:
@@ -247,7 +248,7 @@ def read_labels(root: Path, rel: str = LABELS) -> dict[str, int]:
     return labels
 
 
-def sweep_score(rows: list[dict], listed: set[tuple[str, int]], labels: dict[str, int]) -> SweepScore:
+def sweep_score(rows: list[dict[str, Any]], listed: set[tuple[str, int]], labels: dict[str, int]) -> SweepScore:
     """Score the sweep: `rows` are the content sentences (sentence_rows), `listed` the
     (source_id, start) of each sentence the sweep lists, `labels` the labels by sentence id."""
     unknown = sorted(set(labels) - {r["sentence_id"] for r in rows})
