@@ -121,7 +121,7 @@ def test_candidates_score_reports_precision_and_recall(capsys):
     assert main(["candidates", "--score", "--format", "json", "--root", str(ROOT)]) == 0
     score = json.loads(capsys.readouterr().out)
     labelled = sum(
-        row["label"] == "1" for row in _rows(RELIABILITY / "unitizing-first-reader.csv", "sentence_id").values()
+        row["label"] == "1" for row in _rows(RELIABILITY / "unitizing-adjudicated.csv", "sentence_id").values()
     )
     assert score["labelled"] == labelled and score["recall"] == 1.0 and score["missed"] == []
     assert score["precision"] == pytest.approx(labelled / score["listed"], abs=1e-4)
@@ -157,3 +157,29 @@ def test_unitizing_agreement_on_hand_made_labels(tmp_path):
     # observed disagreement 2/8, expected 2*3*5/(8*7).
     assert result.alpha == pytest.approx(1 - (2 / 8) / (30 / 56))
     assert [(s, n, a) for s, n, a, _ in result.by_source] == [("000_a", 4, 3)]
+
+
+def test_the_readers_agreement_is_recomputed_and_quoted_in_the_codebook():
+    from ai_openness.views.reliability import unitizing
+
+    result = unitizing(ROOT)
+    first = _rows(RELIABILITY / "unitizing-first-reader.csv", "sentence_id")
+    second = _rows(RELIABILITY / "unitizing-second-reader.csv", "sentence_id")
+    examples = _rows(RELIABILITY / "unitizing-codebook-examples.csv", "sentence_id")
+    pairs = [(first[s]["label"], second[s]["label"]) for s in first if s in second]
+    plain = [(first[s]["label"], second[s]["label"]) for s in first if s in second and s not in examples]
+    assert result.sentences == len(pairs) >= 2 * 30  # at least two articles
+    assert result.agreed == sum(a == b for a, b in pairs)
+    assert result.alpha == pytest.approx(_nominal_alpha(pairs), abs=1e-9)
+    assert (result.plain_sentences, result.plain_agreed) == (len(plain), sum(a == b for a, b in plain))
+    assert result.plain_alpha == pytest.approx(_nominal_alpha(plain), abs=1e-9)
+    codebook = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert f"{result.agreed} of {result.sentences}" in codebook and f"{result.alpha:.3f}" in codebook
+    assert f"{result.plain_agreed} of {result.plain_sentences}" in codebook and f"{result.plain_alpha:.3f}" in codebook
+    # Every disagreement is settled in the adjudicated labels, with the rule applied.
+    adjudicated = _rows(RELIABILITY / "unitizing-adjudicated.csv", "sentence_id")
+    assert list(adjudicated) == list(first)
+    for sentence_id, _a, _b in result.disagreements:
+        assert adjudicated[sentence_id]["note"].startswith("adjudicated") and "§" in adjudicated[sentence_id]["note"]
+    changed = [s for s in first if first[s]["label"] != adjudicated[s]["label"]]
+    assert set(changed) <= {s for s, _, _ in result.disagreements}

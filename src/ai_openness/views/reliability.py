@@ -14,7 +14,9 @@ second coder read already gave (as an example); the agreement is also reported w
 
 Unitizing: two readers label every content sentence of the articles (`sentences.csv`) 1 if
 it carries a stance, 0 if not (codebook section 12), the second blind to the first:
-`unitizing-first-reader.csv`, `unitizing-second-reader.csv`.
+`unitizing-first-reader.csv`, `unitizing-second-reader.csv`; `unitizing-adjudicated.csv`
+settles their disagreements by the codebook's rules, and `unitizing-codebook-examples.csv`
+marks the sentences the codebook the second reader read gives as examples.
 
 Krippendorff's alpha (nominal) is computed by the `krippendorff` package, so it can be
 compared across releases and with other datasets.
@@ -30,10 +32,13 @@ from typing import Any
 RELIABILITY_DIR = "codings/reliability"
 SENTENCES = f"{RELIABILITY_DIR}/sentences.csv"
 SENTENCE_COLUMNS = ("sentence_id", "source_id", "start", "end", "text")
-# The labels the sweep is scored against: which content sentences carry a stance (codebook
-# section 12), as the first reader labelled them before seeing any other reader's labels.
-LABELS = f"{RELIABILITY_DIR}/unitizing-first-reader.csv"
+# Which content sentences carry a stance (codebook section 12): each reader's labels, made
+# apart, and the labels after adjudication, which the sweep is scored against.
+FIRST_LABELS = f"{RELIABILITY_DIR}/unitizing-first-reader.csv"
 SECOND_LABELS = f"{RELIABILITY_DIR}/unitizing-second-reader.csv"
+LABELS = f"{RELIABILITY_DIR}/unitizing-adjudicated.csv"
+# The sentences the codebook the second reader read gives as examples (quotes or describes).
+SENTENCE_EXAMPLES = f"{RELIABILITY_DIR}/unitizing-codebook-examples.csv"
 
 
 def _read(path: Path, key: str) -> dict[str, dict[str, str]]:
@@ -135,6 +140,10 @@ class Unitizing:
     second_ones: int
     by_source: list[tuple[str, int, int, float]] = field(default_factory=list)  # (source, n, agreed, alpha)
     disagreements: list[tuple[str, str, str]] = field(default_factory=list)  # (sentence_id, first, second)
+    # The same over the sentences the codebook does not give as examples.
+    plain_sentences: int = 0
+    plain_agreed: int = 0
+    plain_alpha: float = float("nan")
 
     def text(self) -> str:
         lines = [
@@ -143,12 +152,17 @@ class Unitizing:
             f"Krippendorff's alpha (nominal) {self.alpha:.3f}; labelled 1: first reader {self.first_ones}, "
             f"second reader {self.second_ones}",
         ]
+        if self.plain_sentences:
+            lines.append(
+                f"  without the codebook's example sentences: agreed {self.plain_agreed}/{self.plain_sentences}, "
+                f"alpha {self.plain_alpha:.3f}"
+            )
         lines += [f"  {source}: agreed {a}/{n}, alpha {alpha:.3f}" for source, n, a, alpha in self.by_source]
         lines += [f"  {sid}: first {a}, second {b}" for sid, a, b in self.disagreements]
         return "\n".join(lines)
 
 
-def unitizing(root: Path, first: str = LABELS, second: str = SECOND_LABELS) -> Unitizing | None:
+def unitizing(root: Path, first: str = FIRST_LABELS, second: str = SECOND_LABELS) -> Unitizing | None:
     """The readers' agreement over the sentences both labelled; None until the second reader's labels exist."""
     if not (root / second).is_file():
         return None
@@ -165,7 +179,12 @@ def unitizing(root: Path, first: str = LABELS, second: str = SECOND_LABELS) -> U
     for source in sorted({sentences[s]["source_id"] for s in both}):
         own = [pairs[s] for s in both if sentences[s]["source_id"] == source]
         by_source.append((source, len(own), sum(x == y for x, y in own), nominal_alpha(own)))
+    examples = _read(root / SENTENCE_EXAMPLES, "sentence_id") if (root / SENTENCE_EXAMPLES).is_file() else {}
+    plain = [pairs[s] for s in both if s not in examples]
     return Unitizing(
+        plain_sentences=len(plain) if examples else 0,
+        plain_agreed=sum(x == y for x, y in plain),
+        plain_alpha=nominal_alpha(plain),
         sentences=len(both),
         agreed=sum(x == y for x, y in pairs.values()),
         alpha=nominal_alpha(list(pairs.values())),
