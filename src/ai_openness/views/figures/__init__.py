@@ -22,7 +22,7 @@ from ai_openness.views.figures.common import (
 )
 from ai_openness.views.figures.licences import TERMS, licence_cells, licence_matrix
 from ai_openness.views.figures.render import png, render_one, spec
-from ai_openness.views.figures.timeline import stance_timeline, time_domain, timeline_rows
+from ai_openness.views.figures.timeline import change_rows, stance_timeline, time_domain, timeline_rows
 
 __all__ = [
     "FIGURES",
@@ -31,6 +31,7 @@ __all__ = [
     "Figure",
     "actor_labels",
     "argument_counts",
+    "change_rows",
     "cjk_font",
     "draw",
     "drawn_from",

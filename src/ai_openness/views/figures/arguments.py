@@ -9,9 +9,12 @@ from ai_openness.views.figures.common import actor_labels, position_colour
 
 
 def argument_counts(tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Stances per argument and position, over the stances that are not a second report of
+    another (repeats empty): a statement reported twice makes its arguments once."""
     stances = tables["stances"].set_index("stance_id")
     labels = actor_labels(tables)
     joined = tables["stance_arguments"].join(stances, on="stance_id")
+    joined = joined[joined["repeats"].isna()]
     rows = []
     for (argument, position), group in joined.groupby(["argument", "position"], observed=True):
         actors = sorted(
@@ -57,8 +60,9 @@ def arguments_by_position(tables: dict[str, Any], contract: Contract) -> Any:
             "Who argues what: the arguments stances make, by position",
             anchor="start",
             subtitle=[
-                "A stance can make several arguments; each counts once per argument "
-                "(from stance_arguments). Hover in the HTML version for who makes them."
+                "A stance can make several arguments; each counts once per argument (from stance_arguments).",
+                "A second report of a statement (repeats) is not counted again. "
+                "Hover in the HTML version for who makes them.",
             ],
         ),
     )
