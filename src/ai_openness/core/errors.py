@@ -42,7 +42,7 @@ class ErrorType:
         return self.fix.format(**params)
 
 
-_ENTRIES = (
+ENTRIES = (
     # The header (frictionless' label errors) ---------------------------------------------
     ErrorType(
         "missing-label",
@@ -438,7 +438,7 @@ _ENTRIES = (
     ErrorType("twin", "{note}", "a Parquet twin does not hold what its CSV holds", REGENERATE),
 )
 
-CATALOGUE: dict[str, ErrorType] = {entry.code: entry for entry in _ENTRIES}
+CATALOGUE: dict[str, ErrorType] = {entry.code: entry for entry in ENTRIES}
 
 
 def error_type(code: str) -> ErrorType:
