@@ -8,6 +8,7 @@ import ast
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -50,10 +51,16 @@ def test_a_check_emits_only_the_codes_it_declares_and_each_is_catalogued(module)
     assert _codes_used(path) <= declared, _codes_used(path) - declared
 
 
-def test_every_catalogue_entry_has_its_parts():
-    for code, entry in CATALOGUE.items():
-        assert entry.code == code
-        assert entry.template and entry.description and entry.fix, code
+def test_every_catalogue_entry_has_its_parts_and_a_code_of_its_own():
+    from ai_openness.core.errors import ENTRIES
+
+    entries = list(ENTRIES)
+    codes = [e.code for e in entries]
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)  # no code twice
+    assert codes == list(CATALOGUE)
+    for entry in entries:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", entry.code), entry.code
+        assert entry.template and entry.description and entry.fix, entry.code
 
 
 # --- flattened error tables -------------------------------------------------------------

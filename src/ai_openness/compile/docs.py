@@ -8,6 +8,7 @@ rewritten by every build from the schema and the tables, never by hand.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ai_openness.contract import Contract
 from ai_openness.core.errors import CATALOGUE
@@ -20,7 +21,7 @@ def _escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def table_sizes(contract: Contract, tables: dict[str, list[dict]]) -> str:
+def table_sizes(contract: Contract, tables: dict[str, list[dict[str, Any]]]) -> str:
     lines = ["| table | rows | what one row is |", "|---|---:|---|"]
     for resource in contract.meta["resources"]:
         name = resource["name"]
@@ -71,7 +72,8 @@ def data_dictionary(contract: Contract) -> str:
 def fill(readme: str, blocks: dict[str, str]) -> str:
     for name, body in blocks.items():
         pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
-        readme, count = pattern.subn(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), readme)
+        # The body as a replacement template: its backslashes stand for themselves.
+        readme, count = pattern.subn(r"\g<1>" + body.replace("\\", "\\\\") + "\n" + r"\g<2>", readme)
         if count != 1:
             raise ValueError(f"README.md needs exactly one <!-- generated:{name} --> block")
     return readme

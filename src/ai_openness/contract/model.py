@@ -6,8 +6,10 @@ types, the DuckDB, SQLite and Croissant column types, the keys and the vocabular
 module maps a Table Schema type to an engine type or normalises a key. Nothing here chooses
 which package applies: whoever works on a package builds its contract once and passes it on.
 
-Only the standard library, pandas and pyarrow are imported for reading the tables
-(`ai_openness.load`); pydantic, polars and PyYAML are imported by the views that need them.
+The schemas are held as the contract's typed objects (objects.py: Package, Resource, Schema,
+Field), built when the contract is, and as the dicts they were read from, which the
+descriptors are written from. Reading the tables (`ai_openness.load`) needs pydantic,
+pandas and pyarrow only; polars is imported by the views that need it.
 """
 
 from __future__ import annotations
@@ -15,17 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from ai_openness.contract.keys import ForeignKey, key_list, schema_foreign_keys
-from ai_openness.contract.shape import GENERATED, WITHHELD, schema_problems
-from ai_openness.contract.types import (
-    arrow_type,
-    croissant_type,
-    duckdb_type,
-    pandas_dtype,
-    polars_type,
-    python_type,
-    sqlite_type,
-)
+from ai_openness.contract.keys import ForeignKey
+from ai_openness.contract.objects import Field, Package, Schema
+from ai_openness.contract.shape import schema_problems
+from ai_openness.contract.types import croissant_type, duckdb_type, polars_type, python_type, sqlite_type
 from ai_openness.core.problems import Problem, Unreadable
 
 if TYPE_CHECKING:  # pydantic is not installed with the slim (data-only) install
@@ -61,6 +56,9 @@ class Contract:
         self._schemas = schemas
         self.origin = origin  # where it was read from, for messages
         self._views: dict[tuple[Any, ...], Any] = {}
+        # The typed objects: whoever makes a contract has checked the shapes (shape.py).
+        self.package = Package.model_validate(meta)
+        self.tables = {name: Schema.model_validate(schema) for name, schema in schemas.items()}
 
     def __repr__(self) -> str:
         return f"Contract({self.origin or '?'}: {', '.join(self.names)})"
@@ -132,29 +130,41 @@ class Contract:
                 return f
         raise KeyError(f"{name}.{field}")
 
+    def table(self, name: str) -> Schema:
+        """The typed Table Schema of `name`."""
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
+        return self.tables[name]
+
+    def typed_field(self, name: str, field: str) -> Field:
+        for f in self.table(name).fields:
+            if f.name == field:
+                return f
+        raise KeyError(f"{name}.{field}")
+
     def primary_key(self, name: str) -> list[str]:
-        return key_list(self.schema(name).get("primaryKey"))
+        return list(self.table(name).primaryKey)
 
     def foreign_keys(self, name: str) -> list[ForeignKey]:
-        return schema_foreign_keys(self.schema(name), name)
+        return self.table(name).foreign_keys(name)
 
     def required(self, name: str) -> set[str]:
-        return {f["name"] for f in self.fields(name) if (f.get("constraints") or {}).get("required")}
+        return {f.name for f in self.table(name).fields if f.required}
 
     def vocabulary(self, name: str, field: str) -> list[str]:
         """The allowed values of a column, in documented order ([] when any value is allowed)."""
-        return list((self.field(name, field).get("constraints") or {}).get("enum") or [])
+        return list(self.typed_field(name, field).vocabulary)
 
     def generated_columns(self, name: str) -> tuple[str, ...]:
         """Columns of `name` the build computes (a coding must not write them)."""
-        columns: tuple[str, ...] = self._cached(
-            ("generated", name), lambda: tuple(f["name"] for f in self.fields(name) if f.get(GENERATED))
-        )
-        return columns
+        return tuple(f.name for f in self.table(name).fields if f.generated)
 
     def rows_from(self, name: str) -> str:
         """Where the rows of `name` come from: codings, generated, matched or derived."""
-        return str(self.resource(name).get("rows", "codings"))
+        for resource in self.package.resources:
+            if resource.name == name:
+                return resource.rows
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
 
     @property
     def generated_tables(self) -> tuple[str, ...]:
@@ -173,7 +183,7 @@ class Contract:
 
     def weights_withheld(self) -> tuple[str, ...]:
         """The models.access values under which no weights are released."""
-        return tuple(self.field("models", "access").get(WITHHELD, ()))
+        return self.typed_field("models", "access").weights_withheld
 
     # type views ----------------------------------------------------------------------
 
@@ -189,15 +199,7 @@ class Contract:
 
     def arrow_schema(self, name: str) -> Any:
         """Arrow types of the Parquet twin; non-required fields are nullable."""
-        import pyarrow as pa
-
-        required = self.required(name)
-        return self._cached(
-            ("arrow", name),
-            lambda: pa.schema(
-                [pa.field(f["name"], arrow_type(f), nullable=f["name"] not in required) for f in self.fields(name)]
-            ),
-        )
+        return self._cached(("arrow", name), lambda: self.table(name).arrow_schema())
 
     def pandas_dtypes(self, name: str) -> dict[str, Any]:
         """pandas dtypes: vocabularies are categoricals in documented order, the rest nullable."""
@@ -205,15 +207,14 @@ class Contract:
 
         def make() -> dict[str, Any]:
             dtypes: dict[str, Any] = {}
-            for f in self.fields(name):
-                vocabulary = self.vocabulary(name, f["name"])
-                dtypes[f["name"]] = pd.CategoricalDtype(vocabulary) if vocabulary else pandas_dtype(f)
+            for f in self.table(name).fields:
+                dtypes[f.name] = pd.CategoricalDtype(f.vocabulary) if f.vocabulary else f.to("pandas")
             return dtypes
 
         return dict(self._cached(("pandas", name), make))
 
     def polars_schema(self, name: str) -> dict[str, Any]:
-        return {f["name"]: polars_type(f) for f in self.fields(name)}
+        return {f.name: f.to("polars") for f in self.table(name).fields}
 
     duckdb_type = staticmethod(duckdb_type)
     sqlite_type = staticmethod(sqlite_type)

@@ -42,7 +42,7 @@ class ErrorType:
         return self.fix.format(**params)
 
 
-_ENTRIES = (
+ENTRIES = (
     # The header (frictionless' label errors) ---------------------------------------------
     ErrorType(
         "missing-label",
@@ -322,6 +322,15 @@ _ENTRIES = (
         "a source's `characters` is not the length of its stored text",
         REGENERATE,
     ),
+    # The schema files (schema/) -----------------------------------------------------------------
+    ErrorType(
+        "schema-shape",
+        "{note}",
+        "a schema file is not what the contract's objects read: a field without a name or with an unknown "
+        "type, a key naming no field, a pattern the checks cannot run, a resource named twice",
+        "correct the schema file; a changed column is a new version of the package (README, Versions)",
+        example="Input should be 'string', 'integer', 'number', 'boolean' or 'date' (got 'geopoint')",
+    ),
     # Files that are not what they should be ------------------------------------------------
     ErrorType(
         "encoding-error",
@@ -452,7 +461,7 @@ _ENTRIES = (
     ErrorType("twin", "{note}", "a Parquet twin does not hold what its CSV holds", REGENERATE),
 )
 
-CATALOGUE: dict[str, ErrorType] = {entry.code: entry for entry in _ENTRIES}
+CATALOGUE: dict[str, ErrorType] = {entry.code: entry for entry in ENTRIES}
 
 
 def error_type(code: str) -> ErrorType:

@@ -52,9 +52,6 @@ MAX_QUOTE_OCCURRENCES = 10_000  # places one quote is looked for in its source [
 # candidates, coverage) looks through at most this many spans. [12]
 MAX_NOT_CONTENT = 100
 MAX_QUOTE_DIAGNOSES = 50  # quotes not found that are compared with their source in detail
-# Passages `ai-openness candidates` lists (as text or JSON); the rest are counted, so that a
-# hostile article of a million cue sentences gives a report of bounded size. [0]
-MAX_LISTED_PASSAGES = 1_000
 
 
 @dataclass(frozen=True)
