@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.paths import package_root
@@ -35,7 +36,7 @@ def _refused(rel: str, message: str, fix: str = _FIX, line: int | None = None) -
     return Unreadable([Problem(rel, line, None, message, fix=fix)])
 
 
-def descriptor_document(path: str | Path) -> dict:
+def descriptor_document(path: str | Path) -> dict[str, Any]:
     """The parsed datapackage.json at `path`, checked: inside its directory, JSON within the
     limits, a "resources" list whose names (and their columns') are plain identifiers."""
     path = Path(path)
@@ -50,10 +51,9 @@ def descriptor_document(path: str | Path) -> dict:
     document, problems = parse_json(text, rel, "rebuild it with `ai-openness build`")
     if problems:
         raise Unreadable(problems)
-    resources = document.get("resources") if isinstance(document, dict) else None
-    if not isinstance(resources, list):
+    if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
         raise _refused(rel, 'is not a data package descriptor (a JSON object with a "resources" list)')
-    for resource in resources:
+    for resource in document["resources"]:
         name = resource.get("name") if isinstance(resource, dict) else None
         schema = resource.get("schema") if isinstance(resource, dict) else None
         fields = schema.get("fields") if isinstance(schema, dict) else None

@@ -96,7 +96,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-def script_json(value) -> str:
+def script_json(value: object) -> str:
     """`value` as JSON that can stand inside a <script> element whatever its strings hold.
 
     Every "<" is written as JSON's \\u003c: inside <script> only "<" starts what the HTML
