@@ -114,25 +114,48 @@ def test_markdown_escapes_values(built_mini, tmp_path, capsys):
 HOSTILE_NAME = "x`\n## Approved\n![seal](https://example.com/seal.png) <img src=x onerror=alert(1)> | y"
 
 
-def test_hostile_resource_and_column_names_stay_text_in_the_summary(built_mini, tmp_path, capsys):
-    """A contribution names a table and a column with Markdown and HTML: the summary a pull
-    request shows gets no heading, image or HTML element of theirs."""
+def test_a_hostile_column_name_stays_text_in_the_summary(built_mini, tmp_path, capsys):
+    """A contribution names a column with Markdown and HTML: the summary a pull request shows
+    gets no heading, image or HTML element of theirs."""
     head = tmp_path / "head"
     shutil.copytree(built_mini, head)
-
-    def change(document):
-        people = resource(document, "people")
-        people["schema"]["fields"].append({"name": HOSTILE_NAME, "type": "string"})
-        document["resources"].append({**json.loads(json.dumps(people)), "name": HOSTILE_NAME})
-
-    edit_descriptor(head, change)
+    edit_descriptor(head, lambda d: resource(d, "people")["schema"]["fields"].append({"name": HOSTILE_NAME}))
     assert main(["diff", str(built_mini), str(head), "--format", "markdown"]) == 0
     page = _rendered(capsys.readouterr().out)
     headings = re.findall(r"<h(\d)>(.*?)</h\1>", page, re.S)
-    assert [level for level, _ in headings] == ["2", "3", "3"], headings  # the title, Schema, the added table
-    assert "Approved" not in "".join(text for level, text in headings if level == "2")
+    assert [level for level, _ in headings] == ["2", "3"], headings  # the title, Schema
     assert "<img" not in page and "<a " not in page
-    assert page.count("## Approved") == 4  # the name as text: two schema lines, a table row, its heading
+    assert page.count("## Approved") == 1  # the name, as text, in its schema line
+
+
+def test_a_hostile_table_name_is_refused_at_its_line(built_mini, tmp_path, capsys):
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+    edit_descriptor(head, lambda d: d["resources"].append({**resource(d, "people"), "name": HOSTILE_NAME}))
+    assert main(["diff", str(built_mini), str(head), "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    found = [p for p in report["problems"] if "is not a plain identifier" in p["message"]]
+    assert [p["file"] for p in found] == [f"{head}/datapackage.json"] and found[0]["line"]
+    assert "internal error" not in report["error"]
+
+
+def test_every_name_and_value_of_a_summary_stays_text():
+    """The renderer itself, on a diff whose every name and value is hostile (as a diff of
+    two directories of anyone's could hold)."""
+    from ai_openness.publish.diff import PackageDiff, ResourceSchemaDiff, RowChange, SchemaDiff, TableDiff
+    from ai_openness.publish.difftext import markdown
+
+    table = TableDiff(HOSTILE_NAME, [HOSTILE_NAME], added=[{HOSTILE_NAME: HOSTILE_NAME}])
+    table.changed = [RowChange({HOSTILE_NAME: HOSTILE_NAME}, {HOSTILE_NAME: (HOSTILE_NAME, "")})]
+    schema = SchemaDiff([HOSTILE_NAME], [], {"people": ResourceSchemaDiff(added_columns=[HOSTILE_NAME])})
+    page = _rendered(
+        markdown(PackageDiff(HOSTILE_NAME, HOSTILE_NAME, HOSTILE_NAME, None, {HOSTILE_NAME: table}, schema))
+    )
+    headings = re.findall(r"<h(\d)>(.*?)</h\1>", page, re.S)
+    assert [level for level, _ in headings] == ["2", "3", "3"], headings  # the title, Schema, the table
+    assert "<img" not in page and "<a " not in page
+    assert all("<code>" in text for level, text in headings if level != "3" or text != "Schema")
+    assert len(re.findall(r"<tr>", page)) == 1 + 1 + 1 + 2  # two header rows, one table row, two changes
 
 
 def _rendered(markdown: str) -> str:
