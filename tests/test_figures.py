@@ -489,3 +489,16 @@ def test_argument_counts_add_up_to_the_stance_arguments(tables):
     assert mission_open["stances"] == sum(
         a["argument"] == "mission" and stances[a["stance_id"]]["position"] == "open" for a in arguments
     )
+
+
+def test_a_name_cannot_end_or_comment_out_the_script_that_holds_the_chart():
+    # In a <script> element the HTML parser leaves its data state only at a "<": "</script"
+    # ends the element early, "<!--" then "<script" makes the page's own </script> not end it
+    # (the chart is never drawn). So no "<" may reach the page, and JSON.parse gets every
+    # name back as it was.
+    from ai_openness.views.figures.render import script_json
+
+    names = {"person": "Elon <!--<script>", "note": "</script><img src=x onerror=alert(1)>", "plain": "a < b"}
+    text = script_json(names)
+    assert "<" not in text
+    assert json.loads(text) == names

@@ -8,7 +8,6 @@ rule needs are kept, so memory stays bounded whatever the number of rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import threading
 from collections import defaultdict
@@ -31,7 +30,7 @@ from ai_openness.checks.twins import Twin
 from ai_openness.contract import Contract, ForeignKey
 from ai_openness.core.limits import Limits
 from ai_openness.safeio.descriptor import Descriptor, Resource
-from ai_openness.safeio.scan import Scan, not_utf8_problem, scan
+from ai_openness.safeio.scan import Scan, not_utf8_problem, record_cells, scan
 
 EMITS = ("hash-count", "byte-count", "limit", "source-error")
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
@@ -221,7 +220,7 @@ class Engine:
         with open(resource.file, "rb") as handle:
             first = handle.read(int(found.ends[0]) if len(found.ends) else found.size)
         try:
-            header = next(csv.reader([first.decode("utf-8")]), [])
+            header = record_cells(first.decode("utf-8"))  # csv would stop at a label of 131,072 characters
         except UnicodeDecodeError:
             encoding = not_utf8_problem(resource.file, rel)
             if encoding is not None:

@@ -12,7 +12,6 @@ moves every later finding to its right line.
 
 from __future__ import annotations
 
-import csv
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 
 from ai_openness.core.errors import REGENERATE, error_type
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.scan import Scan
+from ai_openness.safeio.scan import Scan, record_cells
 
 LIMIT = 1_000  # findings of one kind in one file before the rest are counted, as frictionless does
 
@@ -57,7 +56,7 @@ class Located:
             return handle.read(int(self.scan.ends[row + 1]) - start).decode("utf-8", "replace")
 
     def record(self, row: int) -> list[str]:
-        return next(csv.reader([self.text(row)]), [])
+        return record_cells(self.text(row))
 
 
 class Findings:

@@ -17,7 +17,7 @@ import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract
-from ai_openness.core.retired import UnknownId, follow
+from ai_openness.core.retired import Outcome, resolve_all
 
 EMITS = (
     "date-after-source",
@@ -178,6 +178,7 @@ def _retired(
     for _, table, identifier, successor in rows:
         successors.setdefault(table, {})[identifier] = successor
     current: dict[str, set[str] | None] = {}
+    outcomes: dict[str, dict[str, Outcome]] = {}
     for row, table, identifier, successor in rows:
         if table not in keyed:
             findings.add(rel, row, "table", "retired-table", table, tables=", ".join(keyed))
@@ -191,7 +192,8 @@ def _retired(
         if identifier in ids_now:
             findings.add(rel, row, "id", "retired-reused", identifier, column=column, table=table)
         elif successor is not None:
-            try:
-                follow(identifier, ids_now, successors[table])
-            except (UnknownId, ValueError) as exc:
-                findings.add(rel, row, "successor", "retired-successor", successor, reason=exc, table=table)
+            if table not in outcomes:  # every chain of the table, followed once
+                outcomes[table] = resolve_all(ids_now, successors[table])
+            outcome = outcomes[table].get(identifier)
+            if isinstance(outcome, Exception):
+                findings.add(rel, row, "successor", "retired-successor", successor, reason=outcome, table=table)

@@ -22,7 +22,7 @@ from ai_openness.contract import Contract
 from ai_openness.core.characters import name_problem, reveal
 from ai_openness.core.dates import derived_date_columns, last_day, partial_date
 from ai_openness.core.find import occurrences
-from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
+from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_NOT_CONTENT, MAX_QUOTE_DIAGNOSES
 from ai_openness.core.problems import BuildFailed, Problem, shorten, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
@@ -240,13 +240,36 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
 
 
 def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tuple[int, int]]:
-    spans = []
+    """The spans of `text` its not_content markers cover, sorted and merged.
+
+    At most MAX_NOT_CONTENT markers are looked for, each by one scan of the text that stops
+    once the source has MAX_NOT_CONTENT spans in all (markers and their occurrences
+    together): the work is at most the text's length times that limit. A source that asks
+    for more is a finding; the spans found up to the limit are kept, so that what reads
+    them later (mentions, candidates, coverage) stays bounded too.
+    """
+    spans: list[tuple[int, int]] = []
     lines = row.extra.get("marker_lines")
-    for index, marker in enumerate(row.extra["not_content"]):
+    markers = row.extra["not_content"]
+    if len(markers) > MAX_NOT_CONTENT:
+        problems.append(
+            Problem(
+                row.file,
+                row.line("not_content"),
+                "not_content",
+                f"lists {len(markers)} markers, more than the limit of {MAX_NOT_CONTENT} per source; "
+                f"only the first {MAX_NOT_CONTENT} were looked for",
+                fix="mark only the few parts of the page that are not the article (a banner, a menu)",
+                code="limit",
+            )
+        )
+    for index, marker in enumerate(markers[:MAX_NOT_CONTENT]):
         line = lines(index) if lines else row.line("not_content")
+        budget = MAX_NOT_CONTENT - len(spans)
         found: list[tuple[int, int]] = []
         if marker.text is not None:
-            found = [(s, s + len(marker.text)) for s in occurrences(text, marker.text)]
+            starts = occurrences(text, marker.text, limit=budget)  # at most budget + 1
+            found = [(s, s + len(marker.text)) for s in starts]
         else:
             start = text.find(marker.start)
             if start != -1 and marker.to is None:
@@ -266,8 +289,32 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
                     fix="copy the marker exactly from the stored text",
                 )
             )
+        if len(found) > budget:
+            problems.append(
+                Problem(
+                    row.file,
+                    line,
+                    "not_content",
+                    f"the markers of this source cover more than {MAX_NOT_CONTENT} places in its stored text, "
+                    "the limit per source",
+                    shorten(marker.text or marker.start),
+                    expected="markers that name the few parts of a page that are not the article "
+                    "(a banner, a menu, a cookie notice)",
+                    fix="make the marker longer, so that it matches only the part of the page meant, "
+                    "or mark the part with from: and to:",
+                    code="limit",
+                )
+            )
+            spans += found[:budget]
+            break
         spans += found
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # overlapping or touching spans become one
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[Alias, Row]]:

@@ -14,7 +14,9 @@ from ai_openness.compile.coverage import summarise
 from ai_openness.compile.inputs import Inputs
 from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
+from ai_openness.core.limits import MAX_INPUT_BYTES
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, contained, read_bounded
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.safeio.write import stale, write_atomically
 
@@ -38,17 +40,22 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
         "data-dictionary": docs.data_dictionary(contract),
         "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
     }
-    files = {docs.README: _filled(path, docs.README, blocks)}
+    files = {docs.README: _filled(root, docs.README, blocks)}
     # The guide's table of messages, from the catalogue of findings (when the guide is there).
     if (root / docs.CONTRIBUTING).is_file():
-        files[docs.CONTRIBUTING] = _filled(root / docs.CONTRIBUTING, docs.CONTRIBUTING, {"messages": docs.messages()})
+        files[docs.CONTRIBUTING] = _filled(root, docs.CONTRIBUTING, {"messages": docs.messages()})
     return files
 
 
-def _filled(path: Path, rel: str, blocks: dict[str, str]) -> bytes:
+def _filled(root: Path, rel: str, blocks: dict[str, str]) -> bytes:
+    """`rel` with its generated blocks refreshed; read inside the package, and no larger
+    than a stored text (README.md is 57 kB)."""
     try:
-        return docs.fill(path.read_text(encoding="utf-8"), blocks).encode("utf-8")
-    except ValueError as exc:
+        data = read_bounded(contained(root, rel), rel, MAX_INPUT_BYTES)
+        return docs.fill(data.decode("utf-8"), blocks).encode("utf-8")
+    except Refused as refused:
+        raise BuildFailed([Problem(rel, None, None, refused.message, fix=refused.fix)]) from None
+    except ValueError as exc:  # not UTF-8, or its generated blocks' markers are broken
         raise BuildFailed([Problem(rel, None, None, str(exc))]) from None
 
 

@@ -386,6 +386,29 @@ ENTRIES = (
         example="is nested more than 32 levels deep",
     ),
     ErrorType(
+        "control-character",
+        "holds the character {character} ({name}), which YAML does not allow",
+        "a NUL byte or another control character was pasted into a YAML file (or a NUL written as the escape \\0)",
+        "remove the character (retype the value in an editor that shows invisible characters)",
+        contributor=True,
+        example="holds the character U+0007 (a control character), which YAML does not allow",
+    ),
+    ErrorType(
+        "empty-file",
+        "is empty: it holds no entries",
+        "a YAML file under sources/ or codings/ holds nothing, so every row that refers to its entries fails",
+        "restore it (`git checkout -- {path}`), or remove the file if it is not needed",
+        contributor=True,
+    ),
+    ErrorType(
+        "published-marker",
+        "says this is a published copy, but the folder holds {inputs}: a folder with the inputs is a "
+        "checkout, and is validated as one",
+        "a checkout's datapackage.json carries the mark of a release archive, which would skip the comparison "
+        "with the codings and the stored articles",
+        "remove the ai_openness:published key from datapackage.json (`ai-openness build` writes it without one)",
+    ),
+    ErrorType(
         "wrong-form",
         "{note}",
         "`aliases` and `arguments` are lists even with one item; a key has its declared form",

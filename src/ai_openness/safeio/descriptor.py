@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ai_openness.contract import Contract
-from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
+from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_RESOURCES
 from ai_openness.core.problems import Problem, shown
 from ai_openness.safeio.files import REGENERATE, Refused, contained, decode_utf8, read_bounded
+from ai_openness.safeio.jsonio import parse_json
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _STANDARD_PROFILE = re.compile(r"^https://datapackage\.org/profiles/[0-9.]+/[a-z]+\.json$")
 _PACKAGE_PROFILES = {"data-package", "tabular-data-package"}
 _RESOURCE_PROFILES = {"data-resource", "tabular-data-resource"}
@@ -62,21 +62,6 @@ def line_of(text: str, key: str, value: object, start: int = 0) -> int | None:
     return _line_at(text, offset) if offset != -1 else None
 
 
-def _too_deep(text: str) -> int | None:
-    """Offset where nesting first exceeds the limit, found without parsing (so without
-    recursion); None when the document stays within it."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return match.start()
-        elif token in "]}":
-            depth -= 1
-    return None
-
-
 def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[Problem]:
     fix = f"regenerate it: {REGENERATE}"
     try:
@@ -87,32 +72,9 @@ def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[P
     text, problems = decode_utf8(rel, data)
     if text is None or problems:
         return problems
-    offset = _too_deep(text)
-    if offset is not None:
-        return [
-            Problem(
-                rel,
-                _line_at(text, offset),
-                None,
-                f"is nested more than {MAX_JSON_DEPTH} levels deep",
-                expected=f"at most {MAX_JSON_DEPTH} levels of arrays and objects",
-                fix=fix,
-            )
-        ]
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or a number of over 4,300 digits
-        line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (None, None)
-        reason = (
-            exc.msg
-            if isinstance(exc, json.JSONDecodeError)
-            else "nested too deeply"
-            if isinstance(exc, RecursionError)
-            else "it holds a number too long to read"
-        )
-        return [
-            Problem(rel, line, None, f"is not valid JSON: {reason}", expected="a JSON object", fix=fix, column=column)
-        ]
+    document, problems = parse_json(text, rel, fix)
+    if problems:
+        return problems
     if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
         return [
             Problem(

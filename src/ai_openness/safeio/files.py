@@ -74,7 +74,11 @@ def read_bounded(path: Path, rel: str, limit: int) -> bytes:
             "this package's files are far smaller; check that the right file was committed",
         )
     with open(path, "rb") as handle:
-        data = handle.read(limit + 1)  # the file may have grown since stat
+        # One byte more than the size seen (not than the limit: read(n) reserves n bytes at
+        # once) tells whether the file grew since stat.
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise Refused(
             f"{rel} is more than the limit of {limit} bytes",
@@ -150,13 +154,17 @@ def not_text(rel: str, head: bytes) -> Problem | None:
                 fix=SAVE_UTF8,
                 code="encoding-error",
             )
+        line, column = _line_and_column(head, head.index(b"\x00"))
         return Problem(
             rel,
-            1,
+            line,
             None,
             "is binary data (it holds NUL bytes), not text",
             expected="UTF-8 text",
-            fix="store the table itself as UTF-8 CSV text, not a binary file",
+            fix="store the table itself as UTF-8 CSV text, not a binary file"
+            if rel.endswith(".csv")
+            else "remove the NUL byte (an editor that shows invisible characters finds it), and save the file as UTF-8 text",
+            column=column,
             code="encoding-error",
         )
     if head.startswith(b"\xef\xbb\xbf"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import MAX_INPUT_DEPTH, MAX_INPUT_FILES, input_bytes
 from ai_openness.core.problems import Problem, shown
 from ai_openness.safeio.files import Refused, contained, decode_utf8, read_bounded
@@ -72,4 +73,6 @@ def input_problems(root: Path) -> list[Problem]:
                     continue
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]
+                    if not data.strip():  # else it reads as no entries, and only what refers to them fails
+                        problems.append(problem("empty-file", rel, None, None, path=rel))
     return problems

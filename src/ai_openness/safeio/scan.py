@@ -162,3 +162,41 @@ def not_utf8_problem(path: Path, rel: str) -> Problem | None:
     except UnicodeDecodeError as exc:
         return not_utf8(rel, data[: exc.start], data[exc.start : exc.start + 1], data[:65_536])
     return None
+
+
+def record_cells(text: str) -> list[str]:
+    """The cells of one CSV record, read as Python's csv module reads them (a cell in
+    quotes may hold commas, line breaks and doubled quotes), but with no limit on a cell's
+    length: csv stops at 131,072 characters with an error, and a contribution's cell may be
+    longer (the limit is reported as a finding, not met as an exception)."""
+    if not text:
+        return []
+    cells, i, n = [], 0, len(text)
+    while True:
+        if i < n and text[i] == '"':
+            parts, j = [], i + 1
+            while True:  # to the closing quote; "" inside is one quote
+                k = text.find('"', j)
+                if k == -1:
+                    parts.append(text[j:])
+                    i = n
+                    break
+                parts.append(text[j:k])
+                if text.startswith('"', k + 1):
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+            end = text.find(",", i)
+            end = n if end == -1 else end
+            cells.append("".join(parts) + text[i:end])  # csv keeps what follows the closing quote
+            i = end
+        else:
+            end = text.find(",", i)
+            end = n if end == -1 else end
+            cells.append(text[i:end])
+            i = end
+        if i >= n:
+            return cells
+        i += 1  # past the comma

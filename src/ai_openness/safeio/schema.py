@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
 
 from ai_openness.contract import PACKAGE_YAML, SCHEMA_DIR, Contract, schema_problems
 from ai_openness.contract.shape import package_problems
-from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH
+from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES
 from ai_openness.core.paths import package_root
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.jsonio import parse_json
 from ai_openness.safeio.yamlio import parse_yaml
 
 
@@ -73,7 +73,9 @@ def _read_contained(root: Path, rel: str, limit: int) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
             raise BuildFailed([Problem(rel, None, None, "is not a regular file", fix=fix)])
-        data = handle.read(limit + 1)
+        data = handle.read(info.st_size + 1)  # not limit + 1: read(n) reserves n bytes at once
+        if len(data) > info.st_size:  # it grew since it was checked
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise BuildFailed(
             [
@@ -98,46 +100,10 @@ def _text(data: bytes, rel: str) -> str:
         ) from None
 
 
-def _depth(value: object) -> int:
-    if isinstance(value, dict):
-        return 1 + max(map(_depth, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_depth, value), default=0)
-    return 0
-
-
 def _json(data: bytes, rel: str) -> dict:
-    try:
-        value = json.loads(_text(data, rel))
-    except json.JSONDecodeError as exc:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    exc.lineno,
-                    None,
-                    f"is not valid JSON: {exc.msg}",
-                    column=exc.colno,
-                    fix="fix the JSON syntax at that line",
-                )
-            ]
-        ) from None
-    except RecursionError:
-        value = None
-    except ValueError:  # a number of over 4,300 digits (Python's limit on int conversion)
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    "is not valid JSON: it holds a number too long to read",
-                    fix="write numbers with at most a few digits",
-                )
-            ]
-        ) from None
-    if value is None or _depth(value) > MAX_JSON_DEPTH:
-        raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_JSON_DEPTH} levels deep")])
+    value, problems = parse_json(_text(data, rel), rel, fix="fix the JSON at that line")
+    if problems:
+        raise BuildFailed(problems)
     return value
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ai_openness.contract import Contract
 from ai_openness.core.paths import package_root
-from ai_openness.safeio.installed import contract_from_descriptor_file
+from ai_openness.safeio.installed import contract_from_descriptor_file, descriptor_document
 
 PACKAGE_TABLE = "_package"
 COLUMNS_TABLE = "_columns"
@@ -94,7 +94,9 @@ def _root(root: Path | None) -> Path:
 
 
 def descriptor(root: Path | None = None) -> dict:
-    return json.loads((_root(root) / "datapackage.json").read_text(encoding="utf-8"))
+    """datapackage.json, read inside the package and checked (see safeio.installed): every
+    resource and column name is a plain identifier before it names a table."""
+    return descriptor_document(_root(root) / "datapackage.json")
 
 
 def contract_of(root: Path | None = None) -> Contract:

@@ -96,6 +96,17 @@ def _strings(value) -> list[str]:
     return []
 
 
+def script_json(value: object) -> str:
+    """`value` as JSON that can stand inside a <script> element whatever its strings hold.
+
+    Every "<" is written as JSON's \\u003c: inside <script> only "<" starts what the HTML
+    parser acts on ("</script", and "<!--" followed by "<script", after which the page's own
+    </script> no longer ends the element), so a name such as `Elon <!--<script>` stays data.
+    JSON.parse reads \\u003c back as "<".
+    """
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
 def spec(figure: Figure, tables: dict, contract) -> dict:
     return configure(figure.chart(tables, contract)).to_dict()
 
@@ -108,7 +119,7 @@ def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None
     import vl_convert
 
     chart = spec(figure, tables, contract)
-    spec_text = json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    spec_text = script_json(chart)
     versions = {
         "vega": vl_convert.get_vega_version(),
         "vegalite": vegalite_version(),
