@@ -502,3 +502,14 @@ def test_a_name_cannot_end_or_comment_out_the_script_that_holds_the_chart():
     text = script_json(names)
     assert "<" not in text
     assert json.loads(text) == names
+
+
+def test_a_package_whose_actors_have_one_stance_each_gets_its_figures(built_mini: Path, tmp_path: Path):
+    """The small test package has no actor with two stances: the timeline says so instead of
+    failing on an empty axis."""
+    from ai_openness.commands.cli import main
+
+    out = tmp_path / "figures"
+    assert main(["figures", "--root", str(built_mini), "--out", str(out), "--quiet"]) == 0
+    svg = (out / "stance-timeline.svg").read_text(encoding="utf-8")
+    assert "No actor has two or more stances to draw." in html.unescape(svg)

@@ -143,6 +143,8 @@ def time_domain(rows: list[dict]) -> tuple[float, float, list[int]]:
     """Start and end of the time axis, and its yearly ticks: from the first year drawn to a
     little after the last stance, never into empty years."""
     dated = [r for r in rows if r["dated"]]
+    if not dated:  # nothing to place in time (a package whose actors have one stance each): an empty axis
+        return 0.0, 1.0, []
     start = float(int(min(r["x0"] for r in dated)))
     end = round(max(r["x1"] for r in dated) + AXIS_PAD, 6)
     return start, end, list(range(int(start), int(end) + 1))
@@ -156,6 +158,22 @@ def stance_timeline(tables: dict, contract):
         raise ValueError(f"the timeline has no mark for the date precision(s) {sorted(missing)}: add them to MARKS")
     rows, lanes, n = timeline_rows(tables)
     changes = change_rows(tables, {r["stance_id"]: r for r in rows}, actor_labels(tables), set(lanes))
+    subtitle = [
+        "Each mark is one stance, coloured by its position toward openness, at the date it was said or done.",
+        "● a stance dated to the day   ━ dated to a month (the bar spans the month)   "
+        "┅ dated to a year (the pale dashed bar spans the year)   ◇ undated (right)",
+        "An organisation's lane also holds the stances of the people speaking for it, outlined in black "
+        f"({n['spoken']}); ▶ a change of position (position_changes: {n['changes']} of {n['all_changes']} drawn).",
+        f"One lane per actor with two or more stances: {n['drawn']} dated and {n['undated_in_lanes']} "
+        f"undated stances of {n['stances']}; the {n['single_stances']} stances of {n['single_actors']} actors "
+        "with a single stance are not drawn,",
+        f"nor the {n['repeats']} second report(s) of a statement already drawn (repeats).",
+    ]
+    title = alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start")
+    if not lanes:  # no actor with two stances (a small package): say so rather than draw empty lanes
+        empty = [{"text": "No actor has two or more stances to draw."}]
+        chart = alt.Chart(alt.Data(values=empty)).mark_text(align="left", x=0).encode(text="text:N")
+        return chart.properties(width=760, height=30, title=title)
     dated = [r for r in rows if r["dated"]]
     undated = [r for r in rows if not r["dated"]]
     step = max(26, 9 * n["slots"])
@@ -252,19 +270,4 @@ def stance_timeline(tables: dict, contract):
         )
         .properties(width=alt.Step(14), height=height)
     )
-    subtitle = [
-        "Each mark is one stance, coloured by its position toward openness, at the date it was said or done.",
-        "● a stance dated to the day   ━ dated to a month (the bar spans the month)   "
-        "┅ dated to a year (the pale dashed bar spans the year)   ◇ undated (right)",
-        "An organisation's lane also holds the stances of the people speaking for it, outlined in black "
-        f"({n['spoken']}); ▶ a change of position (position_changes: {n['changes']} of {n['all_changes']} drawn).",
-        f"One lane per actor with two or more stances: {n['drawn']} dated and {n['undated_in_lanes']} "
-        f"undated stances of {n['stances']}; the {n['single_stances']} stances of {n['single_actors']} actors "
-        "with a single stance are not drawn,",
-        f"nor the {n['repeats']} second report(s) of a statement already drawn (repeats).",
-    ]
-    return (
-        alt.hconcat(dated_chart, panel, spacing=8)
-        .resolve_scale(y="shared")
-        .properties(title=alt.Title("Who said what about open AI models, and when", subtitle=subtitle, anchor="start"))
-    )
+    return alt.hconcat(dated_chart, panel, spacing=8).resolve_scale(y="shared").properties(title=title)
