@@ -19,7 +19,7 @@ from ai_openness.core.dates import derived_date_columns, expected_end
 from ai_openness.core.errors import REGENERATE
 from ai_openness.core.find import occurrences
 from ai_openness.core.problems import shown
-from ai_openness.safeio.files import Refused, contained, read_bounded
+from ai_openness.safeio.files import Refused, contained, read_file
 
 EMITS = (
     "actor",
@@ -199,7 +199,7 @@ def check_texts(
             file = contained(root, rel)
             if not file.is_relative_to(base):
                 raise Refused(f"{shown(rel)} is not under sources/", "store source texts under sources/articles/")
-            data = read_bounded(file, rel, text_bytes if text_bytes is not None else file.stat().st_size)
+            data = read_file(root, rel, text_bytes)
         except Refused as refused:
             fix = (
                 refused.fix

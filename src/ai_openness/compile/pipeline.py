@@ -16,7 +16,7 @@ from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.limits import MAX_INPUT_BYTES
 from ai_openness.core.problems import BuildFailed, Problem
-from ai_openness.safeio.files import Refused, contained, read_bounded
+from ai_openness.safeio.files import Refused, read_file
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.safeio.write import stale, write_atomically
 
@@ -51,7 +51,7 @@ def _filled(root: Path, rel: str, blocks: dict[str, str]) -> bytes:
     """`rel` with its generated blocks refreshed; read inside the package, and no larger
     than a stored text (README.md is 57 kB)."""
     try:
-        data = read_bounded(contained(root, rel), rel, MAX_INPUT_BYTES)
+        data = read_file(root, rel, MAX_INPUT_BYTES)
         return docs.fill(data.decode("utf-8"), blocks).encode("utf-8")
     except Refused as refused:
         raise BuildFailed([Problem(rel, None, None, refused.message, fix=refused.fix)]) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 from ai_openness.contract import Contract
 from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_RESOURCES
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, decode_utf8, read_bounded
+from ai_openness.safeio.files import REGENERATE, Refused, contained, decode_utf8, read_file
 from ai_openness.safeio.jsonio import parse_json
 
 _STANDARD_PROFILE = re.compile(r"^https://datapackage\.org/profiles/[0-9.]+/[a-z]+\.json$")
@@ -65,8 +65,7 @@ def line_of(text: str, key: str, value: object, start: int = 0) -> int | None:
 def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[Problem]:
     fix = f"regenerate it: {REGENERATE}"
     try:
-        path = contained(root, rel)
-        data = read_bounded(path, rel, limit if limit is not None else path.stat().st_size)
+        data = read_file(root, rel, limit)
     except Refused as refused:
         return [Problem(rel, None, None, f"cannot be read: {refused.message}", fix=refused.fix)]
     text, problems = decode_utf8(rel, data)

@@ -18,7 +18,7 @@ from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.paths import package_root
 from ai_openness.core.problems import Problem, Unreadable, shown
 from ai_openness.safeio.descriptor import line_of
-from ai_openness.safeio.files import Refused, contained, read_bounded
+from ai_openness.safeio.files import Refused, contained, read_file
 from ai_openness.safeio.jsonio import parse_json
 
 # A resource or column name: lower-case letters, digits and _ (a file name, a table name).
@@ -42,8 +42,7 @@ def descriptor_document(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     rel = path.name  # as every finding names a file: relative to the package directory
     try:
-        real = contained(path.parent, path.name)
-        text = read_bounded(real, rel, real.stat().st_size).decode("utf-8")
+        text = read_file(path.parent, path.name, None).decode("utf-8")
     except Refused as refused:
         raise _refused(rel, refused.message) from None
     except UnicodeDecodeError as exc:

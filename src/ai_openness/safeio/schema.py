@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 from ai_openness.contract import PACKAGE_YAML, SCHEMA_DIR, Contract, schema_problems
@@ -11,84 +9,19 @@ from ai_openness.contract.shape import package_problems
 from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES
 from ai_openness.core.paths import package_root
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, read_file
 from ai_openness.safeio.jsonio import parse_json
 from ai_openness.safeio.yamlio import parse_yaml
 
 
 def _read_contained(root: Path, rel: str, limit: int) -> bytes:
-    """The bytes of `root`/`rel`, opened only when it is a regular file inside `root`
-    (a link may point elsewhere inside it) of at most `limit` bytes."""
-    base = root.resolve()
-    fix = f"make {rel} a regular file inside the package"
+    """The bytes of schema file `rel`, read the one safe way (files.read_file)."""
+    if not (root / rel).exists() and not (root / rel).is_symlink():
+        raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")])
     try:
-        # Every link on the way (schema/ itself, or the file) is followed by name only
-        # (readlink), never opened; the place it leads must be inside the package.
-        path = Path(os.path.realpath(base / rel, strict=True))
-        if not path.is_relative_to(base):
-            # Name the link that leaves: a folder on the way (schema/) or the file itself.
-            parent = next(
-                (
-                    p
-                    for p in Path(rel).parents
-                    if p.name and (base / p).is_symlink() and not Path(os.path.realpath(base / p)).is_relative_to(base)
-                ),
-                None,
-            )
-            where, what = (f"{parent.as_posix()}/", "folder") if parent else (rel, "file")
-            raise BuildFailed(
-                [
-                    Problem(
-                        where,
-                        None,
-                        None,
-                        "is a symbolic link to a place outside the package",
-                        fix=f"replace the link by the {what} itself",
-                    )
-                ]
-            )
-        info = os.lstat(path)
-    except FileNotFoundError:
-        raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")]) from None
-    except (OSError, RuntimeError) as exc:  # a link loop, a name too long, no permission
-        raise BuildFailed([Problem(rel, None, None, f"cannot be read ({exc.__class__.__name__})", fix=fix)]) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise BuildFailed([Problem(rel, None, None, "is not a regular file (a folder, pipe or device)", fix=fix)])
-    if info.st_size > limit:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    f"is {info.st_size} bytes, more than the limit of {limit}",
-                    fix="check that the right file was committed",
-                )
-            ]
-        )
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise BuildFailed([Problem(rel, None, None, f"cannot be read ({exc.strerror})", fix=fix)]) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
-            raise BuildFailed([Problem(rel, None, None, "is not a regular file", fix=fix)])
-        data = handle.read(info.st_size + 1)  # not limit + 1: read(n) reserves n bytes at once
-        if len(data) > info.st_size:  # it grew since it was checked
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    f"is more than the limit of {limit} bytes",
-                    fix="check that the right file was committed",
-                )
-            ]
-        )
-    return data
+        return read_file(root, rel, limit)
+    except Refused as refused:
+        raise BuildFailed([Problem(refused.where or rel, None, None, refused.message, fix=refused.fix)]) from None
 
 
 def _text(data: bytes, rel: str) -> str:

@@ -31,6 +31,7 @@ from ai_openness.core.limits import (
     input_bytes,
 )
 from ai_openness.core.problems import BuildFailed, Problem, shown, visible
+from ai_openness.safeio.files import Refused, decode_utf8, read_file
 
 try:  # the C parser is much faster; its events are read the same way as the Python one's
     _Base = yaml.CBaseLoader
@@ -359,10 +360,11 @@ def parse_yaml(text: str, rel: str):
 def read_yaml(path: Path, root: Path):
     """Parse one YAML file; a syntax error becomes a located Problem."""
     rel = path.relative_to(root).as_posix()
-    if path.stat().st_size > input_bytes(rel):
-        raise BuildFailed([Problem(rel, None, None, f"is larger than {input_bytes(rel)} bytes; split it")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildFailed([Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+        data = read_file(root, rel, input_bytes(rel))
+    except Refused as refused:
+        raise BuildFailed([Problem(refused.where or rel, None, None, refused.message, fix=refused.fix)]) from None
+    text, problems = decode_utf8(rel, data)
+    if text is None or problems:
+        raise BuildFailed(problems)
     return parse_yaml(text, rel)

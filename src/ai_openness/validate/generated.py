@@ -13,7 +13,7 @@ from ai_openness.core.cells import cell_text
 from ai_openness.core.errors import problem
 from ai_openness.core.limits import MAX_TABLE_BYTES
 from ai_openness.core.problems import BuildFailed, Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
+from ai_openness.safeio.files import REGENERATE, Refused, contained, read_file
 from ai_openness.safeio.inputs import INPUT_DIRS
 from ai_openness.safeio.schema import contract_for_build
 
@@ -46,7 +46,7 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
         try:
             # The build has just made `generated` in memory: a committed file of its size is read
             # whatever the table limit (mentions.csv is 843 MB at a million stances).
-            committed = read_bounded(contained(root, rel), rel, max(MAX_TABLE_BYTES, len(generated)))
+            committed = read_file(root, rel, max(MAX_TABLE_BYTES, len(generated)))
         except Refused as refused:
             problems.append(
                 Problem(
