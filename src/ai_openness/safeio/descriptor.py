@@ -12,11 +12,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import Contract
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_RESOURCES
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, decode_utf8, read_file
+from ai_openness.safeio.files import Refused, contained, decode_utf8, read_file
 from ai_openness.safeio.jsonio import parse_json
 
 _STANDARD_PROFILE = re.compile(r"^https://datapackage\.org/profiles/[0-9.]+/[a-z]+\.json$")
@@ -39,7 +41,7 @@ class Resource:
     path: str  # relative to the package root, as written
     file: Path  # the checked file inside the package
     format: str
-    schema: dict
+    schema: dict[str, Any]
     line: int | None  # line of its "path" in the descriptor
 
 
@@ -47,7 +49,7 @@ class Resource:
 class Descriptor:
     rel: str
     text: str
-    checked: dict  # what frictionless may be handed
+    checked: dict[str, Any]  # what frictionless may be handed
     resources: dict[str, Resource] = field(default_factory=dict)
 
 
@@ -62,7 +64,7 @@ def line_of(text: str, key: str, value: object, start: int = 0) -> int | None:
     return _line_at(text, offset) if offset != -1 else None
 
 
-def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[Problem]:
+def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict[str, Any]] | list[Problem]:
     fix = f"regenerate it: {REGENERATE}"
     try:
         data = read_file(root, rel, limit)
@@ -88,7 +90,7 @@ def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[P
     return text, document
 
 
-def _check_profiles(document: dict, allowed: set[str], rel: str, text: str, where: int) -> list[Problem]:
+def _check_profiles(document: dict[str, Any], allowed: set[str], rel: str, text: str, where: int) -> list[Problem]:
     """Keep only the standard profiles: any other one would be fetched or read by frictionless."""
     problems = []
     for key in ("$schema", "profile"):
@@ -219,7 +221,7 @@ def _check_resource(root: Path, item: object, rel: str, text: str) -> tuple[Reso
                 fix=refused.fix,
             )
         )
-    if problems:
+    if problems or not isinstance(path, str) or not isinstance(fmt, str):
         return None, problems
     if not path.endswith(f".{fmt}"):
         return None, [

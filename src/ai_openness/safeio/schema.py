@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import PACKAGE_YAML, SCHEMA_DIR, Contract, schema_problems
 from ai_openness.contract.shape import package_problems
 from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES
 from ai_openness.core.paths import package_root
 from ai_openness.core.problems import BuildFailed, Problem
-from ai_openness.safeio.files import Refused, read_file
+from ai_openness.safeio.files import Refused, decode_utf8, read_file
 from ai_openness.safeio.jsonio import parse_json
 from ai_openness.safeio.yamlio import parse_yaml
 
@@ -25,27 +26,27 @@ def _read_contained(root: Path, rel: str, limit: int) -> bytes:
 
 
 def _text(data: bytes, rel: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildFailed(
-            [Problem(rel, None, None, f"is not UTF-8 text ({exc.reason})", fix="save it as UTF-8")]
-        ) from None
+    text, problems = decode_utf8(rel, data)
+    if text is None or problems:
+        raise BuildFailed(problems)
+    return text
 
 
-def _json(data: bytes, rel: str) -> dict:
+def _json(data: bytes, rel: str) -> dict[str, Any]:
     value, problems = parse_json(_text(data, rel), rel, fix="fix the JSON at that line")
     if problems:
         raise BuildFailed(problems)
+    if not isinstance(value, dict):
+        raise BuildFailed([Problem(rel, 1, None, "a Table Schema must be a JSON object with `fields`")])
     return value
 
 
-def _package_yaml(root: Path) -> dict:
+def _package_yaml(root: Path) -> dict[str, Any]:
     """schema/package.yaml, read with the coding's loader (no alias, no tag, bounded depth)."""
 
     meta = parse_yaml(_text(_read_contained(root, PACKAGE_YAML, MAX_INPUT_BYTES), PACKAGE_YAML), PACKAGE_YAML)
     problems = package_problems(meta, PACKAGE_YAML)
-    if problems:
+    if problems or not isinstance(meta, dict):
         raise BuildFailed(problems)
     return meta
 

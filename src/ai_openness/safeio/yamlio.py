@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -33,30 +34,31 @@ from ai_openness.core.limits import (
 from ai_openness.core.problems import BuildFailed, Problem, shown, visible
 from ai_openness.safeio.files import Refused, decode_utf8, read_file
 
+_Base: type[Any]
 try:  # the C parser is much faster; its events are read the same way as the Python one's
     _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Base = yaml.BaseLoader
 
 
-class Located(dict):
+class Located(dict[str, Any]):
     """A mapping that remembers the line of itself and of each of its keys (1-based)."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[str, Any]
 
     def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
+        return int(self.key_lines.get(key, self.line))
 
 
-class LocatedList(list):
+class LocatedList(list[Any]):
     """A list that remembers the line of each of its items (1-based)."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[Any]
 
     def line_of(self, index: int) -> int:
-        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+        return int(self.item_lines[index]) if 0 <= index < len(self.item_lines) else self.line
 
 
 _CORE = "tag:yaml.org,2002:"
@@ -69,7 +71,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
     """Only the scalar constructors are used: collections are built in `_build`."""
 
 
-def _construct_timestamp(constructor: _Constructor, node: yaml.ScalarNode):
+def _construct_timestamp(constructor: _Constructor, node: yaml.ScalarNode) -> Any:
     # An impossible date (2023-02-30) stays text, so the row check can name its line.
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(constructor, node)
@@ -77,11 +79,11 @@ def _construct_timestamp(constructor: _Constructor, node: yaml.ScalarNode):
         return node.value
 
 
-_Constructor.add_constructor(_CORE + "timestamp", _construct_timestamp)
+_Constructor.add_constructor(_CORE + "timestamp", _construct_timestamp)  # type: ignore[type-var]
 _SCALARS = {_CORE + t: _Constructor.yaml_constructors[_CORE + t] for t in ("null", "bool", "int", "float", "timestamp")}
 
 
-def _refuse(rel: str, mark, message: str, fix: str | None = None, code: str = "yaml-shape") -> BuildFailed:
+def _refuse(rel: str, mark: Any, message: str, fix: str | None = None, code: str = "yaml-shape") -> BuildFailed:
     """A problem at `mark`, of kind `code` in the catalogue (core/errors.py); its fix is the
     catalogue's unless one is given."""
     fix = fix if fix is not None else error_type(code).fix
@@ -96,7 +98,7 @@ _SPLIT = "split the file, or remove what a coding does not need"
 _FLAT = f"write it with at most {MAX_YAML_DEPTH} levels of lists and mappings (a coding needs four)"
 
 
-def _build(parser, rel: str):
+def _build(parser: Any, rel: str) -> Any:
     """The document's value, built from the parser's events one at a time with an explicit
     stack of open collections.
 
@@ -117,9 +119,16 @@ def _build(parser, rel: str):
         yaml.DocumentStartEvent,
     )
     check, get = parser.check_event, parser.get_event
-    stack: list[tuple] = []  # the enclosing collections' (container, lines, key, start mark)
-    container = lines = key = start = None  # the innermost open collection; key is None in a list
-    result, values, documents, anchors = None, 0, 0, []
+    stack: list[tuple[Any, ...]] = []  # the enclosing collections' (container, lines, key, start mark)
+    # The innermost open collection (a Located or a LocatedList), its lines, the key awaiting
+    # its value (None in a list) and where it starts.
+    container: Any = None
+    lines: Any = None
+    key: Any = None
+    start: Any = None
+    result: Any = None
+    values, documents = 0, 0
+    anchors: list[Any] = []
     while check():
         event = get()
         kind = type(event)
@@ -211,7 +220,7 @@ def _build(parser, rel: str):
     return result
 
 
-def _unusual(event, values: int, anchors: list, rel: str) -> None:
+def _unusual(event: Any, values: int, anchors: list[Any], rel: str) -> None:
     """A node with a tag or an anchor, or one past the number of values a file may hold."""
     if values > MAX_VALUES:
         raise _refuse(rel, event.start_mark, f"holds more than {MAX_VALUES} values", _SPLIT, "limit")
@@ -229,10 +238,10 @@ def _unusual(event, values: int, anchors: list, rel: str) -> None:
     anchors.append(event)
 
 
-def _scalar(event: yaml.ScalarEvent, rel: str):
+def _scalar(event: Any, rel: str) -> Any:
     """A plain scalar that may be other than text: numbers, dates, booleans and null are
     made by PyYAML's constructor for the tag its resolver gives them."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     make = _SCALARS.get(tag)
     if make is None:  # text, or `<<` and `=`, which PyYAML resolves to tags of their own
         return event.value
@@ -271,7 +280,8 @@ def _check_characters(text: str, rel: str) -> None:
 def _unprintable(text: str, line: int, column: int, rel: str, escaped: bool = False) -> BuildFailed:
     """The first character of `text` that YAML does not allow in a file, at `line`. A NUL
     may not be written as an escape (\\0) either: the operating system ends a path at it."""
-    char = _NOT_PRINTABLE.search(text).group()
+    found_char = _NOT_PRINTABLE.search(text)
+    char = found_char.group() if found_char else text[:1]
     name = "NUL" if char == "\x00" else unicodedata.name(char, "a control character")
     name += ", written as the escape \\0" if escaped else ""
     found = problem(
@@ -326,7 +336,7 @@ def _hint(text: str) -> str:
     return "check the YAML syntax of this line (https://yaml.org/spec/1.2.2/)"
 
 
-def parse_yaml(text: str, rel: str):
+def parse_yaml(text: str, rel: str) -> Any:
     """Parse YAML text strictly, within the limits; any problem becomes a located BuildFailed."""
     _check_characters(text, rel)
     parser = _Base(text)
@@ -336,7 +346,7 @@ def parse_yaml(text: str, rel: str):
         mark = getattr(exc, "problem_mark", None)
         context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or str(exc)
         if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
-            mark = exc.context_mark  # where the unclosed quote starts, not the end of the file
+            mark = getattr(exc, "context_mark")  # noqa: B009 - where the unclosed quote starts, not the file's end
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         hint = _hint(f"{context} {problem}")
@@ -357,7 +367,7 @@ def parse_yaml(text: str, rel: str):
         parser.dispose()
 
 
-def read_yaml(path: Path, root: Path):
+def read_yaml(path: Path, root: Path) -> Any:
     """Parse one YAML file; a syntax error becomes a located Problem."""
     rel = path.relative_to(root).as_posix()
     try:
