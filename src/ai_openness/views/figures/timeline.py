@@ -11,6 +11,9 @@ ends a little after the last stance drawn.
 
 from __future__ import annotations
 
+from typing import Any
+
+from ai_openness.contract import Contract
 from ai_openness.views.figures.common import actor_labels, position_colour
 
 AXIS_PAD = 0.15  # years of axis after the last stance, so its mark does not touch the edge
@@ -18,20 +21,20 @@ AXIS_PAD = 0.15  # years of axis after the last stance, so its mark does not tou
 MARKS = {"day": "point", "month": "bar", "year": "pale bar"}
 
 
-def _year_fraction(date) -> float:
+def _year_fraction(date: Any) -> float:
     import pandas as pd
 
     start = pd.Timestamp(year=date.year, month=1, day=1)
     days = 366 if date.is_leap_year else 365
-    return round(date.year + (date - start).days / days, 6)
+    return round(float(date.year + (date - start).days / days), 6)
 
 
-def _date_label(date, precision: str) -> str:
-    shown = date.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
+def _date_label(date: Any, precision: str | None) -> str:
+    shown = date.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision or "day", "%Y-%m-%d"))
     return f"{shown} ({precision})"
 
 
-def _pack(items: list[dict], gap: float) -> int:
+def _pack(items: list[dict[str, Any]], gap: float) -> int:
     """Give each item the lowest row (slot) in its lane where it overlaps nothing; return
     the number of slots used. Items are dicts with x0 and x1 (in years)."""
     ends: list[float] = []
@@ -47,7 +50,7 @@ def _pack(items: list[dict], gap: float) -> int:
     return len(ends)
 
 
-def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
+def timeline_rows(tables: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
     """The marks of the timeline, the lane order, and counts for its caption."""
     import pandas as pd
 
@@ -114,7 +117,9 @@ def timeline_rows(tables: dict) -> tuple[list[dict], list[str], dict]:
     return rows, lanes, caption
 
 
-def change_rows(tables: dict, drawn: dict[str, dict], labels: dict[str, str], lanes: set[str]) -> list[dict]:
+def change_rows(
+    tables: dict[str, Any], drawn: dict[str, dict[str, Any]], labels: dict[str, str], lanes: set[str]
+) -> list[dict[str, Any]]:
     """One arrow per row of position_changes whose actor has a lane: from the end of the
     earlier state's named stance to the start of the later stance, at the later one's slot."""
     rows = []
@@ -139,7 +144,7 @@ def change_rows(tables: dict, drawn: dict[str, dict], labels: dict[str, str], la
     return rows
 
 
-def time_domain(rows: list[dict]) -> tuple[float, float, list[int]]:
+def time_domain(rows: list[dict[str, Any]]) -> tuple[float, float, list[int]]:
     """Start and end of the time axis, and its yearly ticks: from the first year drawn to a
     little after the last stance, never into empty years."""
     dated = [r for r in rows if r["dated"]]
@@ -150,7 +155,7 @@ def time_domain(rows: list[dict]) -> tuple[float, float, list[int]]:
     return start, end, list(range(int(start), int(end) + 1))
 
 
-def stance_timeline(tables: dict, contract):
+def stance_timeline(tables: dict[str, Any], contract: Contract) -> Any:
     import altair as alt
 
     missing = set(contract.vocabulary("stances", "date_precision")) - set(MARKS)
