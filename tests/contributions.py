@@ -605,7 +605,13 @@ def article_gb18030(root: Path, outside: Path) -> None:
     store_article(root, article_text(root).encode("gb18030"))
 
 
-@case("article-utf16", 1, ARTICLES, line_containing(ARTICLES, "path:"), "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8")
+@case(
+    "article-utf16",
+    1,
+    ARTICLES,
+    line_containing(ARTICLES, "path:"),
+    "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+)
 def article_utf16(root: Path, outside: Path) -> None:
     store_article(root, article_text(root).encode("utf-16"))
 
