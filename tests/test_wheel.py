@@ -176,5 +176,6 @@ def test_slim_install_command_names_the_extra_to_install(slim_env: Path, tmp_pat
         check=False,
     )
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "pip install 'ai-openness[tools]'" in result.stderr, result.stderr
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"pip install 'ai_openness-{version}-py3-none-any.whl[tools]'" in result.stderr, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr

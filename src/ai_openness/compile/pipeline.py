@@ -15,6 +15,7 @@ from ai_openness.compile.inputs import Inputs
 from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, contained
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.safeio.write import stale, write_atomically
 
@@ -29,20 +30,29 @@ class Result:
 
 
 def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
-    """README.md with its generated blocks refreshed (nothing when there is no README)."""
-    path = root / docs.README
-    if not path.is_file():
-        return {}
+    """README.md, LICENSE-DATA.md and sources/README.md with their generated blocks refreshed
+    (a document the package does not have is left out)."""
     blocks = {
-        "tables": docs.table_sizes(contract, tables),
-        "data-dictionary": docs.data_dictionary(contract),
-        "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+        docs.README: {
+            "tables": docs.table_sizes(contract, tables),
+            "data-dictionary": docs.data_dictionary(contract),
+            "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+        }
     }
-    try:
-        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
-    except ValueError as exc:
-        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
-    return {docs.README: text.encode("utf-8")}
+    for document, makers in docs.ARTICLE_BLOCKS.items():
+        blocks.setdefault(document, {}).update({name: make(contract, tables) for name, make in makers.items()})
+    files = {}
+    for document, filled in blocks.items():
+        try:
+            path = contained(root, document, must_exist=False)
+            if not path.is_file():
+                continue
+            files[document] = docs.fill(path.read_text(encoding="utf-8"), filled, document).encode("utf-8")
+        except Refused as refused:
+            raise BuildFailed([Problem(document, None, None, refused.message, fix=refused.fix)]) from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BuildFailed([Problem(document, None, None, str(exc))]) from None
+    return files
 
 
 def released(contract: Contract) -> str | None:

@@ -8,6 +8,7 @@ commit that added that section (a release commits its changelog with its data).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 import subprocess
@@ -278,6 +279,8 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
 def release(root: Path, version: str, date: str | None = None, dist: Path | None = None) -> tuple[str, list[Path]]:
     """Release `version` from the package under `root`; return the changelog section and the files made."""
     parse(version)
+    # The wheel is built with hatchling (the `release` extra): missing, it is named before anything changes.
+    importlib.import_module("hatchling.build")
     result, stale = build(root, check=True)
     if stale:
         raise BuildFailed(

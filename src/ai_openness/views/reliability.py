@@ -7,6 +7,10 @@ figures quoted in docs/codebook.md section 10 can be recomputed by anyone:
 
     python scripts/agreement.py            # every second coding under codings/reliability/
 
+A second coding belongs to one release: it covers that release's stances, and only those
+are compared. Stances added since are listed as not yet double-coded, which is expected
+until the next second coding, never an error.
+
 Krippendorff's alpha (nominal) is computed by the `krippendorff` package, so it can be
 compared across releases and with other datasets.
 """
@@ -14,6 +18,7 @@ compared across releases and with other datasets.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +33,7 @@ class Agreement:
     date_agreed: int
     position_alpha: float
     disagreements: list[tuple[str, str, str, str]]  # (stance_id, column, first, second)
+    not_double_coded: list[str]  # stances of the first coding that the second does not cover (added since)
 
     def text(self) -> str:
         lines = [
@@ -37,6 +43,11 @@ class Agreement:
             f"Krippendorff's alpha (nominal) {self.position_alpha:.3f}",
             f"  date agreed {self.date_agreed}/{self.units} ({100 * self.date_agreed / self.units:.1f}%)",
         ]
+        if self.not_double_coded:
+            lines.append(
+                f"  not yet double-coded (added after {self.release}): {len(self.not_double_coded)} "
+                f"({', '.join(self.not_double_coded)})"
+            )
         lines += [
             f"  {sid}: {column} {first or '(undated)'} vs {second or '(undated)'}"
             for sid, column, first, second in self.disagreements
@@ -59,10 +70,16 @@ def _alpha(pairs: list[tuple[str, str]]) -> float:
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
-def agreement(root: Path, release: str) -> Agreement:
-    """Compare data/stances.csv with codings/reliability/second-coding-<release>.csv."""
-    with open(root / "data" / "stances.csv", encoding="utf-8", newline="") as handle:
-        first = {row["stance_id"]: row for row in csv.DictReader(handle)}
+def agreement(root: Path, release: str, first_coding: str | None = None) -> Agreement:
+    """Compare the first coding with codings/reliability/second-coding-<release>.csv.
+
+    The first coding is `first_coding` (the text of a stances.csv: the release's own, read
+    from its commit by scripts/agreement.py), else data/stances.csv. Only the stances both
+    cover are compared; the others of the first coding are listed as not yet double-coded.
+    """
+    if first_coding is None:
+        first_coding = (root / "data" / "stances.csv").read_text(encoding="utf-8")
+    first = {row["stance_id"]: row for row in csv.DictReader(io.StringIO(first_coding, newline=""))}
     path = root / RELIABILITY_DIR / f"second-coding-{release}.csv"
     with open(path, encoding="utf-8", newline="") as handle:
         second = {row["stance_id"]: row for row in csv.DictReader(handle)}
@@ -78,6 +95,7 @@ def agreement(root: Path, release: str) -> Agreement:
         sum(a == b for a, b in dates),
         _alpha(positions),
         sorted(disagreements),
+        sorted(first.keys() - second.keys()),
     )
 
 
