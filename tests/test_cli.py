@@ -11,7 +11,7 @@ import pytest
 
 from ai_openness.commands.cli import main, parser
 from ai_openness.commands.console import Output
-from conftest import ROOT
+from conftest import FIGURES_GROUP, ROOT
 
 ANSI = re.compile(r"\x1b\[")
 SUBCOMMANDS = list(parser().commands)
@@ -92,6 +92,7 @@ def test_progress_is_drawn_on_a_terminal_unless_quiet_or_json():
         assert silent.getvalue() == ""
 
 
+@FIGURES_GROUP  # with the tests of the figures, which draw them once
 def test_figures_check_passes_on_the_committed_figures(capsys, figure_files, monkeypatch):
     # figure_files skips, naming the figures extra, when it is not installed.
     figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")

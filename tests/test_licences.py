@@ -6,9 +6,12 @@ import json
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 LICENCES = DESCRIPTOR["licenses"]

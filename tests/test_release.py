@@ -17,6 +17,8 @@ import ai_openness
 from ai_openness.commands.cli import main
 from conftest import FIXTURES, ROOT, copy_tree
 
+pytestmark = pytest.mark.xdist_group("release")  # the released repository is made once
+
 CFF_SCHEMA = Path(__file__).parent / "data" / "citation-file-format-1.2.0.schema.json"
 
 
@@ -24,16 +26,17 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository holding the mini package, released as 0.1.0."""
-    return _released(tmp_path)
-
-
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> Path:
-    """The same, made once for the tests that only read it."""
+    """A git repository holding the mini package, released as 0.1.0 (made once: a release
+    builds a wheel)."""
     return _released(tmp_path_factory.mktemp("released"))
+
+
+@pytest.fixture
+def repo(released: Path, tmp_path: Path) -> Path:
+    """A copy of it, for a test that changes it."""
+    return Path(shutil.copytree(released, tmp_path / "repo", symlinks=True))
 
 
 def _released(tmp_path: Path) -> Path:
@@ -43,7 +46,8 @@ def _released(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")
     blocks = "".join(
-        f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n" for n in ("tables", "coverage", "data-dictionary")
+        f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n"
+        for n in ("tables", "articles", "coverage", "data-dictionary")
     )
     (root / "README.md").write_text("# mini\n" + blocks, encoding="utf-8")
     _git(root, "init", "-q")

@@ -22,6 +22,8 @@ pytest.importorskip("krippendorff", reason="the agreement figures need the `krip
 from ai_openness.publish.release import recorded_release
 from ai_openness.views.reliability import agreement, releases
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

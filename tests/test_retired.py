@@ -17,6 +17,8 @@ from ai_openness.commands.cli import main
 from ai_openness.core.retired import UnknownId, follow
 from conftest import ROOT
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 FIRST_RELEASE = "d8ceb8d"  # release 0.1.0 (CHANGELOG.md: "Released from commit d8ceb8d")
 
 

@@ -5,39 +5,14 @@ documented dtypes."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tomllib
-import venv
 import zipfile
 from pathlib import Path
 
-import pytest
+from conftest import CLEAN_ENV, ROOT, WHEEL_GROUP
 
-from conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--wheel-dir",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        timeout=300,
-    )
-    return next(out.glob("ai_openness-*.whl"))
+pytestmark = WHEEL_GROUP  # one wheel and one fresh environment for the whole run
 
 
 def test_wheel_ships_the_data_and_not_the_sources(wheel: Path):
@@ -106,32 +81,13 @@ print(json.dumps({"rows": {n: len(t) for n, t in tables.items()}, "version": ai_
 """
 
 
-# The fresh environment must not see this checkout (a PYTHONPATH pointing at src/).
-CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-
-
-@pytest.fixture(scope="module")
-def slim_env(wheel: Path, tmp_path_factory) -> Path:
-    """A fresh virtual environment holding the wheel and only its base dependencies."""
-    env = tmp_path_factory.mktemp("slim") / "venv"
-    venv.EnvBuilder(with_pip=True).create(env)
-    python = env / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"), str(wheel)],
-        check=True,
-        env=CLEAN,
-        timeout=900,
-    )
-    return env
-
-
 def test_slim_install_holds_only_the_base_dependencies(slim_env: Path):
     listed = subprocess.run(
         [str(slim_env / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
         check=True,
         capture_output=True,
         text=True,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=120,
     ).stdout
     installed = {p["name"].lower().replace("_", "-") for p in json.loads(listed)}
@@ -148,7 +104,7 @@ def test_slim_install_loads_every_table_with_the_documented_dtypes(slim_env: Pat
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=300,
         check=False,
     )
@@ -171,7 +127,7 @@ def test_slim_install_command_names_the_extra_to_install(slim_env: Path, tmp_pat
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=120,
         check=False,
     )

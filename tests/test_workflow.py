@@ -121,9 +121,25 @@ def test_nothing_is_installed_but_by_make_install():
     assert re.search(r'-m pip install --quiet -c constraints.txt -e "\.\[[\w,-]+\]"', install), install
 
 
+def _makefile_list(name: str) -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name}\s*:?=\s*(\S+)\s*$", text, re.M)
+    value = (
+        match.group(1).replace("$(EXTRAS)", ",".join(sorted(_makefile_list("EXTRAS"))))
+        if name != "EXTRAS"
+        else match.group(1)
+    )
+    return set(value.split(","))
+
+
 def _extras_installed_by_make() -> set[str]:
-    match = re.search(r"^EXTRAS\s*:?=\s*(\S+)\s*$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
-    return set(match.group(1).split(","))
+    """What `make install` (CI) installs: `make`'s extras and those of the tests."""
+    return _makefile_list("EXTRAS") | _makefile_list("TEST_EXTRAS")
+
+
+def test_make_itself_installs_only_what_make_runs():
+    # `make` builds, draws, validates and reports coverage: the command's tools and the figures.
+    assert _makefile_list("EXTRAS") == {"tools", "figures"}
 
 
 def test_make_installs_every_extra_but_the_benchmarks():
