@@ -117,7 +117,7 @@ def test_resolve_id_follows_successors():
     assert ai_openness.resolve_id("us-congress-undated-foreign-adversaries") is None  # retired, no successor
     assert ai_openness.resolve_id("us-congress", "organisations") is None
     assert ai_openness.resolve_id("openai", "organisations") == "openai"
-    with pytest.raises(KeyError, match="neither a current id nor a retired one"):
+    with pytest.raises(KeyError, match="neither a current nor a retired id of any table"):
         ai_openness.resolve_id("no-such-stance")
 
 
