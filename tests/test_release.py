@@ -103,7 +103,7 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
     for flavour in ("csv", "parquet"):  # the licences travel with the data
         with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
             for name in ("LICENSE", "LICENSE-DATA.md"):
-                assert archive.read(f"ai-openness-0.1.0-{flavour}/{name}") == (ROOT / name).read_bytes()
+                assert archive.read(f"ai-openness-0.1.0-{flavour}/{name}") == (repo / name).read_bytes()
 
 
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
@@ -112,11 +112,19 @@ def test_each_archive_holds_one_folder_marked_as_a_published_copy(released: Path
     with zipfile.ZipFile(released / "dist" / f"{folder}.zip") as archive:
         names = archive.namelist()
         assert names and all(name.startswith(folder + "/") for name in names)
-        assert {"datapackage.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
+        assert {"datapackage.json", "croissant.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
             name.removeprefix(folder + "/") for name in names
         }
         descriptor = json.loads(archive.read(f"{folder}/datapackage.json"))
+        croissant = json.loads(archive.read(f"{folder}/croissant.json"))
     assert descriptor["ai_openness:published"] is True
+    # The archive's croissant.json names its own files, with the SHA-256 of the bytes it holds.
+    with zipfile.ZipFile(released / "dist" / f"{folder}.zip") as archive:
+        for entry in croissant["distribution"]:
+            assert entry["contentUrl"].endswith("." + flavour)
+            data = archive.read(f"{folder}/{entry['contentUrl']}")
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert [r["@id"] for r in croissant["recordSet"]] == [r["name"] for r in descriptor["resources"]]
     # The repository's own descriptors are not published copies.
     for name in ("datapackage.json", "datapackage.parquet.json"):
         assert "ai_openness:published" not in json.loads((released / name).read_text(encoding="utf-8"))
@@ -137,6 +145,7 @@ def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(releas
         "LICENSE",
         "LICENSE-DATA.md",
         "README.md",
+        "croissant.json",
         "data",
         "datapackage.json",
     ]
@@ -189,9 +198,22 @@ def test_archive_readme_is_a_dataset_card_generated_from_its_descriptor(released
     assert card["pretty_name"] == descriptor["title"]
     assert card["language"] == ["zh", "en"]
     assert card["license"] == [x["name"].lower() for x in descriptor["licenses"]]
-    configs = {c["config_name"]: c["data_files"] for c in card["configs"]}
-    assert configs == {r["name"]: r["path"] for r in descriptor["resources"]}
-    assert all((folder / path).is_file() and path.endswith("." + flavour) for path in configs.values())
+    if flavour == "parquet":  # a hub reads Parquet typed: the configs point at the Parquet files
+        configs = {c["config_name"]: c["data_files"] for c in card["configs"]}
+        assert configs == {r["name"]: r["path"] for r in descriptor["resources"]}
+        assert all((folder / path).is_file() and path.endswith(".parquet") for path in configs.values())
+    else:  # and would read the CSVs' dates as text: the CSV card names no config, and says why
+        assert "configs" not in card and "ai-openness-0.1.0-parquet.zip" in body
+    # The data dictionary, every column of every table, as the descriptor describes it.
+    dictionary = body.split("## Data dictionary", 1)[1]
+    for resource in descriptor["resources"]:
+        assert f"### `{resource['name']}`" in dictionary
+        for field in resource["schema"]["fields"]:
+            assert f"| `{field['name']}` | {field['type']} |" in dictionary
+    # Unzip first: frictionless given the .zip checks only its first file.
+    assert "unzip ai-openness-0.1.0-" in body and body.index("unzip ") < body.index(
+        "frictionless validate datapackage.json"
+    )
     # For the reader: what it is, every table, how to load, the licence, how to cite.
     assert f"# {descriptor['title']}" in body and "version 0.1.0 (released 2026-01-01)" in body
     for resource in descriptor["resources"]:

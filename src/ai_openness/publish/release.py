@@ -8,6 +8,7 @@ commit that added that section (a release commits its changelog with its data).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import json
 import re
@@ -18,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ai_openness.compile.metadata import CITATION
+from ai_openness.compile.metadata import CITATION, CROISSANT, croissant
 from ai_openness.compile.pipeline import build
-from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR
+from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR, Contract
 from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.publish import archives, gitref
 from ai_openness.publish.card import archive_readme
@@ -251,8 +252,13 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
     parquet_zip = dist / release_archive_name(version)
     for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
         members = archives.package_members(root, descriptor, suffix, extra)
-        card = archive_readme(json.loads(members[archives.DESCRIPTOR]), date)
-        archives.write_zip(path, members | {"README.md": card.encode("utf-8")})
+        document = json.loads(members[archives.DESCRIPTOR])
+        contract = Contract.from_descriptor(document, f"{path.name}:{archives.DESCRIPTOR}")
+        # The archive's own croissant.json (its flavour's files and hashes) and README.
+        hashes = {rel: hashlib.sha256(data).hexdigest() for rel, data in members.items() if rel.startswith("data/")}
+        members[CROISSANT] = croissant(contract, document, date, hashes).encode("utf-8")
+        members["README.md"] = archive_readme(document, date, contract).encode("utf-8")
+        archives.write_zip(path, members)
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
     subprocess.run(

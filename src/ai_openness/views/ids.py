@@ -41,7 +41,9 @@ def resolve_id(identifier: str, table: str | None = None, *, root: str | Path | 
     if table is not None and table not in contract.names:
         raise ValueError(f"no table {table!r}; the tables keyed by an id are: {', '.join(id_tables(contract))}")
     if table is not None and len(contract.primary_key(table)) != 1:
-        raise ValueError(f"{table} is not keyed by one id column; the tables that are: {', '.join(id_tables(contract))}")
+        raise ValueError(
+            f"{table} is not keyed by one id column; the tables that are: {', '.join(id_tables(contract))}"
+        )
     searched = [table] if table is not None else id_tables(contract)
     retired = load(RETIRED, root=root)
     found: dict[str, str | None] = {}
