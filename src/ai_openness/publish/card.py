@@ -91,6 +91,7 @@ def archive_readme(descriptor: dict, released: str | None, contract: Contract | 
         "",
         "In this folder, with pandas (and pyarrow for Parquet) installed:",
         "",
+        "<!-- run: fresh venv -->",  # how the project's tests run the block (tests/test_readme_commands.py)
         "```python",
         _LOADERS[fmt],
         "```",
@@ -107,6 +108,7 @@ def archive_readme(descriptor: dict, released: str | None, contract: Contract | 
         "Unzip the archive first and check the folder: `frictionless validate` given the .zip itself "
         "checks only the first file it finds, not the package, because the descriptor is inside the folder.",
         "",
+        "<!-- run: every extra -->",
         "```sh",
         f"unzip {folder}.zip",
         f"cd {folder}",
