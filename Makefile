@@ -98,9 +98,13 @@ test-data: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(DATA_TESTS)
 
 # Everything the release workflow (.github/workflows/release.yml) runs but the upload: cut the
-# release into a scratch copy of the repository, then check its archives as a data user would.
+# release again in a scratch clone of HEAD, refuse any difference from what is committed when it
+# is the recorded version, check the archives as a data user would, and copy the files to
+# upload (and the release notes, CHANGES.md) to RELEASE_OUT. The working tree is not touched.
+RELEASE_VERSION ?=
+RELEASE_OUT ?= dist/release-check
 release-check: $(TEST_STAMP)
-	$(BIN)/python scripts/release_check.py
+	$(BIN)/python scripts/release_check.py $(RELEASE_VERSION) --out $(RELEASE_OUT)
 
 # Synthetic packages up to a million stances, then `make` itself; writes benchmarks/results.json
 # and rewrites benchmarks/RESULTS.md from it. The build at the top size holds its rows in memory

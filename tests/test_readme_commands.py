@@ -79,7 +79,14 @@ def _run_block(language: str, body: str, cwd: Path, bin_dir: Path, env: dict[str
     env = {**env, "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"}
     if language == "python":
         result = subprocess.run(
-            [str(bin_dir / "python"), "-"], check=False, input=body, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+            [str(bin_dir / "python"), "-"],
+            check=False,
+            input=body,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert result.returncode == 0, f"{body}\n{result.stdout}\n{result.stderr[-3000:]}"
         return cwd
@@ -88,7 +95,13 @@ def _run_block(language: str, body: str, cwd: Path, bin_dir: Path, env: dict[str
             cwd = cwd / line.split(None, 1)[1]
             continue
         result = subprocess.run(
-            ["bash", "-c", _served_once(line)], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+            ["bash", "-c", _served_once(line)],
+            check=False,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert result.returncode == 0, f"{line}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return cwd

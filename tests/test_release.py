@@ -315,3 +315,25 @@ def test_zenodo_metadata_follows_the_descriptor():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert zenodo["version"] == descriptor["version"] and zenodo["title"] == descriptor["title"]
     assert zenodo["upload_type"] == "dataset"
+
+
+def test_release_check_cuts_the_recorded_release_again_and_checks_its_archives(released: Path, tmp_path: Path):
+    # scripts/release_check.py, as `make release-check` runs it, on a repository whose HEAD is
+    # release 0.1.0: nothing may change, and every archive must pass the three validators.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import release_check
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    lines = release_check.release_check(released, None, tmp_path / "out")
+    assert lines[0] == "release 0.1.0: cut again, no file changed"
+    out = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "CHANGES.md" in out and "ai-openness-0.1.0-csv.zip" in out and "ai-openness-0.1.0-parquet.zip.sha256" in out
+    assert (tmp_path / "out" / "CHANGES.md").read_text(encoding="utf-8").startswith("## [0.1.0] - 2026-01-01")
+    assert sum("frictionless and mlcroissant validate pass" in line for line in lines) == 2
+    # A commit that changed the data after the release is not the release: refused.
+    _add_stance(released_copy := Path(shutil.copytree(released, tmp_path / "changed", symlinks=True)))
+    _git(released_copy, "add", "-A")
+    _git(released_copy, "commit", "-qm", "a stance after the release")
+    with pytest.raises(SystemExit, match="is the recorded version, but cutting it again changed files"):
+        release_check.release_check(released_copy, None, tmp_path / "out2")
