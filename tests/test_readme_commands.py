@@ -155,7 +155,7 @@ def test_fresh_venv_blocks_run_as_written(slim_env: Path, tmp_path: Path):
 def test_fresh_venv_with_the_tools_blocks_run_as_written(tmp_path: Path):
     checkout = make_checkout(tmp_path / "ai-openness")
     blocks = [(language, body) for where, language, body in _readme() if where == "fresh venv with the tools"]
-    assert blocks and all("pip install '.[tools]'" in body for _, body in blocks)
+    assert blocks and all("pip install -c constraints.txt '.[tools]'" in body for _, body in blocks)
     env = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env)
     # Byte-compiling what pip installs is left out: it changes nothing a command sees.

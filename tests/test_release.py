@@ -337,3 +337,64 @@ def test_release_check_cuts_the_recorded_release_again_and_checks_its_archives(r
     _git(released_copy, "commit", "-qm", "a stance after the release")
     with pytest.raises(SystemExit, match="is the recorded version, but cutting it again changed files"):
         release_check.release_check(released_copy, None, tmp_path / "out2")
+
+
+def _remove_a_stance_and_lengthen_a_translation(root: Path) -> None:
+    """Stance openai-2023-stays-closed removed (merged into elon-musk-2023-open-safest, listed
+    as retired), and the other's quote_en rewritten at its 70th character only."""
+    path = root / "codings/stances/mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - stance_id: openai-2023-stays-closed")
+    end = text.index("  - stance_id:", start + 10) if "  - stance_id:" in text[start + 10 :] else len(text)
+    prefix = "Open-source software is the safest, says the article, in a sentence long"
+    text = text[:start] + text[end:]
+    text = text.replace("quote_en: Open-source software is the safest.", f"quote_en: {prefix} enough to be cut.")
+    path.write_text(text, encoding="utf-8")
+    (root / "codings/retired.yaml").write_text(
+        "- table: stances\n  id: openai-2023-stays-closed\n  successor: elon-musk-2023-open-safest\n"
+        '  reason: Merged, for the test.\n  retired_in: "1.0.0"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+
+
+def test_a_removed_published_row_is_a_major_change_named_in_the_first_line(repo: Path, capsys):
+    _remove_a_stance_and_lengthen_a_translation(repo)
+    capsys.readouterr()
+    assert main(["release", "0.2.0", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "at least 1.0.0" in err and "removes 1 published row(s)" in err
+    assert "stances `openai-2023-stays-closed` (→ `elon-musk-2023-open-safest`)" in err
+
+    assert main(["release", "1.0.0", "--root", str(repo), "--date", "2026-03-01"]) == 0
+    section = "## [1.0.0]" + (repo / "CHANGELOG.md").read_text(encoding="utf-8").split("## [1.0.0]")[1]
+    section = section.split("## [0.1.0]")[0]
+    first = section.split("\n")[2]
+    assert first == (
+        "Compared with 0.1.0: major change. Removes 1 published row: "
+        "stances `openai-2023-stays-closed` (→ `elon-musk-2023-open-safest`)."
+    )
+    # One line per changed row, its key whole, each field before → after.
+    changed = [line for line in section.splitlines() if line.startswith("- changed `elon-musk-2023-open-safest`")]
+    assert len(changed) == 1 and "quote_en: `" in changed[0] and " → `" in changed[0]
+    before, after = changed[0].split("quote_en: ", 1)[1].split(";")[0].split(" → ")
+    assert before != after and before.endswith("safest.`") and after.startswith("`…") and ", says the" in after
+    assert "- removed `openai-2023-stays-closed`" in section
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("a" * 200 + "b", "a" * 200 + "c"),  # differ at the end of a long common beginning
+        ("x" * 100, "x" * 101),  # one is the other and one more character
+        ("short", "y" * 100),
+        ("q" * 70, ""),
+        ("`" * 80 + "1", "`" * 80 + "2"),  # backticks shown as quotes: still different
+    ],
+)
+def test_a_cut_value_never_looks_like_the_value_it_was_changed_from(old, new):
+    from ai_openness.publish.release import CUT, _pair
+
+    before, after = _pair(old, new).split(" → ")
+    assert before != after
+    assert all(len(side) <= CUT + 4 for side in (before, after))  # the window, two "…" and the backticks

@@ -47,16 +47,33 @@ def _schema_summary(diff: PackageDiff) -> list[str]:
     return lines
 
 
+def cut_pair(old: str, new: str, limit: int = 60) -> tuple[str, str]:
+    """Two values cut to about `limit` characters around the first character in which they
+    differ ("…" where text is left out), so that a cut never makes different values look equal."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, at - limit // 3)
+    window = lambda value: (
+        ("…" if start and value else "") + value[start : start + limit] + ("…" if start + limit < len(value) else "")
+    )
+    return window(old), window(new)
+
+
 def _row_lines(table: TableDiff, cell) -> list[tuple[str, str]]:
-    """(kind, description) of each listed row change; `cell` formats one value."""
+    """(kind, description) of each listed row change; `cell` formats one value. Keys are
+    shown whole, values cut around their first difference."""
     out = []
     for kind, rows in (("added", table.added), ("removed", table.removed)):
-        out += [(kind, cell(_key(row, table.key))) for row in rows[:MAX_LISTED]]
+        out += [(kind, cell(_key(row, table.key), None)) for row in rows[:MAX_LISTED]]
         if len(rows) > MAX_LISTED:
             out.append((kind, f"... and {len(rows) - MAX_LISTED} more"))
     for change in table.changed[:MAX_LISTED]:
-        fields = "; ".join(f"{column}: {cell(old)} -> {cell(new)}" for column, (old, new) in change.fields.items())
-        out.append(("changed", f"{cell('/'.join(change.key.values()))}: {fields}"))
+        fields = "; ".join(
+            f"{column}: {cell(a, 0)} -> {cell(b, 0)}"
+            for column, (a, b) in ((c, cut_pair(old, new)) for c, (old, new) in change.fields.items())
+        )
+        out.append(("changed", f"{cell('/'.join(change.key.values()), None)}: {fields}"))
     if len(table.changed) > MAX_LISTED:
         out.append(("changed", f"... and {len(table.changed) - MAX_LISTED} more"))
     return out
@@ -79,13 +96,14 @@ def text(diff: PackageDiff) -> str:
             f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
             f" (rows matched by {', '.join(table.key)})"
         )
-        lines += [f"  {kind:<8} {what}" for kind, what in _row_lines(table, lambda v: repr(shown(v, 60)))]
+        # A value is already cut (cut_pair); a key is whole. shown() escapes what it prints.
+        lines += [f"  {kind:<8} {what}" for kind, what in _row_lines(table, lambda v, cut: repr(shown(v, 10_000)))]
     return "\n".join(lines)
 
 
-def _md(value: str) -> str:
+def _md(value: str, limit: int = 60) -> str:
     """A value safe inside a Markdown table cell: no HTML, no pipes, no line breaks."""
-    return html.escape(shown(value, 60)).replace("|", "\\|").replace("`", "'")
+    return html.escape(shown(value, limit)).replace("|", "\\|").replace("`", "'")
 
 
 def markdown(diff: PackageDiff) -> str:
@@ -106,7 +124,7 @@ def markdown(diff: PackageDiff) -> str:
         if table.is_empty:
             continue
         lines += ["", f"### `{name}`", "", "| change | row |", "|---|---|"]
-        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, lambda v: f"`{_md(v)}`")]
+        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, lambda v, cut: f"`{_md(v, 10_000)}`")]
     return "\n".join(lines)
 
 
