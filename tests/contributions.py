@@ -429,7 +429,7 @@ def month_not_first(root: Path, outside: Path) -> None:
     set_cell(root, "models", 2, "released", "2024-03-15")
 
 
-@case("impossible-day", 1, "data/stances.csv", 3, "not a real calendar day")
+@case("impossible-day", 1, "data/stances.csv", 3, "the value is not of the column's type (date)")
 def impossible_day(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 3, "date", "2023-02-30")
 

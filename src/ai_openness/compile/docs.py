@@ -1,7 +1,7 @@
 """Generated parts of the documents: table sizes, coverage figures and the data dictionary
-in the README, and every list of the stored articles (README, LICENSE-DATA.md,
-sources/README.md), made from sources/articles.yaml so that adding an article never
-leaves a hand-written list behind.
+in the README; the table of messages in CONTRIBUTING.md (from the catalogue of findings);
+and every list of the stored articles (README, LICENSE-DATA.md, sources/README.md), made
+from sources/articles.yaml so that adding an article never leaves a hand-written list behind.
 
 They sit between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` markers and are
 rewritten by every build from the schema and the tables, never by hand.
@@ -13,8 +13,10 @@ import re
 from collections import Counter
 
 from ai_openness.contract import Contract
+from ai_openness.core.errors import CATALOGUE
 
 README = "README.md"
+CONTRIBUTING = "CONTRIBUTING.md"
 LICENSE_DATA = "LICENSE-DATA.md"
 SOURCES_README = "sources/README.md"
 SCRIPTS = {"zh-Hant": "Traditional script", "zh-Hans": "Simplified script", "en": "English"}
@@ -29,6 +31,21 @@ def table_sizes(contract: Contract, tables: dict[str, list[dict]]) -> str:
     for resource in contract.meta["resources"]:
         name = resource["name"]
         lines.append(f"| `{name}` | {len(tables[name])} | {_escape(resource['description'])} |")
+    return "\n".join(lines)
+
+
+def _unfilled(template: str) -> str:
+    """A template as a reader sees it: each parameter (a run of them) shown as one ellipsis."""
+    return re.sub(r"(\{+[a-z_]+\}+)+", "…", template)
+
+
+def messages() -> str:
+    """The messages a contributor meets, with what happened and the fix (core/errors.py)."""
+    lines = ["| code | the message says | what happened | fix |", "|---|---|---|---|"]
+    for entry in CATALOGUE.values():
+        if entry.contributor:
+            says, fix = _unfilled(entry.example or entry.template), _unfilled(entry.fix)
+            lines.append(f"| `{entry.code}` | {_escape(says)} | {_escape(entry.description)} | {_escape(fix)} |")
     return "\n".join(lines)
 
 
@@ -162,9 +179,11 @@ def articles_stored(contract: Contract, tables: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-# Each document and its generated blocks (those of README.md are filled by pipeline.readme).
-ARTICLE_BLOCKS = {
+# Each document and its generated blocks made from the contract and the tables (README.md's
+# others are filled by pipeline.readme); a document the package does not have is left out.
+DOCUMENT_BLOCKS = {
     README: {"articles": articles_summary},
     LICENSE_DATA: {"stored-articles": articles_licences},
     SOURCES_README: {"stored-articles": articles_stored},
+    CONTRIBUTING: {"messages": lambda contract, tables: messages()},
 }

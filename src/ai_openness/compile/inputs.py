@@ -158,7 +158,14 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
     if problem is not None:
         inputs.problems.append(
             Problem(
-                row.file, row.line("path"), "path", problem.message, rel, expected=problem.expected, fix=problem.fix
+                row.file,
+                row.line("path"),
+                "path",
+                problem.message,
+                rel,
+                expected=problem.expected,
+                fix=problem.fix,
+                code="encoding-error",
             )
         )
         inputs.unreadable.add(source_id)
@@ -174,6 +181,7 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
                 expected=digest,
                 fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
                 f"is intended, record the new hash: sha256: {digest}",
+                code="source-text-changed",
             )
         )
         inputs.unreadable.add(source_id)
@@ -204,6 +212,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                     None,
                     "is not a stored article listed in sources/articles.yaml",
                     fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts",
+                    code="unlisted-article",
                 )
             )
             continue
@@ -224,6 +233,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                 fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
                 "and add title, publisher, url and published when the text gives them); "
                 "or remove the file",
+                code="unlisted-article",
             )
         )
     return problems
@@ -295,6 +305,7 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
                             reveal(shorten(name)),
                             expected="a visible name",
                             fix="retype the name",
+                            code="name",
                         )
                     )
                 elif name not in seen:
@@ -445,7 +456,16 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
         except quotes.NotFound as exc:
             inputs.diagnosed += 1
             inputs.problems.append(
-                Problem(rel, row.line("quote"), "quote", exc.message, exc.value, expected=exc.expected, fix=exc.fix)
+                Problem(
+                    rel,
+                    row.line("quote"),
+                    "quote",
+                    exc.message,
+                    exc.value,
+                    expected=exc.expected,
+                    fix=exc.fix,
+                    code="quote-not-found",
+                )
             )
     return row
 

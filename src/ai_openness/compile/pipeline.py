@@ -30,8 +30,8 @@ class Result:
 
 
 def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
-    """README.md, LICENSE-DATA.md and sources/README.md with their generated blocks refreshed
-    (a document the package does not have is left out)."""
+    """README.md, CONTRIBUTING.md (its table of messages), LICENSE-DATA.md and sources/README.md
+    with their generated blocks refreshed (a document the package does not have is left out)."""
     blocks = {
         docs.README: {
             "tables": docs.table_sizes(contract, tables),
@@ -39,7 +39,7 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
             "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
         }
     }
-    for document, makers in docs.ARTICLE_BLOCKS.items():
+    for document, makers in docs.DOCUMENT_BLOCKS.items():
         blocks.setdefault(document, {}).update({name: make(contract, tables) for name, make in makers.items()})
     files = {}
     for document, filled in blocks.items():

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from ai_openness.contract.keys import key_list
 from ai_openness.contract.types import TYPES
-from ai_openness.core.limits import MAX_COLUMNS, MAX_PATTERN
+from ai_openness.core.limits import MAX_COLUMNS, MAX_PATTERN, MAX_RESOURCES
 from ai_openness.core.problems import Problem, shown
+
+# Custom properties of a field in the schema files (schema/), carried into the descriptors.
+GENERATED = "ai_openness:generated"  # true: the build computes the column; a coding must not write it
+WITHHELD = "ai_openness:weights_withheld"  # models.access: the values under which no weights are released
+# Where a resource's rows come from (package.yaml `rows`; "ai_openness:rows" in a descriptor).
+ROWS = ("codings", "generated", "matched", "derived")
 
 
 def _pattern_problem(pattern: object) -> str | None:
@@ -61,6 +67,7 @@ def schema_problems(schema: object, rel: str) -> list[Problem]:
                         rel, None, f["name"], f"`constraints.pattern` {why}", shown(f["constraints"]["pattern"], 80)
                     )
                 )
+        problems += _custom_problems(f, rel)
         names.add(f["name"])
     for column in key_list(schema.get("primaryKey")):
         if column not in names:
@@ -71,4 +78,47 @@ def schema_problems(schema: object, rel: str) -> list[Problem]:
         for fk in schema.get("foreignKeys", []):
             if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict) or not key_list(fk.get("fields")):
                 problems.append(Problem(rel, None, "foreignKeys", "each foreign key needs `fields` and a `reference`"))
+    return problems
+
+
+def _custom_problems(field: dict[str, Any], rel: str) -> list[Problem]:
+    """The package's own properties of a field have the form the code reads them in."""
+    problems = []
+    if not isinstance(field.get(GENERATED, False), bool):
+        problems.append(Problem(rel, None, field["name"], f"`{GENERATED}` must be true or false"))
+    withheld = field.get(WITHHELD, [])
+    enum = (field.get("constraints") or {}).get("enum") if isinstance(field.get("constraints"), dict) else None
+    if not isinstance(withheld, list) or (withheld and (not isinstance(enum, list) or not set(withheld) <= set(enum))):
+        problems.append(
+            Problem(rel, None, field["name"], f"`{WITHHELD}` must be a list of values of the column's enum")
+        )
+    return problems
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # a resource name, also a file name in schema/
+
+
+def package_problems(meta: object, rel: str) -> list[Problem]:
+    """The shape of schema/package.yaml: a mapping whose resources each have a plain, unique
+    name and, optionally, where their rows come from."""
+    if not isinstance(meta, dict):
+        return [Problem(rel, 1, None, "must be a mapping (name:, version:, resources: ...)")]
+    resources = meta.get("resources")
+    line = meta.line_of("resources") if hasattr(meta, "line_of") else None
+    if not isinstance(resources, list) or not resources or len(resources) > MAX_RESOURCES:
+        return [Problem(rel, line, "resources", f"must be a list of 1 to {MAX_RESOURCES} resources (- name: ...)")]
+    problems, seen = [], set()
+    for resource in resources:
+        where = getattr(resource, "line", line)
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            problems.append(Problem(rel, where, "resources", "each resource needs a `name`"))
+        elif not _NAME.match(resource["name"]):
+            words = "a resource name is lower-case letters, digits and _ (it names the file schema/NAME.schema.json)"
+            problems.append(Problem(rel, where, "name", words, shown(resource["name"])))
+        elif resource["name"] in seen:
+            problems.append(Problem(rel, where, "name", "names a resource twice", resource["name"]))
+        elif resource.get("rows", "codings") not in ROWS:
+            problems.append(Problem(rel, where, "rows", f"must be one of {', '.join(ROWS)}", shown(resource["rows"])))
+        else:
+            seen.add(resource["name"])
     return problems

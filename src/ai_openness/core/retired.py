@@ -32,7 +32,8 @@ def follow(identifier: str, current: Collection[str], successors: Mapping[str, s
         if identifier in seen:
             raise ValueError("retired ids name each other as successors: " + " -> ".join([*seen, identifier]))
         seen.append(identifier)
-        identifier = successors[identifier]
-        if identifier is None:
+        successor = successors[identifier]
+        if successor is None:
             return None
+        identifier = successor
     return identifier

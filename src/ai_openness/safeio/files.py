@@ -11,10 +11,10 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.problems import Problem, shown
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, data:, s3:, C: ...
-REGENERATE = "run `ai-openness build` and commit the result (never edit data/ or the descriptors by hand)"
 
 
 class Refused(Exception):
@@ -120,9 +120,10 @@ def not_text(rel: str, head: bytes) -> Problem | None:
             rel,
             1,
             None,
-            "encoding-error: is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
             expected="UTF-8 text",
             fix=SAVE_UTF8,
+            code="encoding-error",
         )
     for magic, what in _MAGIC:
         if head.startswith(magic):
@@ -130,9 +131,10 @@ def not_text(rel: str, head: bytes) -> Problem | None:
                 rel,
                 1,
                 None,
-                f"encoding-error: is {what}, not text",
+                f"is {what}, not text",
                 expected="UTF-8 text",
                 fix="store the table itself as UTF-8 CSV text, not an archive or a binary file",
+                code="encoding-error",
             )
     sample = head[:4096]
     if b"\x00" in sample:
@@ -143,28 +145,31 @@ def not_text(rel: str, head: bytes) -> Problem | None:
                 rel,
                 1,
                 None,
-                "encoding-error: looks like UTF-16 without a byte-order mark (every other byte is NUL), not UTF-8",
+                "looks like UTF-16 without a byte-order mark (every other byte is NUL), not UTF-8",
                 expected="UTF-8 text",
                 fix=SAVE_UTF8,
+                code="encoding-error",
             )
         return Problem(
             rel,
             1,
             None,
-            "encoding-error: is binary data (it holds NUL bytes), not text",
+            "is binary data (it holds NUL bytes), not text",
             expected="UTF-8 text",
             fix="store the table itself as UTF-8 CSV text, not a binary file",
+            code="encoding-error",
         )
     if head.startswith(b"\xef\xbb\xbf"):
         return Problem(
             rel,
             1,
             None,
-            "encoding-error: starts with a UTF-8 byte-order mark (BOM)",
+            "starts with a UTF-8 byte-order mark (BOM)",
             value="\ufeff",
             expected="UTF-8 without a byte-order mark",
             fix=SAVE_UTF8,
             column=1,
+            code="encoding-error",
         )
     return None
 
@@ -178,11 +183,11 @@ def not_utf8(rel: str, before: bytes, bad: bytes, sample: bytes) -> Problem:
         rel,
         line,
         None,
-        f"encoding-error: is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} "
-        "(Latin-1 and Windows-1252 are common culprits)",
+        f"is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} (Latin-1 and Windows-1252 are common culprits)",
         expected="UTF-8 text",
         fix=SAVE_UTF8,
         column=column,
+        code="encoding-error",
     )
 
 
@@ -194,11 +199,12 @@ def carriage_return(rel: str, before: bytes, following: bytes) -> Problem:
         rel,
         line,
         None,
-        f"encoding-error: has {kind} line endings",
+        f"has {kind} line endings",
         value="\r",
         expected="LF (\\n) line endings",
         fix=SAVE_UTF8 + "; with git on Windows, set `git config core.autocrlf input`",
         column=column,
+        code="encoding-error",
     )
 
 

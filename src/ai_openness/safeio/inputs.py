@@ -68,7 +68,7 @@ def input_problems(root: Path) -> list[Problem]:
                     real = contained(root, rel)
                     data = read_bounded(real, rel, input_bytes(rel))
                 except Refused as refused:
-                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
+                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix, code="path-outside"))
                     continue
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]

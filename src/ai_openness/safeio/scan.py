@@ -86,16 +86,17 @@ def scan(path: Path, rel: str) -> Scan:
         breaks_ = np.append(breaks_, breaks_seen)
         cells_ = np.append(cells_, carry + 1)
     if problem is None and not size:
-        problem = Problem(rel, 1, None, "source-error: is empty", expected="a header row", fix=REGENERATE)
+        problem = Problem(rel, 1, None, "is empty", expected="a header row", fix=REGENERATE, code="source-error")
     if problem is None and parity:
         line = int(breaks_[-2]) + 2 if len(breaks_) > 1 else 1
         problem = Problem(
             rel,
             line,
             None,
-            "source-error: a quote opens a cell on this line that is never closed",
+            "a quote opens a cell on this line that is never closed",
             expected='a closing " after the cell (a quote inside a cell is written "")',
             fix=REGENERATE,
+            code="source-error",
         )
     return Scan(sha.hexdigest(), size, problem, ends_, breaks_, cells_, suspect)
 
@@ -145,9 +146,10 @@ def _text_problem(path: Path, rel: str, block: bytes, offset: int) -> Problem | 
                 rel,
                 line,
                 None,
-                "encoding-error: holds a NUL byte: it is binary data, not text",
+                "holds a NUL byte: it is binary data, not text",
                 expected="UTF-8 text",
                 fix="store the table itself as UTF-8 CSV text",
+                code="encoding-error",
             )
     return None
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
 from ai_openness.contract import PACKAGE_YAML, SCHEMA_DIR, Contract, schema_problems
-from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
+from ai_openness.contract.shape import package_problems
+from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH
 from ai_openness.core.paths import package_root
-from ai_openness.core.problems import BuildFailed, Problem, shown
+from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.safeio.yamlio import parse_yaml
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # a resource name, also a file name in schema/
 
 
 def _read_contained(root: Path, rel: str, limit: int) -> bytes:
@@ -147,37 +145,7 @@ def _package_yaml(root: Path) -> dict:
     """schema/package.yaml, read with the coding's loader (no alias, no tag, bounded depth)."""
 
     meta = parse_yaml(_text(_read_contained(root, PACKAGE_YAML, MAX_INPUT_BYTES), PACKAGE_YAML), PACKAGE_YAML)
-    if not isinstance(meta, dict):
-        raise BuildFailed([Problem(PACKAGE_YAML, 1, None, "must be a mapping (name:, version:, resources: ...)")])
-    resources = meta.get("resources")
-    line = meta.line_of("resources") if hasattr(meta, "line_of") else None
-    if not isinstance(resources, list) or not resources or len(resources) > MAX_RESOURCES:
-        raise BuildFailed(
-            [
-                Problem(
-                    PACKAGE_YAML, line, "resources", f"must be a list of 1 to {MAX_RESOURCES} resources (- name: ...)"
-                )
-            ]
-        )
-    problems, seen = [], set()
-    for resource in resources:
-        where = getattr(resource, "line", line)
-        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            problems.append(Problem(PACKAGE_YAML, where, "resources", "each resource needs a `name`"))
-        elif not _NAME.match(resource["name"]):
-            problems.append(
-                Problem(
-                    PACKAGE_YAML,
-                    where,
-                    "name",
-                    "a resource name is lower-case letters, digits and _ (it names the file schema/NAME.schema.json)",
-                    shown(resource["name"]),
-                )
-            )
-        elif resource["name"] in seen:
-            problems.append(Problem(PACKAGE_YAML, where, "name", "names a resource twice", resource["name"]))
-        else:
-            seen.add(resource["name"])
+    problems = package_problems(meta, PACKAGE_YAML)
     if problems:
         raise BuildFailed(problems)
     return meta

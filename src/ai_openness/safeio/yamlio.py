@@ -106,8 +106,8 @@ for _tag in ("tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,20
     _Loader.add_constructor(_tag, None)
 
 
-def _refuse(rel: str, mark, message: str) -> BuildFailed:
-    return BuildFailed([Problem(rel, mark.line + 1, None, message, column=mark.column + 1)])
+def _refuse(rel: str, mark, message: str, code: str = "yaml-shape") -> BuildFailed:
+    return BuildFailed([Problem(rel, mark.line + 1, None, message, column=mark.column + 1, code=code)])
 
 
 _COLLECTION_KEY = (
@@ -131,7 +131,7 @@ def _check_shape(text: str, rel: str) -> None:
     anchor = None
     for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.AliasEvent):
-            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead")
+            raise _refuse(rel, event.start_mark, "uses a YAML alias (*name); write the value out instead", "yaml-alias")
         if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
             continue
         if isinstance(event, yaml.CollectionEndEvent):
@@ -150,6 +150,7 @@ def _check_shape(text: str, rel: str) -> None:
                 f"uses the YAML tag {shown}; codings hold only text, numbers, "
                 "dates, lists and key: value mappings, so remove the tag (quote the value if the "
                 "! is meant as text)",
+                "yaml-tag",
             )
         at_key = bool(stack) and stack[-1] is not None and stack[-1][0]
         if isinstance(event, yaml.ScalarEvent):
@@ -161,7 +162,12 @@ def _check_shape(text: str, rel: str) -> None:
             raise _refuse(rel, event.start_mark, f"is nested more than {MAX_YAML_DEPTH} levels deep")
         stack.append([True] if isinstance(event, yaml.MappingStartEvent) else None)
     if anchor is not None:
-        raise _refuse(rel, anchor.start_mark, f"uses a YAML anchor (&{anchor.anchor}); write each value out instead")
+        raise _refuse(
+            rel,
+            anchor.start_mark,
+            f"uses a YAML anchor (&{anchor.anchor}); write each value out instead",
+            "yaml-anchor",
+        )
 
 
 def _advance(stack: list) -> None:
@@ -237,7 +243,17 @@ def parse_yaml(text: str, rel: str):
         column = mark.column + 1 if mark else None
         hint = _hint(f"{context} {problem}")
         raise BuildFailed(
-            [Problem(rel, line, None, f"is not valid YAML: {problem}", fix=hint or None, column=column)]
+            [
+                Problem(
+                    rel,
+                    line,
+                    None,
+                    f"is not valid YAML: {problem}",
+                    fix=hint or None,
+                    column=column,
+                    code="yaml-syntax",
+                )
+            ]
         ) from None
     except RecursionError:
         raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_YAML_DEPTH} levels deep")]) from None
