@@ -36,7 +36,7 @@ def run_once(wait_load: float) -> dict:
     )
     seconds = time.monotonic() - start
     summary = next((line for line in reversed(result.stdout.splitlines()) if " in " in line and "=" in line), "")
-    counts = dict((kind, int(n)) for n, kind in re.findall(r"(\d+) (passed|failed|skipped|error)", summary))
+    counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|skipped|error)", summary)}
     return {"seconds": seconds, "load": load, "exit": result.returncode, "counts": counts, "summary": summary}
 
 
@@ -51,9 +51,10 @@ def main() -> int:
         runs.append(run)
         print(f"| {number} | {run['seconds']:.0f} s | {run['load']:.2f} | {run['summary'].strip('= ')} |", flush=True)
     times = [r["seconds"] for r in runs]
+    loads = ", ".join(f"{r['load']:.2f}" for r in runs)
     print(
         f"median {statistics.median(times):.0f} s, min {min(times):.0f} s, max {max(times):.0f} s "
-        f"over {len(times)} runs; load averages at the start: {', '.join(f'{r['load']:.2f}' for r in runs)}"
+        f"over {len(times)} runs; load averages at the start: {loads}"
     )
     return 0 if all(r["exit"] == 0 for r in runs) else 1
 
