@@ -198,8 +198,11 @@ def test_release_refuses_to_drop_a_released_id_without_a_retired_row(released_re
 
     _write_retired(
         released_repo,
-        '- table: stances\n  id: openai-2023-stays-closed\n  reason: a test removal\n  retired_in: "0.2.0"\n',
+        '- table: stances\n  id: openai-2023-stays-closed\n  reason: a test removal\n  retired_in: "1.0.0"\n',
     )
     assert main(["build", "--root", str(released_repo), "--quiet"]) == 0
-    assert main(["release", "0.2.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 0
-    assert made == ["0.2.0"]
+    # Listed as retired, the removal is allowed, as a major version: a published row is gone.
+    assert main(["release", "0.2.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 1
+    assert "at least 1.0.0" in capsys.readouterr().err
+    assert main(["release", "1.0.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 0
+    assert made == ["1.0.0"]
