@@ -13,8 +13,9 @@ EXTRAS := tools,figures
 # DuckDB), Datasette, the test tools, the linters and what a release needs (hatchling,
 # mlcroissant). Only `bench` is left out.
 TEST_EXTRAS := $(EXTRAS),export,browse,test,release,lint
-# The tests a change of sources/ or codings/ can break (CONTRIBUTING.md, section 4).
-DATA_TESTS := -m data
+# The tests a change of sources/ or codings/ can break (CONTRIBUTING.md, section 4), in one
+# process: they take seconds, less than starting two workers that each collect every test.
+DATA_TESTS := -m data -n 0
 # --format of `make validate`; the workflow asks for GitHub annotations.
 VALIDATE_FORMAT ?= text
 

@@ -6,8 +6,9 @@ program), in a checkout of this repository or in the unzipped archive:
 
 - `fresh venv`: a new virtual environment holding only the wheel and its base dependencies
   (pandas, pyarrow), as a data user installs it;
-- `fresh venv with the tools`: a new virtual environment in which the block's own
-  `pip install` line installs what it names;
+- `fresh venv with the tools`: the fresh virtual environment above, after its own checks
+  (tests/test_wheel.py), in which the block's own `pip install` line installs the tools (the
+  last test of the wheel's group: the one install of the tools a run makes);
 - `every extra`: the environment `make install` makes (the one running these tests);
 - `once published`: not run (there is no package index entry yet); every line says so;
 - `this suite`: `make` and `make test` (tests/test_contributing.py runs `make` in a checkout;
@@ -24,11 +25,8 @@ import os
 import re
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
-
-import pytest
 
 from checkout import make_checkout
 from conftest import CLEAN_ENV, ROOT, WHEEL_GROUP
@@ -148,19 +146,6 @@ def test_fresh_venv_blocks_run_as_written(slim_env: Path, tmp_path: Path):
         check=True,
     ).stdout
     assert not {"polars", "pydantic", "pyyaml"} & {p["name"].lower() for p in json.loads(listed)}
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("tools-venv")
-def test_fresh_venv_with_the_tools_blocks_run_as_written(tmp_path: Path):
-    checkout = make_checkout(tmp_path / "ai-openness")
-    blocks = [(language, body) for where, language, body in _readme() if where == "fresh venv with the tools"]
-    assert blocks and all("pip install -c constraints.txt '.[tools]'" in body for _, body in blocks)
-    env = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env)
-    # Byte-compiling what pip installs is left out: it changes nothing a command sees.
-    for language, body in blocks:
-        _run_block(language, body, checkout, env / "bin", {**CLEAN_ENV, "PIP_NO_COMPILE": "1"})
 
 
 def test_every_extra_blocks_run_as_written(tmp_path: Path):

@@ -10,6 +10,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from checkout import make_checkout
 from conftest import CLEAN_ENV, ROOT, WHEEL_GROUP
 
 pytestmark = WHEEL_GROUP  # one wheel and one fresh environment for the whole run
@@ -73,6 +76,13 @@ for resource in descriptor["resources"]:
             assert isinstance(dtype, pd.StringDtype), (where, dtype)
         else:
             assert str(dtype) == expected[field["type"]], (where, dtype)
+described = ai_openness.describe("stances")  # from the installed datapackage.json alone
+stances = next(r for r in descriptor["resources"] if r["name"] == "stances")
+assert list(described.index) == [f["name"] for f in stances["schema"]["fields"]]
+assert described.loc["position", "values"] == next(
+    f["constraints"]["enum"] for f in stances["schema"]["fields"] if f["name"] == "position")
+pinned = ai_openness.load("stances", version=ai_openness.data_version())  # the installed data: no archive
+assert pinned.equals(tables["stances"])
 help_text = io.StringIO()
 with contextlib.redirect_stdout(help_text):
     help(ai_openness)
@@ -135,3 +145,17 @@ def test_slim_install_command_names_the_extra_to_install(slim_env: Path, tmp_pat
     version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
     assert f"pip install 'ai_openness-{version}-py3-none-any.whl[tools]'" in result.stderr, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_fresh_venv_with_the_tools_blocks_run_as_written(slim_env: Path, tmp_path: Path):
+    # Last in this module, and so in the wheel's group: it adds the tools to the fresh
+    # environment the tests above found slim (README, "fresh venv with the tools").
+    from test_readme_commands import _readme, _run_block
+
+    checkout = make_checkout(tmp_path / "ai-openness")
+    blocks = [(language, body) for where, language, body in _readme() if where == "fresh venv with the tools"]
+    assert blocks and all("pip install -c constraints.txt '.[tools]'" in body for _, body in blocks)
+    # Byte-compiling what pip installs is left out: it changes nothing a command sees.
+    for language, body in blocks:
+        _run_block(language, body, checkout, slim_env / "bin", {**CLEAN_ENV, "PIP_NO_COMPILE": "1"})
