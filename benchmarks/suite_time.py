@@ -1,11 +1,13 @@
 """Time `make test`: the whole suite, as CI runs it, a few times in a row.
 
-python benchmarks/suite_time.py [--runs 3] [--wait-load 1.0]
+python benchmarks/suite_time.py [--runs 3] [--wait-load 1.0] [--installed]
 
 Before each run it waits (up to ten minutes) for the one-minute load average to fall below
 --wait-load, since other work on the machine slows the suite down, and records the load it
 started at. It prints the wall time of each run and their median, minimum and maximum, as
 the Markdown lines RESULTS.md ("`make test`") records, and the tests collected and passed.
+--installed counts .venv as installed (`make -o` its stamps): for a copy of the repository
+whose .venv is a link to an installed one.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ def _wait_for_load(limit: float, patience: float = 600.0) -> float:
     return os.getloadavg()[0]
 
 
-def run_once(wait_load: float) -> dict:
+def run_once(wait_load: float, installed: bool = False) -> dict:
     load = _wait_for_load(wait_load)
+    stamps = ["-o", ".venv/.installed", "-o", ".venv/.installed-test"] if installed else []
     start = time.monotonic()
     result = subprocess.run(
-        ["make", "--no-print-directory", "test"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["make", "--no-print-directory", *stamps, "test"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     seconds = time.monotonic() - start
     summary = next((line for line in reversed(result.stdout.splitlines()) if " in " in line and "=" in line), "")
@@ -44,10 +47,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--wait-load", type=float, default=1.0, help="start a run below this load average")
+    parser.add_argument("--installed", action="store_true", help="count .venv as installed (make -o its stamps)")
     args = parser.parse_args()
     runs = []
     for number in range(1, args.runs + 1):
-        run = run_once(args.wait_load)
+        run = run_once(args.wait_load, args.installed)
         runs.append(run)
         print(f"| {number} | {run['seconds']:.0f} s | {run['load']:.2f} | {run['summary'].strip('= ')} |", flush=True)
     times = [r["seconds"] for r in runs]
