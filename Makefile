@@ -5,14 +5,21 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The library plus everything `make` and `make test` use: the command's tools (frictionless,
-# pydantic, polars, OpenCC...), figures (Altair, vl-convert and a CJK font), database exports
-# (sqlite-utils, DuckDB), Datasette, the test tools and mlcroissant. Only `bench` is left out.
-EXTRAS := tools,figures,export,browse,test,release,lint
+TEST_STAMP := $(VENV)/.installed-test
+# What `make` uses: the library, the command's tools (pydantic, polars, OpenCC, jieba...) and
+# the figures (Altair, vl-convert and a CJK font).
+EXTRAS := tools,figures
+# What `make check`, `make test` and `make release-check` add: database exports (sqlite-utils,
+# DuckDB), Datasette, the test tools, the linters and what a release needs (hatchling,
+# mlcroissant). Only `bench` is left out.
+TEST_EXTRAS := $(EXTRAS),export,browse,test,release,lint
+# The tests a change of sources/ or codings/ can break (CONTRIBUTING.md, section 4), in one
+# process: they take seconds, less than starting two workers that each collect every test.
+DATA_TESTS := -m data -n 0
 # --format of `make validate`; the workflow asks for GitHub annotations.
 VALIDATE_FORMAT ?= text
 
-.PHONY: all install venv FORCE build validate coverage candidates figures test check bench clean
+.PHONY: all install venv FORCE build validate coverage candidates figures test test-data check release-check bench clean
 
 # `all` runs the steps of the targets build, figures, validate, coverage and candidates, in
 # that order, in one process (python -m ai_openness.commands.steps): each prints and exits as its
@@ -50,7 +57,12 @@ $(STAMP): pyproject.toml constraints.txt $(VENV)/.python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The test tools come on top, the first time `make check`, `make test` or `make install` needs them.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(TEST_EXTRAS)]"
+	@touch $(TEST_STAMP)
+
+install: $(STAMP) $(TEST_STAMP)
 
 build: $(STAMP)
 	$(BIN)/ai-openness build
@@ -71,20 +83,34 @@ candidates: $(STAMP)
 
 # The generated files are current, the code is linted and formatted (ruff), and the layers
 # run one way (import-linter: [tool.importlinter] in pyproject.toml).
-check: $(STAMP)
+check: $(TEST_STAMP)
 	$(BIN)/ai-openness build --check
 	$(BIN)/ai-openness figures --check
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# The tests a change of sources/ or codings/ can break: the package's own data, licences,
+# second coding, retired ids, dates and sweep (each such module is marked `data`).
+test-data: $(TEST_STAMP)
+	$(BIN)/python -m pytest $(DATA_TESTS)
+
+# Everything the release workflow (.github/workflows/release.yml) runs but the upload: cut the
+# release again in a scratch clone of HEAD, refuse any difference from what is committed when it
+# is the recorded version, check the archives as a data user would, and copy the files to
+# upload (and the release notes, CHANGES.md) to RELEASE_OUT. The working tree is not touched.
+RELEASE_VERSION ?=
+RELEASE_OUT ?= dist/release-check
+release-check: $(TEST_STAMP)
+	$(BIN)/python scripts/release_check.py $(RELEASE_VERSION) --out $(RELEASE_OUT)
 
 # Synthetic packages up to a million stances, then `make` itself; writes benchmarks/results.json
 # and rewrites benchmarks/RESULTS.md from it. The build at the top size holds its rows in memory
 # (many gigabytes) and runs several times (the package, its next version, the release).
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/report.py --write

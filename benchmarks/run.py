@@ -244,9 +244,9 @@ def _version(root: Path) -> str:
     return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("version:"))
 
 
-def _next_minor(version: str) -> str:
-    major, minor, _ = (int(part) for part in version.split("."))
-    return f"{major}.{minor + 1}.0"
+def _next_major(version: str) -> str:
+    """The next version after removing published rows (README, "Versions and releases")."""
+    return f"{int(version.split('.')[0]) + 1}.0.0"
 
 
 def change_stances(root: Path, files: int, retired_in: str) -> dict:
@@ -339,7 +339,7 @@ def bench_versions(size: str, root: Path, published: Path, out: Path, files: int
     result: dict = {}
     log(f"{size}: release repository (build and commit of the package with the project's files)")
     repo = release_repository(root, out / f"{size}-release")
-    nxt = _next_minor(_version(repo))
+    nxt = _next_major(_version(repo))
     result["changes"] = change_stances(repo, files, nxt)
     log(f"{size}: build the next version ({result['changes']})")
     result["build_next"] = _child([str(BIN / "ai-openness"), "build", "--root", str(repo), "--quiet"])

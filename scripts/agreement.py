@@ -1,6 +1,10 @@
 """Print the agreement between each first and independent second coding, and the unitizing agreement.
 
 python scripts/agreement.py [RELEASE ...]
+
+Each second coding is compared with its own release's first coding
+(codings/reliability/first-coding-<release>.csv); the stances of the working tree it does not
+cover are listed as not yet double-coded.
 """
 
 import sys

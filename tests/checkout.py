@@ -29,8 +29,8 @@ GIT = [
     "-c",
     "commit.gpgsign=false",
 ]
-# Make must never reinstall into the shared interpreter: its install stamp counts as done.
-MAKE_OPTIONS = ["-o", ".venv/.installed"]
+# Make must never reinstall into the shared interpreter: its install stamps count as done.
+MAKE_OPTIONS = ["-o", ".venv/.installed", "-o", ".venv/.installed-test"]
 
 
 def git(root: Path, *args: str) -> str:

@@ -1,11 +1,19 @@
-"""Shared fixtures: copies of the real package and of a small test package."""
+"""Shared fixtures: copies of the real package and of a small test package, and what is
+expensive to make (a wheel, a fresh virtual environment holding it, the figures), made once.
+
+Tests run on two workers (pytest-xdist, `--dist loadgroup`): a session fixture is made once
+per worker that uses it, so the tests that share an expensive one are put in one
+`xdist_group` (WHEEL_GROUP, FIGURES_GROUP) and it is made once per run.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import subprocess
 import sys
+import venv
 from pathlib import Path
 
 import pytest
@@ -14,6 +22,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INPUTS = ("schema", "sources", "codings")  # what a build reads
+WHEEL_GROUP = pytest.mark.xdist_group("wheel")  # the tests of the wheel and of a fresh environment
+FIGURES_GROUP = pytest.mark.xdist_group("figures")  # the tests of the figures drawn once
+# A fresh environment must not see this checkout (a PYTHONPATH pointing at src/).
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 OUTPUTS = ("data", "datapackage.json", "datapackage.parquet.json")  # what a build writes
 
 
@@ -152,3 +164,44 @@ def figure_files() -> dict[str, bytes]:
     figures = pytest.importorskip("ai_openness.views.figures", reason="needs the figures extra")
     pytest.importorskip("vl_convert", reason="needs the figures extra")
     return figures.draw(ROOT)
+
+
+PIP_WHEEL = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of this checkout, as `ai-openness release` builds it (tests in WHEEL_GROUP)."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [*PIP_WHEEL, "--wheel-dir", str(out), str(ROOT)],
+        check=True,
+        timeout=300,
+    )
+    return next(out.glob("ai_openness-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def slim_env(wheel: Path, tmp_path_factory) -> Path:
+    """A fresh virtual environment holding the wheel and only its base dependencies, as a
+    data user installs it (tests in WHEEL_GROUP). Byte-compiling pandas and pyarrow is left
+    out (PIP_NO_COMPILE): it changes what is installed in no way the tests can see, and it
+    was a third of the install's time."""
+    env = tmp_path_factory.mktemp("slim") / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    subprocess.run(
+        [
+            str(env / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-c",
+            str(ROOT / "constraints.txt"),
+            str(wheel),
+        ],
+        check=True,
+        env={**CLEAN_ENV, "PIP_NO_COMPILE": "1"},
+        timeout=900,
+    )
+    return env

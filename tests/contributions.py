@@ -631,7 +631,7 @@ def article_hash_wrong(root: Path, outside: Path) -> None:
     1,
     STANCES,
     line_containing(STANCES, "date: 2023-03-14"),
-    "is after the publication date of its source (2023-03-01)",
+    "is after the publication date of its source mini (2023-03-01)",
 )
 def stance_after_publication(root: Path, outside: Path) -> None:
     replace(root, ARTICLES, "  language: zh-Hant", "  published: 2023-03-01\n  language: zh-Hant")

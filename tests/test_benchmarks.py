@@ -50,7 +50,8 @@ def test_diff_and_release_run_on_a_next_version_in_a_throwaway_repository(tmp_pa
     assert result["release"]["returncode"] == 0, result["release"]
     assert any(name.endswith("-csv.zip") for name in result["release"]["made"])
     assert any(name.endswith(".whl") for name in result["release"]["made"])
-    assert "## [0.4.0]" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    # Stances removed: a major version (README, "Versions and releases").
+    assert "## [1.0.0]" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     # The release happened in the throwaway repository, not in the project.
     assert (ROOT / "CHANGELOG.md").read_bytes() == changelog
     log = subprocess.run(["git", "-C", str(repo), "log", "--format=%s"], capture_output=True, text=True, check=True)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ai_openness.commands.cli import main
 from ai_openness.compile.candidates import sweep, sweep_text
 from ai_openness.compile.sentences import sentences
 from conftest import ROOT
+
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
 
 # Four sentences: a quoted one, a set-aside one, an unexplained one in Traditional script,
 # and one whose only cue sits in advertising (not content). Offsets are counted by hand.

@@ -8,6 +8,8 @@ import pytest
 
 from conftest import ROOT, fields
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 CODEBOOK = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
 CODED = ["stances", "stance_arguments", "models", "organisations"]
 

@@ -261,3 +261,17 @@ def test_a_ref_is_never_read_as_a_path(built_mini, tmp_path, monkeypatch, capsys
         else:
             assert code == 0 and out["empty"] is True, out
     assert main(["diff", "a", "b", "--dir", "c"]) == 2  # three versions: a usage error
+
+
+def test_text_shows_keys_whole_and_cut_values_still_differ():
+    from ai_openness.publish.diff import PackageDiff, RowChange, SchemaDiff, TableDiff
+    from ai_openness.publish.difftext import text
+
+    key = "a-stance-id-" + "long-" * 20 + "end"  # 112 characters
+    table = TableDiff("stances", ["stance_id"], added=[{"stance_id": key}])
+    table.changed = [RowChange({"stance_id": "s"}, {"quote_en": ("x" * 90 + "old", "x" * 90 + "new")})]
+    rendered = text(PackageDiff("base", "head", "1.0.0", "1.1.0", {"stances": table}, SchemaDiff()))
+    assert f"  added    '{key}'" in rendered
+    changed = next(line for line in rendered.splitlines() if line.startswith("  changed  's':"))
+    before, after = changed.split("quote_en: ", 1)[1].split(" -> ")
+    assert before != after and before.endswith("old'") and after.endswith("new'")

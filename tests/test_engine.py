@@ -113,6 +113,7 @@ def faulty(tmp_path_factory) -> tuple[Path, list[faults.Expected]]:
     return root, faults.inject(root, seed=7)
 
 
+@pytest.mark.xdist_group("faulty")  # with the next test: the 10,000-stance package is made once
 def test_engine_finds_exactly_the_injected_faults(faulty):
     root, expected = faulty
     assert {e.kind for e in expected} == {
@@ -128,6 +129,7 @@ def test_engine_finds_exactly_the_injected_faults(faulty):
     assert _mine(root) == {_key(e.file, e.line, e.field, e.kind) for e in expected}
 
 
+@pytest.mark.xdist_group("faulty")
 def test_engine_and_frictionless_agree_on_the_injected_faults(faulty):
     root, expected = faulty
     theirs = _frictionless(root)

@@ -22,7 +22,9 @@ import pytest
 
 from ai_openness.contract import Contract
 from ai_openness.safeio.installed import installed_contract
-from conftest import ROOT
+from conftest import FIGURES_GROUP, ROOT
+
+pytestmark = FIGURES_GROUP  # the figures are drawn once for the whole run
 
 # ai_openness.figures imports its drawing libraries only when it draws.
 pytest.importorskip("altair", reason="needs the figures extra (altair)")

@@ -148,27 +148,34 @@ def _keys(text: str) -> list[tuple[int, str]]:
     return [(n, m.group(1)) for n, line in enumerate(text.split("\n")) if (m := re.match(r"^\s*-?\s*([a-z_]+):", line))]
 
 
-def test_no_wrongly_typed_value_crashes_the_build(tmp_path: Path):
-    """Every key of every coding, given each wrongly typed value: a finding or a good
-    build, never another exception (an "internal error" for the user)."""
+_CODING_FILES = sorted(p.relative_to(FIXTURES / "mini").as_posix() for p in (FIXTURES / "mini").rglob("*.yaml"))
+
+
+def test_every_key_of_the_codings_is_tried_with_every_wrong_value():
+    # The test below, split by file so that its 300-odd builds run on both workers.
+    keys = sum(len(_keys((FIXTURES / "mini" / rel).read_text(encoding="utf-8"))) for rel in _CODING_FILES)
+    assert len(_CODING_FILES) >= 5 and keys * len(WRONG_VALUES) > 300
+
+
+@pytest.mark.parametrize("rel", _CODING_FILES)
+def test_no_wrongly_typed_value_crashes_the_build(rel: str, tmp_path: Path):
+    """Every key of a coding, given each wrongly typed value: a finding or a good build,
+    never another exception (an "internal error" for the user)."""
     base = copy_tree(FIXTURES / "mini", tmp_path / "base", names=("schema", "sources", "codings"))
-    files = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.yaml"))
+    original = (base / rel).read_text(encoding="utf-8")
     tried = 0
-    for rel in files:
-        original = (base / rel).read_text(encoding="utf-8")
-        for number, key in _keys(original):
-            for value in WRONG_VALUES:
-                lines = original.split("\n")
-                prefix = lines[number][: lines[number].index(key)]
-                lines[number] = f"{prefix}{key}: {value}"
-                (base / rel).write_text("\n".join(lines), encoding="utf-8")
-                try:
-                    collect(base)
-                except BuildFailed as failed:
-                    assert all(p.file and p.message for p in failed.problems)
-                tried += 1
-        (base / rel).write_text(original, encoding="utf-8")
-    assert tried > 300
+    for number, key in _keys(original):
+        for value in WRONG_VALUES:
+            lines = original.split("\n")
+            prefix = lines[number][: lines[number].index(key)]
+            lines[number] = f"{prefix}{key}: {value}"
+            (base / rel).write_text("\n".join(lines), encoding="utf-8")
+            try:
+                collect(base)
+            except BuildFailed as failed:
+                assert all(p.file and p.message for p in failed.problems)
+            tried += 1
+    assert tried == len(_keys(original)) * len(WRONG_VALUES)
 
 
 def test_mentions_are_bounded_per_alias(monkeypatch):

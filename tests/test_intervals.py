@@ -20,6 +20,8 @@ from ai_openness.compile.changes import position_changes
 from ai_openness.core.dates import expected_end, last_day, partial_date
 from conftest import ROOT
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 
 def _csv(root: Path, name: str) -> list[dict]:
     with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:

@@ -15,6 +15,8 @@ from ai_openness.commands.cli import main
 from ai_openness.compile.pipeline import build
 from conftest import ROOT, fields, resource_names, snapshot
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 SHARED_MARKERS = ("../" + "shared", "/" + "shared/")  # spelled so this file does not match itself
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 

@@ -17,6 +17,8 @@ import ai_openness
 from ai_openness.commands.cli import main
 from conftest import FIXTURES, ROOT, copy_tree
 
+pytestmark = pytest.mark.xdist_group("release")  # the released repository is made once
+
 CFF_SCHEMA = Path(__file__).parent / "data" / "citation-file-format-1.2.0.schema.json"
 
 
@@ -24,16 +26,17 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository holding the mini package, released as 0.1.0."""
-    return _released(tmp_path)
-
-
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> Path:
-    """The same, made once for the tests that only read it."""
+    """A git repository holding the mini package, released as 0.1.0 (made once: a release
+    builds a wheel)."""
     return _released(tmp_path_factory.mktemp("released"))
+
+
+@pytest.fixture
+def repo(released: Path, tmp_path: Path) -> Path:
+    """A copy of it, for a test that changes it."""
+    return Path(shutil.copytree(released, tmp_path / "repo", symlinks=True))
 
 
 def _released(tmp_path: Path) -> Path:
@@ -43,7 +46,8 @@ def _released(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "src", root / "src")
     shutil.copytree(ROOT / "schema", root / "schema")
     blocks = "".join(
-        f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n" for n in ("tables", "coverage", "data-dictionary")
+        f"<!-- generated:{n} -->\n<!-- /generated:{n} -->\n"
+        for n in ("tables", "articles", "coverage", "data-dictionary")
     )
     (root / "README.md").write_text("# mini\n" + blocks, encoding="utf-8")
     _git(root, "init", "-q")
@@ -99,7 +103,7 @@ def test_initial_release_writes_changelog_archives_and_checksums(repo: Path):
     for flavour in ("csv", "parquet"):  # the licences travel with the data
         with zipfile.ZipFile(repo / "dist" / f"ai-openness-0.1.0-{flavour}.zip") as archive:
             for name in ("LICENSE", "LICENSE-DATA.md"):
-                assert archive.read(f"ai-openness-0.1.0-{flavour}/{name}") == (ROOT / name).read_bytes()
+                assert archive.read(f"ai-openness-0.1.0-{flavour}/{name}") == (repo / name).read_bytes()
 
 
 @pytest.mark.parametrize("flavour", ["csv", "parquet"])
@@ -108,11 +112,19 @@ def test_each_archive_holds_one_folder_marked_as_a_published_copy(released: Path
     with zipfile.ZipFile(released / "dist" / f"{folder}.zip") as archive:
         names = archive.namelist()
         assert names and all(name.startswith(folder + "/") for name in names)
-        assert {"datapackage.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
+        assert {"datapackage.json", "croissant.json", "README.md", "CITATION.cff", "CHANGELOG.md"} <= {
             name.removeprefix(folder + "/") for name in names
         }
         descriptor = json.loads(archive.read(f"{folder}/datapackage.json"))
+        croissant = json.loads(archive.read(f"{folder}/croissant.json"))
     assert descriptor["ai_openness:published"] is True
+    # The archive's croissant.json names its own files, with the SHA-256 of the bytes it holds.
+    with zipfile.ZipFile(released / "dist" / f"{folder}.zip") as archive:
+        for entry in croissant["distribution"]:
+            assert entry["contentUrl"].endswith("." + flavour)
+            data = archive.read(f"{folder}/{entry['contentUrl']}")
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert [r["@id"] for r in croissant["recordSet"]] == [r["name"] for r in descriptor["resources"]]
     # The repository's own descriptors are not published copies.
     for name in ("datapackage.json", "datapackage.parquet.json"):
         assert "ai_openness:published" not in json.loads((released / name).read_text(encoding="utf-8"))
@@ -133,6 +145,7 @@ def test_an_unzipped_archive_passes_ai_openness_and_frictionless_validate(releas
         "LICENSE",
         "LICENSE-DATA.md",
         "README.md",
+        "croissant.json",
         "data",
         "datapackage.json",
     ]
@@ -185,9 +198,22 @@ def test_archive_readme_is_a_dataset_card_generated_from_its_descriptor(released
     assert card["pretty_name"] == descriptor["title"]
     assert card["language"] == ["zh", "en"]
     assert card["license"] == [x["name"].lower() for x in descriptor["licenses"]]
-    configs = {c["config_name"]: c["data_files"] for c in card["configs"]}
-    assert configs == {r["name"]: r["path"] for r in descriptor["resources"]}
-    assert all((folder / path).is_file() and path.endswith("." + flavour) for path in configs.values())
+    if flavour == "parquet":  # a hub reads Parquet typed: the configs point at the Parquet files
+        configs = {c["config_name"]: c["data_files"] for c in card["configs"]}
+        assert configs == {r["name"]: r["path"] for r in descriptor["resources"]}
+        assert all((folder / path).is_file() and path.endswith(".parquet") for path in configs.values())
+    else:  # and would read the CSVs' dates as text: the CSV card names no config, and says why
+        assert "configs" not in card and "ai-openness-0.1.0-parquet.zip" in body
+    # The data dictionary, every column of every table, as the descriptor describes it.
+    dictionary = body.split("## Data dictionary", 1)[1]
+    for resource in descriptor["resources"]:
+        assert f"### `{resource['name']}`" in dictionary
+        for field in resource["schema"]["fields"]:
+            assert f"| `{field['name']}` | {field['type']} |" in dictionary
+    # Unzip first: frictionless given the .zip checks only its first file.
+    assert "unzip ai-openness-0.1.0-" in body and body.index("unzip ") < body.index(
+        "frictionless validate datapackage.json"
+    )
     # For the reader: what it is, every table, how to load, the licence, how to cite.
     assert f"# {descriptor['title']}" in body and "version 0.1.0 (released 2026-01-01)" in body
     for resource in descriptor["resources"]:
@@ -289,3 +315,86 @@ def test_zenodo_metadata_follows_the_descriptor():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert zenodo["version"] == descriptor["version"] and zenodo["title"] == descriptor["title"]
     assert zenodo["upload_type"] == "dataset"
+
+
+def test_release_check_cuts_the_recorded_release_again_and_checks_its_archives(released: Path, tmp_path: Path):
+    # scripts/release_check.py, as `make release-check` runs it, on a repository whose HEAD is
+    # release 0.1.0: nothing may change, and every archive must pass the three validators.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import release_check
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    lines = release_check.release_check(released, None, tmp_path / "out")
+    assert lines[0] == "release 0.1.0: cut again, no file changed"
+    out = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "CHANGES.md" in out and "ai-openness-0.1.0-csv.zip" in out and "ai-openness-0.1.0-parquet.zip.sha256" in out
+    assert (tmp_path / "out" / "CHANGES.md").read_text(encoding="utf-8").startswith("## [0.1.0] - 2026-01-01")
+    assert sum("frictionless and mlcroissant validate pass" in line for line in lines) == 2
+    # A commit that changed the data after the release is not the release: refused.
+    _add_stance(released_copy := Path(shutil.copytree(released, tmp_path / "changed", symlinks=True)))
+    _git(released_copy, "add", "-A")
+    _git(released_copy, "commit", "-qm", "a stance after the release")
+    with pytest.raises(SystemExit, match="is the recorded version, but cutting it again changed files"):
+        release_check.release_check(released_copy, None, tmp_path / "out2")
+
+
+def _remove_a_stance_and_lengthen_a_translation(root: Path) -> None:
+    """Stance openai-2023-stays-closed removed (merged into elon-musk-2023-open-safest, listed
+    as retired), and the other's quote_en rewritten at its 70th character only."""
+    path = root / "codings/stances/mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - stance_id: openai-2023-stays-closed")
+    end = text.index("  - stance_id:", start + 10) if "  - stance_id:" in text[start + 10 :] else len(text)
+    prefix = "Open-source software is the safest, says the article, in a sentence long"
+    text = text[:start] + text[end:]
+    text = text.replace("quote_en: Open-source software is the safest.", f"quote_en: {prefix} enough to be cut.")
+    path.write_text(text, encoding="utf-8")
+    (root / "codings/retired.yaml").write_text(
+        "- table: stances\n  id: openai-2023-stays-closed\n  successor: elon-musk-2023-open-safest\n"
+        '  reason: Merged, for the test.\n  retired_in: "1.0.0"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+
+
+def test_a_removed_published_row_is_a_major_change_named_in_the_first_line(repo: Path, capsys):
+    _remove_a_stance_and_lengthen_a_translation(repo)
+    capsys.readouterr()
+    assert main(["release", "0.2.0", "--root", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "at least 1.0.0" in err and "removes 1 published row(s)" in err
+    assert "stances `openai-2023-stays-closed` (→ `elon-musk-2023-open-safest`)" in err
+
+    assert main(["release", "1.0.0", "--root", str(repo), "--date", "2026-03-01"]) == 0
+    section = "## [1.0.0]" + (repo / "CHANGELOG.md").read_text(encoding="utf-8").split("## [1.0.0]")[1]
+    section = section.split("## [0.1.0]")[0]
+    first = section.split("\n")[2]
+    assert first == (
+        "Compared with 0.1.0: major change. Removes 1 published row: "
+        "stances `openai-2023-stays-closed` (→ `elon-musk-2023-open-safest`)."
+    )
+    # One line per changed row, its key whole, each field before → after.
+    changed = [line for line in section.splitlines() if line.startswith("- changed `elon-musk-2023-open-safest`")]
+    assert len(changed) == 1 and "quote_en: `" in changed[0] and " → `" in changed[0]
+    before, after = changed[0].split("quote_en: ", 1)[1].split(";")[0].split(" → ")
+    assert before != after and before.endswith("safest.`") and after.startswith("`…") and ", says the" in after
+    assert "- removed `openai-2023-stays-closed`" in section
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("a" * 200 + "b", "a" * 200 + "c"),  # differ at the end of a long common beginning
+        ("x" * 100, "x" * 101),  # one is the other and one more character
+        ("short", "y" * 100),
+        ("q" * 70, ""),
+        ("`" * 80 + "1", "`" * 80 + "2"),  # backticks shown as quotes: still different
+    ],
+)
+def test_a_cut_value_never_looks_like_the_value_it_was_changed_from(old, new):
+    from ai_openness.publish.release import CUT, _pair
+
+    before, after = _pair(old, new).split(" → ")
+    assert before != after
+    assert all(len(side) <= CUT + 4 for side in (before, after))  # the window, two "…" and the backticks

@@ -1,8 +1,16 @@
-"""The second coding: every stance coded twice, and the agreement the codebook quotes."""
+"""The second coding: every stance of its release coded twice, and the agreement the codebook quotes.
+
+A second coding belongs to one release (codings/reliability/second-coding-<release>.csv):
+it must cover exactly that release's stances, read from the commit CHANGELOG.md records
+for the release. Stances added since are reported as not yet double-coded, never a failure:
+only an independent second coder can extend the file.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +19,8 @@ import pytest
 pytest.importorskip("krippendorff", reason="the agreement figures need the `krippendorff` package (test extra)")
 
 from ai_openness.views.reliability import agreement, releases
+
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,6 +60,27 @@ def test_the_release_is_coded_twice_in_full():
     current = set(_rows(ROOT / "data" / "stances.csv"))
     retired = set(_rows(ROOT / "data" / "retired_ids.csv", "id"))
     assert set(first) <= current | retired and set(first) - current
+
+
+def test_stances_added_after_the_release_are_reported_not_failed(tmp_path: Path):
+    # Every current stance is either double-coded or listed as not yet double-coded; here it
+    # is checked with a stance of a contribution that no second coder has seen.
+    release = releases(ROOT)[-1]
+    shutil.copytree(RELIABILITY, tmp_path / "codings" / "reliability")
+    (tmp_path / "data").mkdir()
+    current = _rows(ROOT / "data" / "stances.csv")
+    text = (ROOT / "data" / "stances.csv").read_text(encoding="utf-8")
+    row = next(iter(current.values()))
+    writer = io.StringIO(newline="")
+    csv.DictWriter(writer, fieldnames=list(row), lineterminator="\n").writerow(
+        {**row, "stance_id": "zz-added-after-the-release"}
+    )
+    (tmp_path / "data" / "stances.csv").write_text(text + writer.getvalue(), encoding="utf-8")
+    result = agreement(tmp_path, release)
+    second = _rows(RELIABILITY / f"second-coding-{release}.csv")
+    assert result.not_double_coded == sorted((set(current) - set(second)) | {"zz-added-after-the-release"})
+    assert result.units == len(_rows(RELIABILITY / f"first-coding-{release}.csv").keys() & second.keys())
+    assert "not yet double-coded" in result.text() and "zz-added-after-the-release" in result.text()
 
 
 def test_agreement_matches_an_independent_computation_and_the_codebook():

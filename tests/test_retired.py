@@ -17,6 +17,8 @@ from ai_openness.commands.cli import main
 from ai_openness.core.retired import UnknownId, follow
 from conftest import ROOT
 
+pytestmark = pytest.mark.data  # reads the package's own data, codings or sources
+
 FIRST_RELEASE = "d8ceb8d"  # release 0.1.0 (CHANGELOG.md: "Released from commit d8ceb8d")
 
 
@@ -115,7 +117,7 @@ def test_resolve_id_follows_successors():
     assert ai_openness.resolve_id("us-congress-undated-foreign-adversaries") is None  # retired, no successor
     assert ai_openness.resolve_id("us-congress", "organisations") is None
     assert ai_openness.resolve_id("openai", "organisations") == "openai"
-    with pytest.raises(KeyError, match="neither a current id nor a retired one"):
+    with pytest.raises(KeyError, match="neither a current nor a retired id of any table"):
         ai_openness.resolve_id("no-such-stance")
 
 
@@ -196,8 +198,11 @@ def test_release_refuses_to_drop_a_released_id_without_a_retired_row(released_re
 
     _write_retired(
         released_repo,
-        '- table: stances\n  id: openai-2023-stays-closed\n  reason: a test removal\n  retired_in: "0.2.0"\n',
+        '- table: stances\n  id: openai-2023-stays-closed\n  reason: a test removal\n  retired_in: "1.0.0"\n',
     )
     assert main(["build", "--root", str(released_repo), "--quiet"]) == 0
-    assert main(["release", "0.2.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 0
-    assert made == ["0.2.0"]
+    # Listed as retired, the removal is allowed, as a major version: a published row is gone.
+    assert main(["release", "0.2.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 1
+    assert "at least 1.0.0" in capsys.readouterr().err
+    assert main(["release", "1.0.0", "--root", str(released_repo), "--date", "2026-02-01"]) == 0
+    assert made == ["1.0.0"]

@@ -5,39 +5,17 @@ documented dtypes."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tomllib
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from checkout import make_checkout
+from conftest import CLEAN_ENV, ROOT, WHEEL_GROUP
 
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--wheel-dir",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        timeout=300,
-    )
-    return next(out.glob("ai_openness-*.whl"))
+pytestmark = WHEEL_GROUP  # one wheel and one fresh environment for the whole run
 
 
 def test_wheel_ships_the_data_and_not_the_sources(wheel: Path):
@@ -98,6 +76,13 @@ for resource in descriptor["resources"]:
             assert isinstance(dtype, pd.StringDtype), (where, dtype)
         else:
             assert str(dtype) == expected[field["type"]], (where, dtype)
+described = ai_openness.describe("stances")  # from the installed datapackage.json alone
+stances = next(r for r in descriptor["resources"] if r["name"] == "stances")
+assert list(described.index) == [f["name"] for f in stances["schema"]["fields"]]
+assert described.loc["position", "values"] == next(
+    f["constraints"]["enum"] for f in stances["schema"]["fields"] if f["name"] == "position")
+pinned = ai_openness.load("stances", version=ai_openness.data_version())  # the installed data: no archive
+assert pinned.equals(tables["stances"])
 help_text = io.StringIO()
 with contextlib.redirect_stdout(help_text):
     help(ai_openness)
@@ -106,32 +91,13 @@ print(json.dumps({"rows": {n: len(t) for n, t in tables.items()}, "version": ai_
 """
 
 
-# The fresh environment must not see this checkout (a PYTHONPATH pointing at src/).
-CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-
-
-@pytest.fixture(scope="module")
-def slim_env(wheel: Path, tmp_path_factory) -> Path:
-    """A fresh virtual environment holding the wheel and only its base dependencies."""
-    env = tmp_path_factory.mktemp("slim") / "venv"
-    venv.EnvBuilder(with_pip=True).create(env)
-    python = env / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"), str(wheel)],
-        check=True,
-        env=CLEAN,
-        timeout=900,
-    )
-    return env
-
-
 def test_slim_install_holds_only_the_base_dependencies(slim_env: Path):
     listed = subprocess.run(
         [str(slim_env / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
         check=True,
         capture_output=True,
         text=True,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=120,
     ).stdout
     installed = {p["name"].lower().replace("_", "-") for p in json.loads(listed)}
@@ -148,7 +114,7 @@ def test_slim_install_loads_every_table_with_the_documented_dtypes(slim_env: Pat
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=300,
         check=False,
     )
@@ -171,10 +137,25 @@ def test_slim_install_command_names_the_extra_to_install(slim_env: Path, tmp_pat
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=CLEAN,
+        env=CLEAN_ENV,
         timeout=120,
         check=False,
     )
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "pip install 'ai-openness[tools]'" in result.stderr, result.stderr
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"pip install 'ai_openness-{version}-py3-none-any.whl[tools]'" in result.stderr, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_fresh_venv_with_the_tools_blocks_run_as_written(slim_env: Path, tmp_path: Path):
+    # Last in this module, and so in the wheel's group: it adds the tools to the fresh
+    # environment the tests above found slim (README, "fresh venv with the tools").
+    from test_readme_commands import _readme, _run_block
+
+    checkout = make_checkout(tmp_path / "ai-openness")
+    blocks = [(language, body) for where, language, body in _readme() if where == "fresh venv with the tools"]
+    assert blocks and all("pip install -c constraints.txt '.[tools]'" in body for _, body in blocks)
+    # Byte-compiling what pip installs is left out: it changes nothing a command sees.
+    for language, body in blocks:
+        _run_block(language, body, checkout, slim_env / "bin", {**CLEAN_ENV, "PIP_NO_COMPILE": "1"})

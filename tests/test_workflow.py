@@ -31,15 +31,37 @@ def _workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
-def test_actionlint_passes():
-    result = _run("actionlint", "-no-color", str(WORKFLOW))
+RELEASE_WORKFLOW = ROOT / ".github/workflows/release.yml"
+
+
+@pytest.mark.parametrize("workflow", [WORKFLOW, RELEASE_WORKFLOW], ids=lambda path: path.name)
+def test_actionlint_passes(workflow: Path):
+    result = _run("actionlint", "-no-color", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_zizmor_offline_finds_nothing_even_pedantic():
-    result = _run("zizmor", "--offline", "--persona=pedantic", "--no-progress", str(WORKFLOW))
+@pytest.mark.parametrize("workflow", [WORKFLOW, RELEASE_WORKFLOW], ids=lambda path: path.name)
+def test_zizmor_offline_finds_nothing_even_pedantic(workflow: Path):
+    result = _run("zizmor", "--offline", "--persona=pedantic", "--no-progress", str(workflow))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout + result.stderr
+
+
+def test_the_release_workflow_publishes_only_what_release_check_checked_with_no_stored_token():
+    text = RELEASE_WORKFLOW.read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow.get("on", workflow.get(True))
+    assert list(triggers) == ["push"] and set(triggers["push"]) == {"tags"}
+    assert workflow["permissions"] == {}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert build["permissions"] == {"contents": "read"} and publish["needs"] == "build"
+    assert publish["permissions"] == {"contents": "write", "id-token": "write"}  # trusted publishing
+    assert "secrets." not in text and "password" not in text
+    runs = [step.get("run", "") for step in build["steps"]]
+    assert any(run.startswith("make install") for run in runs) and any("make release-check" in run for run in runs)
+    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use) for use in uses if use), uses
+    assert any(use.startswith("pypa/gh-action-pypi-publish@") for use in uses)
 
 
 def test_runs_on_pull_request_only_with_read_permissions():
@@ -123,9 +145,25 @@ def test_nothing_is_installed_but_by_make_install():
     assert re.search(r'-m pip install --quiet -c constraints.txt -e "\.\[[\w,-]+\]"', install), install
 
 
+def _makefile_list(name: str) -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name}\s*:?=\s*(\S+)\s*$", text, re.M)
+    value = (
+        match.group(1).replace("$(EXTRAS)", ",".join(sorted(_makefile_list("EXTRAS"))))
+        if name != "EXTRAS"
+        else match.group(1)
+    )
+    return set(value.split(","))
+
+
 def _extras_installed_by_make() -> set[str]:
-    match = re.search(r"^EXTRAS\s*:?=\s*(\S+)\s*$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
-    return set(match.group(1).split(","))
+    """What `make install` (CI) installs: `make`'s extras and those of the tests."""
+    return _makefile_list("EXTRAS") | _makefile_list("TEST_EXTRAS")
+
+
+def test_make_itself_installs_only_what_make_runs():
+    # `make` builds, draws, validates and reports coverage: the command's tools and the figures.
+    assert _makefile_list("EXTRAS") == {"tools", "figures"}
 
 
 def test_make_installs_every_extra_but_the_benchmarks():

@@ -4,12 +4,13 @@
     >>> stances = ai_openness.load("stances")      # one table, a pandas DataFrame
     >>> tables = ai_openness.load()                # every table, a dict of DataFrames
     >>> ai_openness.data_version()                 # the version of the data package
+    >>> ai_openness.describe("stances")            # its columns: type, description, vocabulary
     >>> ai_openness.resolve_id("xai-2024-03-18-releases-grok-1")  # a stance id of release 0.1.0
     'elon-musk-2024-03-18-releases-grok-1'
 
 Each column arrives with the pandas dtype its Table Schema gives (help(ai_openness.load)
-says how). `load(name, version="X.Y.Z")` reads a past release's archive instead (see the
-README, "Where to get it").
+says how). `load(name, version="X.Y.Z")` pins a release: the installed data when they are
+that version, else that release's archive (see the README, "Pin a version").
 
 The modules inside the package (build, validate, diff, release, ...) serve the
 `ai-openness` command and are not a stable interface.
@@ -22,9 +23,9 @@ import textwrap
 
 from ai_openness.core.paths import package_root
 from ai_openness.views.ids import resolve_id
-from ai_openness.views.load import data_version, load
+from ai_openness.views.load import data_version, describe, load
 
-__all__ = ["__version__", "data_version", "load", "resolve_id"]
+__all__ = ["__version__", "data_version", "describe", "load", "resolve_id"]
 
 
 def _tables_section() -> str:

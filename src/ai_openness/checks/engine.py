@@ -94,6 +94,8 @@ class Engine:
         self.rels: dict[str, str] = {}
         self.check_stored_texts = check_stored_texts
         self.findings = Findings()
+        # The file each table's rows are written in, as messages name it (the build gives the codings).
+        self.defined_in: dict[str, str] = {}
         self.files: dict[str, Located] = {}
         self.rows: dict[str, int] = {}
         self.unreadable: set[str] = set()
@@ -162,9 +164,19 @@ class Engine:
         """What needs every table read: foreign keys to a later table, rules across tables."""
         for rel, fk, frame in later:
             if not self._skipped(fk):
-                dangling(rel, fk, frame, self.targets.get((fk.resource, tuple(fk.reference))), self.findings)
+                dangling(
+                    rel,
+                    fk,
+                    frame,
+                    self.targets.get((fk.resource, tuple(fk.reference))),
+                    self.findings,
+                    self._defined_in(fk.resource),
+                )
         kept = {name: self.kept[name] for name in table_rules.COLUMNS if name in self.kept}
         table_rules.check(self.contract, kept, self.rels, self._ids, self.findings)
+
+    def _defined_in(self, table: str) -> str:
+        return self.defined_in.get(table) or self.rels.get(table) or f"data/{table}.csv"
 
     def _ids(self, table: str) -> set[str] | None:
         """The ids of a table keyed by one column, or None when it could not be read."""
@@ -322,6 +334,7 @@ class Engine:
                     numbered.select("row", *fk.fields),
                     self.targets.get((fk.resource, tuple(fk.reference))),
                     self.findings,
+                    self._defined_in(fk.resource),
                 )
         for fk, frames in state.later:
             frames.append(numbered.select("row", *fk.fields))

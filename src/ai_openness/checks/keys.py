@@ -7,6 +7,7 @@ rows may repeat a key, so those rows are read again and compared exactly.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,8 +95,29 @@ class KeyHashes:
                 )
 
 
-def dangling(rel: str, fk: ForeignKey, frame: pl.DataFrame, targets: pl.DataFrame | None, findings: Findings) -> None:
-    """Rows of `frame` (row, *fk.fields) whose values no row of the referenced table has."""
+NEAREST = 3  # ids named as the nearest to one that does not exist
+NEAREST_AMONG = 200_000  # no nearest ids are looked for among more ids than this (it would be slow)
+
+
+def nearest(value: str, targets: pl.DataFrame | None) -> str:
+    """ "; the nearest: a, b" from the referenced ids like `value` (one-column keys), else ""."""
+    if targets is None or targets.width != 1 or not 0 < targets.height <= NEAREST_AMONG:
+        return ""
+    ids = [str(v) for v in targets.to_series().drop_nulls().to_list()]
+    close = difflib.get_close_matches(value, ids, n=NEAREST, cutoff=0.6)
+    return f"; the nearest: {', '.join(close)}" if close else "; none is close to it"
+
+
+def dangling(
+    rel: str,
+    fk: ForeignKey,
+    frame: pl.DataFrame,
+    targets: pl.DataFrame | None,
+    findings: Findings,
+    defined_in: str | None = None,
+) -> None:
+    """Rows of `frame` (row, *fk.fields) whose values no row of the referenced table has;
+    `defined_in` names the file the referenced ids are written in (the table's, by default)."""
     if targets is None:
         targets = pl.DataFrame(schema={c: frame.schema[f] for f, c in zip(fk.fields, fk.reference)})
     frame = frame.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in fk.fields]))
@@ -117,4 +139,6 @@ def dangling(rel: str, fk: ForeignKey, frame: pl.DataFrame, targets: pl.DataFram
             table=fk.resource,
             columns="/".join(fk.reference),
             key=shown,
+            defined_in=defined_in or fk.resource,
+            nearest=nearest(shown, targets),
         )

@@ -68,15 +68,15 @@ def check(
 
 
 def _report(rel: str, frame: pl.DataFrame, rules: list[tuple[Any, ...]], findings: Findings) -> None:
-    """rules: (condition, field, code[, (parameter, expression)]); one finding per row and rule
-    that holds. The expression's value on the row fills the parameter of the code's message."""
+    """rules: (condition, field, code[, (parameter, expression), ...]); one finding per row and
+    rule that holds. Each expression's value on the row fills its parameter of the code's message."""
     for condition, field, code, *detail in rules:
         value = pl.col(field) if field in frame.columns else pl.lit(None, pl.String)
         hits = frame.filter(condition.fill_null(False) & ~pl.col(INVALID)).select(
-            "row", value.alias("value"), *(expression.alias("detail") for _, expression in detail)
+            "row", value.alias("value"), *(expression.alias(f"detail{i}") for i, (_, expression) in enumerate(detail))
         )
         for record in hits.iter_rows():
-            params = {detail[0][0]: record[2]} if detail else {}
+            params = {name: record[2 + i] for i, (name, _) in enumerate(detail)}
             findings.add(rel, record[0], field, code, record[1], **params)
 
 
@@ -102,6 +102,9 @@ def _stances(rel: str, stances: pl.DataFrame, sources: pl.DataFrame, findings: F
                 "date",
                 "date-after-source",
                 ("published", source_date.cast(pl.String)),
+                ("source_id", pl.col("source_id")),
+                # The build names the line of the article's entry instead.
+                ("published_at", pl.lit("its entry in sources/articles.yaml")),
             ),
             (dated & basis.is_null(), "date", "date-basis-missing"),
             (

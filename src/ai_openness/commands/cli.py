@@ -40,11 +40,19 @@ class _Parser(argparse.ArgumentParser):
 # The parser ---------------------------------------------------------------------------------
 
 
+def _writers(fmt: str) -> str:
+    """On the main parser, the commands that write `fmt` (" (validate)"); nothing on a command's."""
+    names = [m.NAME for m in COMMANDS if fmt in getattr(m, "FORMATS", TEXT_JSON)]
+    return f" ({', '.join(names)})" if len(names) < len(COMMANDS) else ""
+
+
 def _common_options(parser: argparse.ArgumentParser, formats: tuple[str, ...], top: bool = False) -> None:
     """The options every subcommand takes. On the main parser they carry the defaults; on a
     subparser they are suppressed unless given, so `ai-openness --debug build` and
-    `ai-openness build --debug` mean the same."""
+    `ai-openness build --debug` mean the same. The main parser's help names the commands
+    that write a format only some do, so that help never offers what a command refuses."""
     default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    only = _writers if top else (lambda fmt: "")
     group = parser.add_argument_group("options of every command")
     group.add_argument(
         "--root", default=default(None), metavar="DIR", help="package directory (default: the current directory)"
@@ -55,8 +63,8 @@ def _common_options(parser: argparse.ArgumentParser, formats: tuple[str, ...], t
         default=default("text"),
         help="text for people (default); json: one JSON object on stdout on every exit, "
         "for scripts"
-        + ("; github: workflow annotations" if "github" in formats else "")
-        + ("; markdown: a table for a pull request" if "markdown" in formats else ""),
+        + (f"; github: workflow annotations{only('github')}" if "github" in formats else "")
+        + (f"; markdown: a table for a pull request{only('markdown')}" if "markdown" in formats else ""),
     )
     group.add_argument(
         "--quiet",

@@ -66,8 +66,13 @@ def missing_module_message(module: str) -> str | None:
     extra = extra_for(module)
     if extra is None:
         return None
+    try:
+        version = metadata.version("ai-openness")
+    except metadata.PackageNotFoundError:
+        version = "X.Y.Z"
     return (
         f"needs the Python module {module.split('.')[0]!r}, which comes with "
-        f"the `{extra}` extra. Install it with: pip install 'ai-openness[{extra}]' "
-        f"(from a checkout: pip install -e '.[{extra}]', or `make`, which installs every extra)."
+        f"the `{extra}` extra. From a checkout of ai-openness, install it with: pip install -e '.[{extra}]' "
+        f"(`make install` installs every extra); from a release's wheel: pip install 'ai_openness-{version}-py3-none-any.whl[{extra}]' "
+        f"(once ai-openness is published on the package index: pip install 'ai-openness[{extra}]')."
     )

@@ -9,6 +9,7 @@ row N of a table is reported at the file and line of the coding row N came from.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 
@@ -17,7 +18,7 @@ from ai_openness.checks.findings import LIMIT, Finding
 from ai_openness.compile.records import Row
 from ai_openness.contract import Contract
 from ai_openness.core.cells import cell_text
-from ai_openness.core.errors import REGENERATE
+from ai_openness.core.errors import REGENERATE, error_type
 from ai_openness.core.limits import TRUSTED
 from ai_openness.core.problems import Problem
 
@@ -41,12 +42,13 @@ def check_rows(contract: Contract, tables: dict[str, list[Row]], today: dt.date)
     """The engine's findings on `tables` (rows typed by their record models), at their codings."""
     names = [name for name in contract.names if name in tables]
     engine = Engine(None, contract, names, TRUSTED, today, check_stored_texts=False)
+    engine.defined_in = {name: _coding_files(tables[name]) for name in names}
     engine.run_frames({name: frame(contract, name, tables[name]) for name in names})
     found = engine.findings.found
     # A column that is the primary key and also marked unique repeats one fact: say it once.
     keys = {(f.file, f.row, f.field) for f in found if f.code == "primary-key"}
     problems = [
-        _at_coding(f, tables[f.file])
+        _at_coding(f, tables[f.file], tables)
         for f in found
         if not (f.code == "unique-error" and (f.file, f.row, f.field) in keys)
         and (f.row is None or not tables[f.file][f.row].unresolved(f.field))
@@ -58,7 +60,33 @@ def check_rows(contract: Contract, tables: dict[str, list[Row]], today: dt.date)
     return problems
 
 
-def _at_coding(finding: Finding, rows: list[Row]) -> Problem:
+def _coding_files(rows: list[Row]) -> str:
+    """The coding file (or files) a table's rows are written in: codings/people.yaml, or
+    codings/stances/<source_id>.yaml for a table written one file per source."""
+    files = sorted({row.file for row in rows if row.origin is not None})
+    if len(files) > 1 and len({str(Path(f).parent) for f in files}) == 1:
+        return f"{Path(files[0]).parent.as_posix()}/<source_id>.yaml"
+    return " and ".join(files) or "its coding"
+
+
+def _published_at(finding: Finding, rows: list[Row], tables: dict[str, list[Row]]) -> tuple[str, str]:
+    """The message and fix of a stance dated after its article, naming the line of the
+    article's `published` in sources/articles.yaml."""
+    source_id = rows[finding.row].values.get("source_id")
+    source = next((r for r in tables.get("sources", []) if r.values.get("source_id") == source_id), None)
+    if source is None or source.origin is None:
+        return finding.message, finding.fix or FIX
+    published = source.values.get("published")
+    params = {
+        "source_id": source_id,
+        "published": published,
+        "published_at": f"{source.file}:{source.line('published')}",
+    }
+    entry = error_type("date-after-source")
+    return entry.message(**params), entry.fix_for(**params)
+
+
+def _at_coding(finding: Finding, rows: list[Row], tables: dict[str, list[Row]] | None = None) -> Problem:
     if finding.row is None:  # not made on tables in memory; kept rather than lost
         return Problem(
             finding.file,
@@ -76,5 +104,7 @@ def _at_coding(finding: Finding, rows: list[Row]) -> Problem:
         first = rows[finding.first]
         message = message.replace("line {first}", f"{first.file}:{first.line(finding.field)}")
     fix = FIX if not finding.fix or finding.fix.startswith(REGENERATE) else finding.fix
+    if finding.code == "date-after-source" and tables is not None:
+        message, fix = _published_at(finding, rows, tables)
     problem = row.problem(finding.field, message, None, finding.expected, fix)
     return Problem(**{**problem.to_dict(), "value": finding.value, "code": finding.code or None})

@@ -1,18 +1,28 @@
 """What the codings cover in each stored source, and what they may have missed.
 
 For each source: how many aliases matched, which mentioned entities carry no stance, and
-the candidate names in the article (Latin-script names, model-like names, `·`-joined
-transliterations, 《》 titles) that no alias matches and `codings/excluded.yaml` does not
-explain. Parts of a page marked not_content are ignored.
+the candidate names in the article that no alias matches and `codings/excluded.yaml` does
+not explain. Parts of a page marked not_content are ignored.
+
+Candidate names come from two rules. Chinese names are the words that jieba's part-of-speech
+tagger (`jieba.posseg`, its dictionary and, for words it does not know, its hidden Markov
+model) tags as a person (nr, nrfg, nrt), an organisation (nt) or another proper noun (nz),
+on the text folded to Simplified script. Latin-script names are runs of Latin tokens with a
+capital or a digit (Sam Altman, xAI, GPT-4), less sizes and units (7B, 40 GB). Besides them,
+`·`-joined transliterations and 《》 titles. A candidate that an alias of a coded entity or
+licence matches, or that begins or ends with one (`Apache 2` for the coded `Apache 2.0`), is
+explained.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ai_openness.compile.collect import collect
@@ -28,6 +38,14 @@ CANDIDATE_PATTERNS = {
     # Titles of outlets, laws and reports: 《环球时报》.
     "title": re.compile(r"《([^《》]{1,30})》"),
 }
+# Sizes and units after a number are not names: "7B", "40 GB", "2 K".
+_UNIT = re.compile(r"(?:\d+(?:\.\d+)?\s?)?(?:[KMGT]i?B|[KMBT]|bit|GHz|MHz|nm|ms|px)", re.I)
+# jieba's tags for a person (nr; nrfg, nrt: transliterated), an organisation (nt), another proper noun (nz).
+NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "nt", "nz"})
+# jieba's dictionary tags some common words as names (明白 nr, 10,875; 普通 nz, 6,768): a word of
+# the dictionary is a candidate only when it is rarer than this (the names it holds: 3 to 95).
+MAX_NAME_FREQUENCY = 100
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ENTITY_COLUMNS = {
     "person_id": "person",
     "organisation_id": "organisation",
@@ -86,17 +104,106 @@ class Coverage:
         return "\n".join(lines)
 
 
+# A run of single characters that jieba's dictionary does not join into words is where a name it
+# does not know hides (孙宇晨 = 孙 宇 晨): its hidden Markov model tags such a run when it is
+# name-sized and made of characters the model was trained on. jieba itself runs the model on
+# any run, which on a text of rare characters costs milliseconds a character.
+MAX_UNKNOWN_RUN = 6
+
+
+@cache
+def _tagger():
+    """jieba's part-of-speech tagger, its dictionary's word frequencies and the characters its
+    Markov model knows (loaded once)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)  # it logs the loading of its dictionary
+    jieba.initialize()
+    return jieba.posseg.dt, jieba.dt.FREQ, jieba.posseg.char_state_tab_P
+
+
+def _phrase(word: str, frequency: dict, tags: dict) -> bool:
+    """A word of four or more characters made of two common words neither of which is a name
+    (展望未来 = 展望 + 未来, 市场秩序): a phrase jieba's dictionary tags as a name."""
+    common = lambda part: frequency.get(part, 0) >= MAX_NAME_FREQUENCY and not tags.get(part, "").startswith("nr")
+    return len(word) >= 4 and any(common(word[:i]) and common(word[i:]) for i in range(1, len(word)))
+
+
+def _tagged(folded: str) -> list[tuple[str, str]]:
+    """(word, tag) of the whole text: the dictionary's words, and the Markov model's tags on
+    each short run of single characters it knows (see MAX_UNKNOWN_RUN)."""
+    tagger, frequency, known = _tagger()
+    words, run, out = [(w.word, w.flag) for w in tagger.cut(folded, HMM=False)], [], []
+
+    def flush() -> None:
+        text = "".join(word for word, _ in run)
+        if 2 <= len(run) <= MAX_UNKNOWN_RUN and text not in frequency and all(c in known for c in text):
+            out.extend((w.word, w.flag) for w in tagger.cut(text, HMM=True))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for word, tag in words:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff":  # a single Chinese character
+            run.append((word, tag))
+            continue
+        flush()
+        out.append((word, tag))
+    flush()
+    return out
+
+
+def chinese_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each word jieba tags as a name (NAME_TAGS), in the text's own script."""
+    tagger, frequency, _ = _tagger()
+    found, at = [], 0
+    for word, tag in _tagged(fold(text)):  # fold keeps every offset: one character for one
+        start, at = at, at + len(word)
+        if tag not in NAME_TAGS or not _HAN.fullmatch(word) or frequency.get(word, 0) >= MAX_NAME_FREQUENCY:
+            continue
+        if tag != "nt" and _phrase(word, frequency, tagger.word_tag_tab):
+            continue
+        found.append((start, at, text[start:at]))
+    return found
+
+
 def candidates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every candidate name in the text."""
-    found = []
+    found = chinese_names(text)
     for kind, pattern in CANDIDATE_PATTERNS.items():
         for match in pattern.finditer(text):
             group = 1 if kind == "title" else 0
             name = match.group(group)
             if kind == "latin" and not re.search(r"[A-Z0-9]", name):
                 continue  # lower-case English words are not names
+            if kind == "latin" and _UNIT.fullmatch(name):
+                continue  # a size or a unit
             found.append((match.start(group), match.end(group), name))
     return found
+
+
+def _normal(name: str) -> str:
+    """A name compared without case, spaces, punctuation, the word licence and trailing `.0`s
+    of a version: "Apache 2", "Apache-2.0" and "Apache License 2.0" are one name."""
+    name = re.sub(r"\blicen[cs]e\b", "", fold(name))
+    name = re.sub(r"(\d)(?:\.0)+\b", r"\1", name)
+    return re.sub(r"[\W_]+", "", name)
+
+
+def _explained_by(names: set[str]):
+    """Whether a candidate is a coded name (an alias or a licence id, compared by _normal), or
+    begins with one followed by a space or a hyphen ("GPT-4 Turbo" begins with "GPT-4")."""
+    normal = {_normal(n) for n in names} - {""}
+    folded = {fold(n) for n in names}
+
+    def explained(name: str) -> bool:
+        text = fold(name)
+        return _normal(name) in normal or any(
+            text.startswith(alias) and text[len(alias) : len(alias) + 1] in (" ", "-") for alias in folded
+        )
+
+    return explained
 
 
 def coverage(root: Path) -> Coverage:
@@ -127,6 +234,8 @@ class _Spans:
 
 def summarise(tables: dict, inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
+    # Every coded name explains a candidate: the aliases (licences' too) and the licence ids.
+    coded = _explained_by({str(r["alias"]) for r in tables["aliases"]} | {r["licence_id"] for r in tables["licences"]})
     with_stance: dict[str, set[tuple[str, str]]] = {}
     for stance in tables["stances"]:
         refs = {(kind, stance[col]) for col, kind in _ENTITY_COLUMNS.items() if stance.get(col)}
@@ -150,7 +259,7 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
         for start, end, name in candidates(text):
             if any(s <= start and end <= e for s, e in skipped):
                 continue
-            if spans.overlap(start, end):
+            if spans.overlap(start, end) or coded(name):
                 continue
             if fold(name) in excluded:
                 excluded_count += 1

@@ -21,6 +21,7 @@ from ai_openness.compile.records import Row
 from ai_openness.contract import Contract
 from ai_openness.core.characters import name_problem, reveal
 from ai_openness.core.dates import derived_date_columns, last_day, partial_date
+from ai_openness.core.errors import error_type
 from ai_openness.core.find import occurrences
 from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_NOT_CONTENT, MAX_QUOTE_DIAGNOSES
 from ai_openness.core.problems import BuildFailed, Problem, shorten, visible
@@ -166,6 +167,22 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
                 expected=problem.expected,
                 fix=problem.fix,
                 code="encoding-error",
+            )
+        )
+        inputs.unreadable.add(source_id)
+        return
+    if not row.values.get("sha256"):  # a new article: the hash to record comes first
+        entry = error_type("source-text-unrecorded")
+        inputs.problems.append(
+            Problem(
+                row.file,
+                row.line("sha256"),
+                "sha256",
+                entry.message(path=rel, digest=digest),
+                None,
+                expected=digest,
+                fix=entry.fix_for(digest=digest),
+                code="source-text-unrecorded",
             )
         )
         inputs.unreadable.add(source_id)
@@ -395,7 +412,12 @@ def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
     try:
         first, precision = partial_date(row.values[key])
     except ValueError as exc:
-        problems.append(row.problem(key, str(exc), row.values[key]))
+        if str(exc).startswith("expected a date written"):  # another form: say which, with an example
+            entry = error_type("date-format")
+            params = {"form": "YYYY, YYYY-MM or YYYY-MM-DD", "got": repr(row.values[key]), "example": "2024-03"}
+            problems.append(row.problem(key, entry.message(**params), row.values[key], None, entry.fix_for(**params)))
+        else:
+            problems.append(row.problem(key, str(exc), row.values[key]))
         row.values[key] = None
         return
     row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)

@@ -106,21 +106,31 @@ def zenodo(descriptor: dict[str, Any], released: str | None) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def croissant(contract: Contract, descriptor: dict[str, Any], released: str | None) -> str:
+# Croissant's encoding formats of the two flavours of the tables.
+_ENCODINGS = {"csv": "text/csv", "parquet": "application/x-parquet"}
+
+
+def croissant(
+    contract: Contract, descriptor: dict[str, Any], released: str | None, hashes: dict[str, str] | None = None
+) -> str:
+    """croissant.json for a descriptor's tables (CSV or Parquet). Each file's SHA-256 is the
+    descriptor's `hash`, else the one `hashes` gives for its path (the Parquet descriptor
+    carries none)."""
     licences = [
         licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"]) for licence in descriptor["licenses"]
     ]
     files, record_sets = [], []
     for resource in descriptor["resources"]:
-        name = resource["name"]
+        name, fmt = resource["name"], resource.get("format", "csv")
+        digest = resource["hash"].removeprefix("sha256:") if resource.get("hash") else (hashes or {})[resource["path"]]
         files.append(
             {
                 "@type": "cr:FileObject",
-                "@id": f"{name}-csv",
-                "name": f"{name}.csv",
+                "@id": f"{name}-{fmt}",
+                "name": f"{name}.{fmt}",
                 "contentUrl": resource["path"],
-                "encodingFormat": "text/csv",
-                "sha256": resource["hash"].removeprefix("sha256:"),
+                "encodingFormat": _ENCODINGS[fmt],
+                "sha256": digest,
             }
         )
         record_sets.append(
@@ -137,7 +147,7 @@ def croissant(contract: Contract, descriptor: dict[str, Any], released: str | No
                         "name": field["name"],
                         "description": field["description"],
                         "dataType": contract.croissant_type(field),
-                        "source": {"fileObject": {"@id": f"{name}-csv"}, "extract": {"column": field["name"]}},
+                        "source": {"fileObject": {"@id": f"{name}-{fmt}"}, "extract": {"column": field["name"]}},
                     }
                     for field in resource["schema"]["fields"]
                 ],

@@ -31,19 +31,22 @@ class Result:
 
 
 def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
-    """README.md with its generated blocks refreshed (nothing when there is no README)."""
-    path = root / docs.README
-    if not path.is_file():
-        return {}
+    """README.md, CONTRIBUTING.md (its table of messages), LICENSE-DATA.md and sources/README.md
+    with their generated blocks refreshed (a document the package does not have is left out)."""
     blocks = {
-        "tables": docs.table_sizes(contract, tables),
-        "data-dictionary": docs.data_dictionary(contract),
-        "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+        docs.README: {
+            "tables": docs.table_sizes(contract, tables),
+            "data-dictionary": docs.data_dictionary(contract),
+            "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+        }
     }
-    files = {docs.README: _filled(root, docs.README, blocks)}
-    # The guide's table of messages, from the catalogue of findings (when the guide is there).
-    if (root / docs.CONTRIBUTING).is_file():
-        files[docs.CONTRIBUTING] = _filled(root, docs.CONTRIBUTING, {"messages": docs.messages()})
+    for document, makers in docs.DOCUMENT_BLOCKS.items():
+        blocks.setdefault(document, {}).update({name: make(contract, tables) for name, make in makers.items()})
+    files = {}
+    for document, filled in blocks.items():
+        if not (root / document).is_file() and not (root / document).is_symlink():
+            continue  # a document the package does not have (a test package has no guide)
+        files[document] = _filled(root, document, filled)
     return files
 
 
@@ -52,10 +55,10 @@ def _filled(root: Path, rel: str, blocks: dict[str, str]) -> bytes:
     than a stored text (README.md is 57 kB)."""
     try:
         data = read_file(root, rel, MAX_INPUT_BYTES)
-        return docs.fill(data.decode("utf-8"), blocks).encode("utf-8")
+        return docs.fill(data.decode("utf-8"), blocks, rel).encode("utf-8")
     except Refused as refused:
         raise BuildFailed([Problem(rel, None, None, refused.message, fix=refused.fix)]) from None
-    except ValueError as exc:  # not UTF-8, or its generated blocks' markers are broken
+    except (ValueError, UnicodeDecodeError) as exc:  # not UTF-8, or its generated blocks' markers are broken
         raise BuildFailed([Problem(rel, None, None, str(exc))]) from None
 
 

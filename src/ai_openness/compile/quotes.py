@@ -138,8 +138,30 @@ def _char(char: str | None) -> str:
     return "the end of the text" if char is None else f"{char!r} ({describe(char)})"
 
 
+# Quotation marks a contributor copies with a quote: a quote is the words inside them.
+_OPENING, _CLOSING = "「『“‘\"'", "」』”’\"'"
+
+
 def diagnose(text: str, quote: str) -> NotFound:
     """Where `quote`, absent from `text`, differs from the closest passage of `text`."""
+    inner = quote.lstrip(_OPENING).rstrip(_CLOSING)
+    if inner != quote and inner:  # quoted with its quotation marks: both go, the words stay
+        marks = "".join(
+            dict.fromkeys(quote[: len(quote) - len(quote.lstrip(_OPENING))] + quote[len(quote.rstrip(_CLOSING)) :])
+        )
+        if inner in text:
+            return NotFound(
+                f"the quote is not in the source text as written: the quotation marks {marks} around it "
+                "are not part of a quote",
+                shorten(quote, 120),
+                expected=shorten(inner, 120),
+                fix=f"drop the quotation marks, both of them: quote: {shorten(inner, 120)}",
+            )
+        found = diagnose(text, inner)
+        found.message = f"{found.message} (compared without its quotation marks {marks}, which a quote never includes)"
+        found.args = (found.message,)
+        found.value = shorten(quote, 120)
+        return found
     keyed_text, keyed_quote = _keyed(text), quote.translate(_KEYS)
     at = keyed_text.find(keyed_quote)
     if at != -1:  # the same once width, script and case are folded

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from ai_openness.contract import Contract
 from ai_openness.core.characters import reveal
+from ai_openness.core.errors import error_type
 from ai_openness.core.problems import Problem, shorten
 from ai_openness.safeio.yamlio import Located
+
+DATE_EXAMPLE = "2024-03-25"  # a date as the codings write it
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,13 @@ def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[l
                     continue  # already reported where the value should have come from
                 if error["type"] == "extra_forbidden":
                     message = f"`{key}` is not a field of {resource}; expected one of: {', '.join(model.model_fields)}"
+                elif error["type"].startswith("date_") and isinstance(error.get("input"), str):
+                    entry = error_type("date-format")
+                    params = {"form": "YYYY-MM-DD", "got": repr(error["input"]), "example": DATE_EXAMPLE}
+                    problems.append(
+                        row.problem(key, entry.message(**params), error["input"], "YYYY-MM-DD", entry.fix_for(**params))
+                    )
+                    continue
                 else:
                     message = _explain(error)
                 value = None if error["type"] == "missing" else error.get("input")

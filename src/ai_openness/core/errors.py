@@ -115,9 +115,12 @@ ENTRIES = (
     ),
     ErrorType(
         "foreign-key",
-        "the value refers to a row that does not exist (no {table} row has {columns} = {key})",
-        "an id names a row that its table does not have (a typo, or a row not yet added)",
-        "correct the id in the coding, or add the row it names to its table's coding, then run `ai-openness build`",
+        "the value refers to a row that does not exist: no {table} row has {columns} = {key} "
+        "(the {table} ids are those of {defined_in}{nearest})",
+        "an id names a row that its table does not have (a typo here, or in the file that defines the id, or a "
+        "row not yet added)",
+        "correct the id here, or the one in {defined_in} if that is the misspelt one, or add the row it names "
+        "there; then run `ai-openness build`",
         contributor=True,
     ),
     # The descriptor's record of each file -------------------------------------------------
@@ -189,10 +192,10 @@ ENTRIES = (
     ),
     ErrorType(
         "date-after-source",
-        "is after the publication date of its source ({published}); an article cannot "
+        "is after the publication date of its source {source_id} ({published}); an article cannot "
         "report a stance taken after it was published",
         "a stance is dated after the article that reports it was published",
-        "correct the stance's date, or the article's `published` in sources/articles.yaml if that is the "
+        "correct the stance's date, or the article's `published` ({published_at}) if that is the "
         "wrong one; then run `ai-openness build`",
         contributor=True,
     ),
@@ -308,6 +311,20 @@ ENTRIES = (
         "a stored article changed after it was recorded",
         "a stored source never changes: restore it (`git checkout origin/main -- {path}`); if the new "
         "bytes are intended, record their SHA-256 in sources/articles.yaml and run `ai-openness build`",
+        contributor=True,
+    ),
+    ErrorType(
+        "source-text-unrecorded",
+        "has no sha256: the SHA-256 of the stored text {path} is {digest}",
+        "a new article's entry in sources/articles.yaml does not record the hash of its text yet",
+        "record it in this entry of sources/articles.yaml: `sha256: {digest}`; then run `ai-openness build`",
+        contributor=True,
+    ),
+    ErrorType(
+        "date-format",
+        "is not a date written {form} (got {got}; e.g. {example})",
+        "a date is written in another form than the one the codings use (2024/03/25, 25.3.2024, March 2024)",
+        "write it {form}, e.g. {example}, or leave it empty when the source does not say; then run `ai-openness build`",
         contributor=True,
     ),
     ErrorType(

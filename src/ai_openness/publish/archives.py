@@ -3,8 +3,8 @@
 Each archive holds one folder named after it (ai-openness-X.Y.Z-csv/ ...), so that
 unzipping it never scatters files, and the CSV and Parquet archives can be unzipped side
 by side. The folder holds one flavour of the tables, its descriptor as datapackage.json
-(marked as a published copy, see PUBLISHED), a README.md that is also a dataset card, the
-citation and the changelog.
+(marked as a published copy, see PUBLISHED), its croissant.json, a README.md that is also a
+dataset card and holds the data dictionary, the citation, the changelog and the licences.
 
 Zip entries are written in sorted order with a fixed timestamp, fixed permissions and a
 fixed compression level, so an archive rebuilt from the same release is byte-identical.
@@ -58,7 +58,7 @@ def published(descriptor: bytes) -> bytes:
 def package_members(root: Path, descriptor: str, suffix: str, extra: tuple[str, ...]) -> dict[str, bytes]:
     """The files of one flavour of the package: its descriptor as datapackage.json (marked
     as published), the tables and the `extra` files. The caller adds the README.md
-    (metadata.archive_readme), which is generated from that descriptor."""
+    (card.archive_readme) and croissant.json, which are generated from that descriptor."""
     members = {DESCRIPTOR: published((root / descriptor).read_bytes())}
     for path in sorted((root / "data").glob(f"*.{suffix}")):
         members[f"data/{path.name}"] = path.read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from ai_openness.core.problems import shown
 from ai_openness.publish.diff import PackageDiff, ResourceSchemaDiff, TableDiff
@@ -47,18 +48,36 @@ def _schema_summary(diff: PackageDiff) -> list[str]:
     return lines
 
 
-def _row_lines(table: TableDiff, cell, name=str) -> list[tuple[str, str]]:
-    """(kind, description) of each listed row change; `cell` formats one value, `name` a column's name."""
+def cut_pair(old: str, new: str, limit: int = 60) -> tuple[str, str]:
+    """Two values cut to about `limit` characters around the first character in which they
+    differ ("…" where text is left out), so that a cut never makes different values look equal."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, at - limit // 3)
+    window = lambda value: (
+        ("…" if start and value else "") + value[start : start + limit] + ("…" if start + limit < len(value) else "")
+    )
+    return window(old), window(new)
+
+
+def _row_lines(
+    table: TableDiff, cell: Callable[[str, int | None], str], name: Callable[[str], str] = str
+) -> list[tuple[str, str]]:
+    """(kind, description) of each listed row change; `cell(value, limit)` formats one value
+    (limit None: whole), `name` a column's name. Keys are shown whole, values cut around their
+    first difference (cut_pair), so that before and after never look the same."""
     out = []
     for kind, rows in (("added", table.added), ("removed", table.removed)):
-        out += [(kind, cell(_key(row, table.key))) for row in rows[:MAX_LISTED]]
+        out += [(kind, cell(_key(row, table.key), None)) for row in rows[:MAX_LISTED]]
         if len(rows) > MAX_LISTED:
             out.append((kind, f"... and {len(rows) - MAX_LISTED} more"))
     for change in table.changed[:MAX_LISTED]:
         fields = "; ".join(
-            f"{name(column)}: {cell(old)} -> {cell(new)}" for column, (old, new) in change.fields.items()
+            f"{name(column)}: {cell(a, None)} -> {cell(b, None)}"
+            for column, (a, b) in ((c, cut_pair(old, new)) for c, (old, new) in change.fields.items())
         )
-        out.append(("changed", f"{cell('/'.join(change.key.values()))}: {fields}"))
+        out.append(("changed", f"{cell('/'.join(change.key.values()), None)}: {fields}"))
     if len(table.changed) > MAX_LISTED:
         out.append(("changed", f"... and {len(table.changed) - MAX_LISTED} more"))
     return out
@@ -81,7 +100,10 @@ def text(diff: PackageDiff) -> str:
             f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
             f" (rows matched by {', '.join(table.key)})"
         )
-        lines += [f"  {kind:<8} {what}" for kind, what in _row_lines(table, lambda v: repr(shown(v, 60)))]
+        # A value is already cut (cut_pair); a key is whole. shown() escapes what it prints.
+        lines += [
+            f"  {kind:<8} {what}" for kind, what in _row_lines(table, lambda v, limit: repr(shown(v, limit or 10_000)))
+        ]
     return "\n".join(lines)
 
 
@@ -129,7 +151,8 @@ def markdown(diff: PackageDiff) -> str:
         if table.is_empty:
             continue
         lines += ["", f"### {md_code(name, in_table=False)}", "", "| change | row |", "|---|---|"]
-        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, md_code, md_text)]
+        cell = lambda v, limit: md_code(v, limit or 10_000)
+        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, cell, md_text)]
     return "\n".join(lines)
 
 

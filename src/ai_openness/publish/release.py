@@ -8,6 +8,8 @@ commit that added that section (a release commits its changelog with its data).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib
 import json
 import re
 import subprocess
@@ -17,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ai_openness.compile.metadata import CITATION
+from ai_openness.compile.metadata import CITATION, CROISSANT, croissant
 from ai_openness.compile.pipeline import build
-from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR
+from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR, Contract
 from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.publish import archives, gitref
 from ai_openness.publish.card import archive_readme
 from ai_openness.publish.diff import PackageDiff, diff_packages
+from ai_openness.publish.difftext import cut_pair
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.views.load import release_archive_name
 
@@ -35,9 +38,10 @@ _PINNED = re.compile(r"\n\nReleased from commit ([0-9a-f]{7,40})\.")
 _HEADER = (
     "# Changelog\n\nRow-level changes of each release of the ai-openness data package, "
     "written by `ai-openness release`.\nVersions follow the policy in README.md "
-    "(major: a column, table or meaning removed or changed; minor: rows, tables or "
-    "columns added or rows removed; patch: corrections of existing values).\n"
+    "(major: a column, table or meaning removed or changed, or a published row removed; "
+    "minor: rows, tables or columns added; patch: corrections of existing values).\n"
 )
+CUT = 60  # characters of a value the changelog shows
 
 
 def parse(version: str) -> tuple[int, int, int]:
@@ -47,18 +51,25 @@ def parse(version: str) -> tuple[int, int, int]:
     return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
 
 
-def change_class(diff: PackageDiff) -> str | None:
-    """major, minor or patch, by the README's policy; None when nothing changed."""
+def change_class(diff: PackageDiff, generated: tuple[str, ...] = ()) -> str | None:
+    """major, minor or patch, by the README's policy; None when nothing changed.
+
+    A published row that is removed is a major change: a paper citing the version it was in
+    names a row the next version no longer has. Rows of the `generated` tables (derived
+    from the codings: mentions, aliases...) follow the rows they come from and do not count.
+    """
     schema = diff.schema
     if schema.removed_resources or any(
         r.removed_columns or r.changed_types or r.removed_enum_values or r.changed_primary_key
         for r in schema.resources.values()
     ):
         return "major"
+    if any(table.removed for name, table in diff.tables.items() if name not in generated):
+        return "major"
     if schema.added_resources or not schema.is_empty:
         return "minor"
     tables = diff.tables.values()
-    if any(t.added or t.removed for t in tables):
+    if any(t.added or t.removed for t in tables):  # removed here: rows of generated tables only
         return "minor"
     if any(t.changed for t in tables):
         return "patch"
@@ -142,12 +153,38 @@ def _release(root: Path, wanted: Callable[[str], bool]) -> Previous | None:
     return None
 
 
-def _cell(value: str, limit: int = 60) -> str:
+def _cell(value: str, limit: int = CUT) -> str:
     """A value as the changelog shows it; long text is cut (`ai-openness diff` shows it whole)."""
     if not value:
         return "(empty)"
     value = value if len(value) <= limit else value[: limit - 1] + "…"
     return "`" + value.replace("`", "'") + "`"
+
+
+def _pair(old: str, new: str, limit: int = CUT) -> str:
+    """`before` → `after`, each cut around the first character in which they differ
+    (difftext.cut_pair), so that a cut never makes two different values look the same."""
+    before, after = cut_pair(old, new, limit)
+    shown = lambda value: "`" + value.replace("`", "'") + "`" if value else "(empty)"
+    return f"{shown(before)} → {shown(after)}"
+
+
+def _key(row: dict, key: list[str]) -> str:
+    """A row's key, whole (never cut: it is what a reader looks the row up by)."""
+    return ", ".join("`" + str(row[c]).replace("`", "'") + "`" for c in key)
+
+
+def removed_rows(diff: PackageDiff, retired: list[dict], generated: tuple[str, ...] = ()) -> list[str]:
+    """Each published row the release removes, with its successor: "stances `a` (→ `b`)"."""
+    successors = {(r["table"], r["id"]): r.get("successor") for r in retired}
+    out = []
+    for name, table in diff.tables.items():
+        if name in generated:
+            continue
+        for row in table.removed:
+            successor = successors.get((name, row[table.key[0]])) if len(table.key) == 1 else None
+            out.append(f"{name} {_key(row, table.key)} (" + (f"→ `{successor}`" if successor else "no successor") + ")")
+    return out
 
 
 def changelog_section(
@@ -158,16 +195,23 @@ def changelog_section(
     counts: dict[str, int],
     level: str | None,
     generated: tuple[str, ...] = (),
+    retired: list[dict] | None = None,
 ) -> str:
-    """The CHANGELOG.md section of a release; rows of the `generated` tables (derived from
-    the codings) are counted, not listed."""
+    """The CHANGELOG.md section of a release: one line per row added, removed or changed
+    (its key whole, each changed field before → after); rows of the `generated` tables
+    (derived from the codings) are counted, not listed. The first line names the published
+    rows removed, with their successors: the reason for a major version."""
     lines = [f"## [{version}] - {date}", ""]
     if diff is None or previous is None:
         lines += ["Initial release.", "", "| table | rows |", "|---|---:|"]
         lines += [f"| `{name}` | {count} |" for name, count in counts.items()]
         return "\n".join(lines) + "\n"
+    removed = removed_rows(diff, retired or [], generated)
+    first = f"Compared with {previous.version}: {level or 'no'} change."
+    if removed:
+        first += f" Removes {len(removed)} published row{'s' if len(removed) > 1 else ''}: " + "; ".join(removed) + "."
     lines += [
-        f"Compared with {previous.version}: {level or 'no'} change.",
+        first,
         "",
         "| table | rows | added | removed | changed |",
         "|---|---:|---:|---:|---:|",
@@ -191,15 +235,12 @@ def changelog_section(
     for name, table in diff.tables.items():
         if table.is_empty or name in generated:
             continue
-        key = lambda row, table=table: ", ".join(_cell(row[c]) for c in table.key)
-        lines += ["", f"### {name}"]
-        if table.added:
-            lines.append("- added: " + "; ".join(key(r) for r in table.added))
-        if table.removed:
-            lines.append("- removed: " + "; ".join(key(r) for r in table.removed))
+        lines += ["", f"### {name}", ""]
+        lines += [f"- added {_key(r, table.key)}" for r in table.added]
+        lines += [f"- removed {_key(r, table.key)}" for r in table.removed]
         for change in table.changed:
-            fields = "; ".join(f"{c}: {_cell(o)} → {_cell(n)}" for c, (o, n) in change.fields.items())
-            lines.append(f"- changed {key(change.key)}: {fields}")
+            fields = "; ".join(f"{c}: {_pair(o, n)}" for c, (o, n) in change.fields.items())
+            lines.append(f"- changed {_key(change.key, table.key)}: {fields}")
     if any(not diff.tables[n].is_empty for n in generated if n in diff.tables):
         lines += [
             "",
@@ -250,8 +291,13 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
     parquet_zip = dist / release_archive_name(version)
     for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
         members = archives.package_members(root, descriptor, suffix, extra)
-        card = archive_readme(json.loads(members[archives.DESCRIPTOR]), date)
-        archives.write_zip(path, members | {"README.md": card.encode("utf-8")})
+        document = json.loads(members[archives.DESCRIPTOR])
+        contract = Contract.from_descriptor(document, f"{path.name}:{archives.DESCRIPTOR}")
+        # The archive's own croissant.json (its flavour's files and hashes) and README.
+        hashes = {rel: hashlib.sha256(data).hexdigest() for rel, data in members.items() if rel.startswith("data/")}
+        members[CROISSANT] = croissant(contract, document, date, hashes).encode("utf-8")
+        members["README.md"] = archive_readme(document, date, contract).encode("utf-8")
+        archives.write_zip(path, members)
     for old in dist.glob(f"ai_openness-{version}-*.whl"):
         old.unlink()
     subprocess.run(
@@ -278,6 +324,8 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
 def release(root: Path, version: str, date: str | None = None, dist: Path | None = None) -> tuple[str, list[Path]]:
     """Release `version` from the package under `root`; return the changelog section and the files made."""
     parse(version)
+    # The wheel is built with hatchling (the `release` extra): missing, it is named before anything changes.
+    importlib.import_module("hatchling.build")
     result, stale = build(root, check=True)
     if stale:
         raise BuildFailed(
@@ -307,9 +355,17 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
                     for table, identifier in dropped
                 ]
             )
-        level = change_class(diff)
+        generated = contract_for_build(root).generated_tables
+        level = change_class(diff, generated)
         floor = smallest_next(previous.version, level)
         if parse(version) < parse(floor):
+            removed = removed_rows(diff, result.tables.get("retired_ids", []), generated)
+            why = (
+                f"; it removes {len(removed)} published row(s), which a paper citing {previous.version} may "
+                f"name: {'; '.join(removed[:5])}" + (" ..." if len(removed) > 5 else "")
+                if removed and level == "major"
+                else ""
+            )
             raise BuildFailed(
                 [
                     Problem(
@@ -317,7 +373,7 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
                         None,
                         "version",
                         f"{version} is smaller than the changes since {previous.version} require "
-                        f"({level or 'no'} change): the next version is at least {floor}",
+                        f"({level or 'no'} change{why}): the next version is at least {floor}",
                         version,
                         expected=floor,
                     )
@@ -330,7 +386,9 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     contract = contract_for_build(root)  # read again: the version and date just changed
     result, _ = build(root, contract=contract)
     counts = {name: len(rows) for name, rows in result.tables.items()}
-    section = changelog_section(version, date, previous, diff, counts, level, contract.generated_tables)
+    section = changelog_section(
+        version, date, previous, diff, counts, level, contract.generated_tables, result.tables.get("retired_ids", [])
+    )
     write_changelog(root, version, section)
     made = _build_archives(root, version, date, dist or root / "dist")
     return section, made

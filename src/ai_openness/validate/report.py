@@ -32,6 +32,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "ok": self.valid,  # the key every command's JSON report has (README)
             "valid": self.valid,
             "exit_code": self.exit_code,
             "unusable": self.unusable,

@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.paths import package_root
 from ai_openness.safeio.installed import contract_from_descriptor_file, installed_contract, table_file
 
 RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
+_RELEASE_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
 def descriptor_member(names: list[str]) -> str:
@@ -113,14 +116,56 @@ def load(name: str | None = None, *, version: str | None = None, root: str | Pat
     Dates are pandas timestamps, vocabularies categoricals (categories in documented
     order), integers and booleans nullable, text the pandas string dtype: the types that
     the package's own datapackage.json gives (for `root`, the one in `root`).
-    With `version`, the table is read from that release's archive (see find_release);
-    there is never a fallback to another version.
+    With `version` ("X.Y.Z"), the table is that release's: the installed data when they are
+    that version, else read from the release's archive (see find_release); there is never a
+    fallback to another version, and a version that is not X.Y.Z is refused.
     """
     if version is not None:
-        return _load_release(name, version, root)
+        if not isinstance(version, str) or not _RELEASE_VERSION.fullmatch(version):
+            raise ValueError(
+                f"version {version!r} is not a release version: write all three numbers, X.Y.Z "
+                f"(e.g. {data_version(root)!r}, the installed data's version)"
+            )
+        if version != data_version(root):
+            return _load_release(name, version, root)
+        # The installed (or checked-out) data are that version: no archive is needed.
     contract = _contract(root)
     if name is None:
         return {n: _frame(table_file(_root(root), n), contract, n) for n in contract.names}
     if name not in contract.names:
         raise ValueError(f"no table {name!r}; the tables are: {', '.join(contract.names)}")
     return _frame(table_file(_root(root), name), contract, name)
+
+
+def describe(name: str, *, root: str | Path | None = None) -> Any:
+    """The columns of one table as its Table Schema describes them: a pandas DataFrame with
+    one row per column (in order), giving its `type`, whether it is `required`, its
+    `description` and its `values` (the vocabulary, in the documented order; None when the
+    column has none). The table's own description is in `.attrs["description"]`.
+
+        >>> ai_openness.describe("stances").loc["position", "values"]
+        ['open', 'closed', 'mixed', 'neutral']
+
+    Read from the package's datapackage.json (the installed one, or `root`'s): it needs
+    only the base install.
+    """
+    import pandas as pd
+
+    contract = _contract(root)
+    if name not in contract.names:
+        raise ValueError(f"no table {name!r}; the tables are: {', '.join(contract.names)}")
+    rows = []
+    for field in contract.fields(name):
+        constraints = field.get("constraints", {})
+        rows.append(
+            {
+                "column": field["name"],
+                "type": field.get("type", "string"),
+                "required": bool(constraints.get("required", False)),
+                "description": field.get("description", ""),
+                "values": list(constraints["enum"]) if constraints.get("enum") else None,
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("column")
+    frame.attrs["description"] = contract.resource(name).get("description", "")
+    return frame

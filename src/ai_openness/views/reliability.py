@@ -9,6 +9,10 @@ corrections of the codings do not change:
 
     python scripts/agreement.py            # every second coding under codings/reliability/
 
+A second coding belongs to one release: `first-coding-<release>.csv` is that release's first
+coding as published, and only the stances both cover are compared. Stances added since are
+listed as not yet double-coded, which is expected until the next second coding, never an error.
+
 `codebook-examples-<release>.csv` marks the stances whose position or date the codebook the
 second coder read already gave (as an example); the agreement is also reported without them.
 
@@ -60,6 +64,9 @@ class Agreement:
     plain_position_alpha: float = float("nan")
     plain_date_units: int = 0
     plain_date_agreed: int = 0
+    # Stances of the package now that the second coding does not cover (added since its
+    # release): expected until the next second coding, never an error.
+    not_double_coded: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         lines = [
@@ -79,6 +86,11 @@ class Agreement:
             f"  {sid}: {column} {first or '(undated)'} vs {second or '(undated)'}"
             for sid, column, first, second in self.disagreements
         ]
+        if self.not_double_coded:
+            lines.append(
+                f"  not yet double-coded (added after {self.release}): {len(self.not_double_coded)} "
+                f"({', '.join(self.not_double_coded)})"
+            )
         return "\n".join(lines)
 
 
@@ -114,6 +126,7 @@ def agreement(root: Path, release: str) -> Agreement:
     disagreements += [(s, "date", a, b) for s, (a, b) in dates.items() if a != b]
     plain_positions = [positions[s] for s in units if examples.get(s, {}).get("gives_position") != "1"]
     plain_dates = [dates[s] for s in units if examples.get(s, {}).get("gives_date") != "1"]
+    current = _read(root / "data" / "stances.csv", "stance_id") if (root / "data" / "stances.csv").is_file() else {}
     return Agreement(
         release,
         len(units),
@@ -126,6 +139,7 @@ def agreement(root: Path, release: str) -> Agreement:
         plain_position_alpha=nominal_alpha(plain_positions),
         plain_date_units=len(plain_dates),
         plain_date_agreed=sum(a == b for a, b in plain_dates),
+        not_double_coded=sorted(current.keys() - second.keys()),
     )
 
 

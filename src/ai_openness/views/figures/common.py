@@ -88,7 +88,8 @@ def cjk_font() -> tuple[Path, str]:
         import cvttf_NotoSansCJK_Regular as noto
     except ImportError:
         raise RuntimeError(
-            "the CJK font is not installed; install the figures extra: pip install 'ai-openness[figures]'"
+            "the CJK font is not installed; install the figures extra: in a checkout, `make` or "
+            "pip install -e '.[figures]' (once ai-openness is published: pip install 'ai-openness[figures]')"
         ) from None
     from fontTools.ttLib import TTFont
 
