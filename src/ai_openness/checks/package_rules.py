@@ -24,6 +24,14 @@ RESTORE = (
     "a stored source never changes: restore it (`git checkout origin/main -- {path}`); if the new "
     "bytes are intended, record their SHA-256 in sources/articles.yaml and run `ai-openness build`"
 )
+
+
+def changed_text(rel: str) -> str:
+    """The one wording of a stored text whose bytes are not those its SHA-256 records, whether
+    the build finds it at the coding or `validate` at a published row."""
+    return f"{shown(rel)} does not match its recorded SHA-256"
+
+
 # The columns the rules below need, kept across chunks with each row's number.
 KEEP = {
     "sources": ["source_id", "path", "sha256", "characters"],
@@ -209,7 +217,7 @@ def check_texts(
                 *at,
                 "sha256",
                 "source-text",
-                f"{shown(rel)} does not match its recorded SHA-256",
+                changed_text(rel),
                 sha,
                 expected=digest,
                 fix=RESTORE.format(path=rel),

@@ -2,8 +2,10 @@
 
 The build does not check its tables with rules of its own: it hands each table to the
 engine as the CSV would hold it (every cell as text, None when empty), so a coding is held
-to exactly the rules `ai-openness validate` applies to the published tables. A finding on
-row N of a table is reported at the file and line of the coding row N came from.
+to exactly the rules `ai-openness validate` applies to the published tables, in the same
+words. A finding on row N of a table is reported at the file and line of the coding row N
+came from. The engine's typed columns are the rows' values from then on: the cells are
+typed once, by the engine, as `validate` types the published CSV.
 """
 
 from __future__ import annotations
@@ -37,12 +39,20 @@ def frame(contract: Contract, name: str, rows: list[Row]) -> pl.DataFrame:
     )
 
 
-def check_rows(contract: Contract, tables: dict[str, list[Row]], today: dt.date) -> list[Problem]:
-    """The engine's findings on `tables` (rows typed by their record models), at their codings."""
+def check_rows(
+    contract: Contract, tables: dict[str, list[Row]], today: dt.date, unread: set[str] = frozenset()
+) -> list[Problem]:
+    """The engine's findings on `tables`, at their codings. Each row's values become its
+    cells as the engine typed them (dates, integers, truth values). `unread`: tables whose
+    coding file could not be read, which no reference is checked against."""
     names = [name for name in contract.names if name in tables]
     engine = Engine(None, contract, names, TRUSTED, today, check_stored_texts=False)
+    engine.unreadable |= set(unread)  # their problem is the file's, reported where it was read
     engine.run_frames({name: frame(contract, name, tables[name]) for name in names})
     found = engine.findings.found
+    for name in names:  # a cell reported as invalid is None; the build stops on the report
+        for row, values in zip(tables[name], engine.typed[name].iter_rows(named=True)):
+            row.values = values
     # A column that is the primary key and also marked unique repeats one fact: say it once.
     keys = {(f.file, f.row, f.field) for f in found if f.kind == "primary-key"}
     problems = [
@@ -71,7 +81,7 @@ def _at_coding(finding: Finding, rows: list[Row]) -> Problem:
             finding.file, finding.line, finding.field, finding.message, finding.value, finding.expected, finding.fix
         )
     row = rows[finding.row]
-    message = finding.message
+    message = f"{finding.kind}: {finding.message}" if finding.kind else finding.message
     if finding.first is not None:
         first = rows[finding.first]
         message = message.replace("line {first}", f"{first.file}:{first.line(finding.field)}")

@@ -15,12 +15,14 @@ from pathlib import Path
 from ai_openness.compile import mentions
 from ai_openness.compile.changes import position_changes
 from ai_openness.compile.check import check_rows
-from ai_openness.compile.inputs import Inputs, read_all
-from ai_openness.compile.records import validate_rows
+from ai_openness.compile.inputs import Inputs, read_all, unread_tables
+from ai_openness.compile.records import yaml_problems
 from ai_openness.contract import Contract
-from ai_openness.core.problems import BuildFailed
+from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.safeio.inputs import input_problems
 from ai_openness.safeio.schema import contract_for_build
+
+FIX = "fix the coding as the message says, then run `ai-openness build`"
 
 
 def _sort_key(contract: Contract, name: str):
@@ -74,22 +76,19 @@ def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dic
     if unsafe:
         raise BuildFailed(unsafe)
     inputs = read_all(root, contract)
-    problems = list(inputs.problems)
-    for name in contract.names:
-        if name not in contract.matched_tables + contract.derived_tables:
-            _, found = validate_rows(contract, name, inputs.tables[name])
-            problems += found
-    if problems:  # rules across rows need well-typed rows
-        raise BuildFailed(problems)
-    # The rules across rows and tables: the checking engine's, run on the tables to be written.
     checked = {
         name: inputs.tables[name]
         for name in contract.names
         if name in inputs.tables and name not in contract.matched_tables + contract.derived_tables
     }
-    problems = check_rows(contract, checked, today or dt.date.today())
+    problems = list(inputs.problems)
+    for name, rows in checked.items():
+        problems += yaml_problems(contract, name, rows)
+    # Every rule on cells, rows and tables is the checking engine's, run on the tables to be
+    # written; a value the YAML reader refused is left out and not reported again.
+    problems += check_rows(contract, checked, today or dt.date.today(), unread_tables(inputs))
     if problems:
-        raise BuildFailed(problems)
+        raise BuildFailed([p if p.fix else Problem(**{**p.to_dict(), "fix": FIX}) for p in problems])
     return assemble(contract, inputs, mention_table(inputs, contract)), inputs
 
 

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ai_openness.checks.package_rules import RESTORE, changed_text
 from ai_openness.compile import quotes
 from ai_openness.compile.entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from ai_openness.compile.mentions import Alias
@@ -23,7 +24,7 @@ from ai_openness.core.characters import name_problem, reveal
 from ai_openness.core.dates import derived_date_columns, last_day, partial_date
 from ai_openness.core.find import occurrences
 from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES
-from ai_openness.core.problems import BuildFailed, Problem, shorten, visible
+from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
 from ai_openness.safeio.yamlio import Located, LocatedList, read_yaml
@@ -49,10 +50,12 @@ class Inputs:
     alias_origins: dict[Alias, Row] = field(default_factory=dict)  # where each alias is declared
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # listed sources whose text could not be used
+    unread: set[str] = field(default_factory=set)  # files of entries that could not be read at all
     diagnosed: int = 0  # quotes not found that were explained in detail
 
 
-def _entries(root: Path, rel: str, problems: list[Problem], required: bool = True) -> list[Located]:
+def _entries(root: Path, rel: str, inputs: Inputs, required: bool = True) -> list[Located]:
+    problems = inputs.problems
     path = root / rel
     if not path.is_file():
         if required:
@@ -62,10 +65,12 @@ def _entries(root: Path, rel: str, problems: list[Problem], required: bool = Tru
         data = read_yaml(path, root)
     except BuildFailed as failed:
         problems.extend(failed.problems)
+        inputs.unread.add(rel)
         return []
     if data is None:
         return []
     if not isinstance(data, list):
+        inputs.unread.add(rel)
         problems.append(
             Problem(
                 rel,
@@ -122,7 +127,7 @@ def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem
 def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
     rows, listed = [], set()
     for rel in SOURCE_FILES:
-        for entry in _entries(root, rel, inputs.problems):
+        for entry in _entries(root, rel, inputs):
             values = dict(entry)
             row = Row(values, rel, entry)
             raw_markers = values.get("not_content")
@@ -164,16 +169,16 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
         inputs.unreadable.add(source_id)
         return
     if row.values.get("sha256") != digest:
+        # The engine's stored-text rule, in its words, at the coding's line.
         inputs.problems.append(
             Problem(
                 row.file,
                 row.line("sha256"),
                 "sha256",
-                f"the stored text's SHA-256 is {digest}; a stored source must not change",
-                row.values.get("sha256"),
+                f"source-text: {changed_text(rel)}",
+                None if row.values.get("sha256") is None else shown(row.values["sha256"]),
                 expected=digest,
-                fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
-                f"is intended, record the new hash: sha256: {digest}",
+                fix=RESTORE.format(path=rel),
             )
         )
         inputs.unreadable.add(source_id)
@@ -265,14 +270,14 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
     aliases: list[tuple[Alias, Row]] = []
     for resource, (rel, id_field, entity_type) in ENTITY_FILES.items():
         rows = []
-        for entry in _entries(root, rel, inputs.problems):
+        for entry in _entries(root, rel, inputs):
             values = dict(entry)
             row = Row(values, rel, entry)
             raw_aliases = values.get("aliases")
             _extra(row, values, resource, inputs.problems, default=list)
             _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
             if resource == "models":
-                _expand_date(row, "released", inputs.problems)
+                _expand_date(row, "released")
             if resource == "licences" and isinstance(values.get("licence_id"), str):
                 values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
@@ -323,12 +328,14 @@ def _alias_line(row: Row, alias: str) -> dict[str, int]:
     return {"alias": line} if line else {}
 
 
-def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
+def _expand_date(row: Row, key: str) -> None:
     """Set a date column's generated companions from how the date is written.
 
     `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
     2024-05-31; a day -> that day twice. All three are empty for an undated row. (A coding
     that writes a companion is refused by _refuse_generated: the contract lists them.)
+    A value that is not such a date is left as written, for the engine's date rule (a text
+    such as 2023-02-30) or the YAML reader's (a date with a time) to report once.
     """
     precision_key, end_key = derived_date_columns(key)
     row.values[precision_key] = row.values[end_key] = None
@@ -336,9 +343,7 @@ def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
         return
     try:
         first, precision = partial_date(row.values[key])
-    except ValueError as exc:
-        problems.append(row.problem(key, str(exc), row.values[key]))
-        row.values[key] = None
+    except ValueError:
         return
     row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)
 
@@ -432,7 +437,7 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
     row.extra["arguments"] = row.extra["arguments"] or []
     _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
     values["source_id"] = source_id
-    _expand_date(row, "date", inputs.problems)
+    _expand_date(row, "date")
     _set_actor(row)
     text, quote = inputs.texts.get(source_id), values.get("quote")
     if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
@@ -453,7 +458,7 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
 def read_excluded(root: Path, inputs: Inputs) -> None:
     rel = "codings/excluded.yaml"
     rows = []
-    for entry in _entries(root, rel, inputs.problems, required=False):
+    for entry in _entries(root, rel, inputs, required=False):
         row = Row(dict(entry), rel, entry)
         for key in set(entry) - set(EXCLUDED):
             inputs.problems.append(
@@ -474,7 +479,15 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
 def read_retired(root: Path, inputs: Inputs) -> None:
     """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
     rel = "codings/retired.yaml"
-    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs, required=False)]
+
+
+def unread_tables(inputs: Inputs) -> set[str]:
+    """Tables whose coding file could not be read: a reference to them is not checked, since
+    every one would dangle (the file's problem is reported instead)."""
+    files = {rel: resource for resource, (rel, _, _) in ENTITY_FILES.items()}
+    files |= dict.fromkeys(SOURCE_FILES, "sources") | {"codings/retired.yaml": "retired_ids"}
+    return {files[rel] for rel in inputs.unread if rel in files}
 
 
 def read_all(root: Path, contract: Contract) -> Inputs:

@@ -19,7 +19,7 @@ from ai_openness.core.problems import Problem
 from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
 from ai_openness.safeio.files import REGENERATE
 from ai_openness.safeio.installed import installed_contract
-from ai_openness.validate.generated import generated_problems
+from ai_openness.validate.generated import generated_problems, said_once
 from ai_openness.validate.report import Report
 
 __all__ = ["Report", "validate"]
@@ -120,7 +120,7 @@ def validate(
     problems, origins, skipped = generated_problems(root)
     if skipped:
         report.skipped.append(skipped)
-    located = findings.located(files)
+    located = said_once(findings.located(files), problems)
     report.problems += _with_origins(contract, located + problems, files, csv_descriptor, origins)
     report.rows = rows
     return report
