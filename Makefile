@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The library plus everything `make` and `make test` use: the command's tools (frictionless,
 # pydantic, polars, OpenCC...), figures (Altair, vl-convert and a CJK font), database exports
-# (sqlite-utils, DuckDB), Datasette, the test tools and mlcroissant. Only `bench` is left out.
-EXTRAS := tools,figures,export,browse,test,release,lint
+# (sqlite-utils, DuckDB), Datasette, the test tools, mlcroissant and Dask's `distributed` (the
+# per-source stage on a cluster). Only `bench` is left out.
+EXTRAS := tools,figures,export,browse,test,release,lint,distributed
 # --format of `make validate`; the workflow asks for GitHub annotations.
 VALIDATE_FORMAT ?= text
 

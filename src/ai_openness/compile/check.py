@@ -17,6 +17,7 @@ import polars as pl
 from ai_openness.checks.engine import Engine
 from ai_openness.checks.findings import LIMIT, Finding
 from ai_openness.compile.records import Row
+from ai_openness.compile.source import LocatedRows
 from ai_openness.contract import Contract
 from ai_openness.core.cells import cell_text
 from ai_openness.core.limits import TRUSTED
@@ -34,6 +35,8 @@ def frame(contract: Contract, name: str, rows: list[Row]) -> pl.DataFrame:
         return written if written != "" else None
 
     columns = contract.columns(name)
+    if isinstance(rows, LocatedRows):  # already cells, from the per-source stage
+        return pl.from_arrow(rows.table.select(columns))
     return pl.DataFrame(
         {c: [text(row.values.get(c)) for row in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
     )
@@ -51,6 +54,9 @@ def check_rows(
     engine.run_frames({name: frame(contract, name, tables[name]) for name in names})
     found = engine.findings.found
     for name in names:  # a cell reported as invalid is None; the build stops on the report
+        if isinstance(tables[name], LocatedRows):
+            tables[name].typed = engine.typed[name]
+            continue
         for row, values in zip(tables[name], engine.typed[name].iter_rows(named=True)):
             row.values = values
     # A column that is the primary key and also marked unique repeats one fact: say it once.

@@ -77,12 +77,19 @@ def _with_origins(
 
 
 def validate(
-    root: Path, today: dt.date | None = None, limits: Limits = STRICT, contract: Contract | None = None
+    root: Path,
+    today: dt.date | None = None,
+    limits: Limits = STRICT,
+    contract: Contract | None = None,
+    cache=None,
+    run=None,
 ) -> Report:
     """Validate the package under `root` against `contract` (default: the installed one).
 
     Only a trusted contract's schemas are evaluated (see pin_schemas), so a contribution's
     descriptors are checked against the installed package's, not against their own.
+    `cache` and `run`: where the rebuild of a checkout keeps its per-source rows and runs
+    (compile/source.py); neither can change what is reported.
     """
     root = Path(root).absolute()
     report = Report(str(root))
@@ -117,7 +124,7 @@ def validate(
     findings, files, rows = check_tables(
         root, csv_descriptor, parquet_descriptor.resources, limits, today or dt.date.today(), has_sources
     )
-    problems, origins, skipped = generated_problems(root)
+    problems, origins, skipped = generated_problems(root, cache, run)
     if skipped:
         report.skipped.append(skipped)
     located = said_once(findings.located(files), problems)
