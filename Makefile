@@ -88,6 +88,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/incremental.py --sizes 10k 100k 1m
 	$(BIN)/python benchmarks/report.py --write
 
 clean:

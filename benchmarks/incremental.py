@@ -40,7 +40,7 @@ def _edit(root: Path, number: int) -> Path:
     files = sorted((root / "codings" / "stances").glob("*.yaml"))
     path = files[number % len(files)]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("quote_en:", f"quote_en: Edit {number}:", 1), encoding="utf-8")
+    path.write_text(text.replace("quote_en:", f"quote_en: Edit {number} -", 1), encoding="utf-8")
     return path
 
 
@@ -76,7 +76,7 @@ def _repeat(name: str, repeat: int, command, before=None, cwd: Path | None = Non
     return _summary(runs)
 
 
-def bench(size: str, out: Path, repeat: int, frictionless: bool) -> dict:
+def bench(size: str, out: Path, repeat: int, frictionless: bool, exports: bool = True, executors: bool = True) -> dict:
     root = out / size
     if not (root / "generated.json").is_file():
         log(f"{size}: generate")
@@ -93,6 +93,20 @@ def bench(size: str, out: Path, repeat: int, frictionless: bool) -> dict:
     result["build_cold"] = _repeat(
         f"{size}: cold build (no cache)", repeat, _ai("build", "--root", str(work), "--no-cache", "--quiet")
     )
+    for label, options in (
+        (
+            ("build_cold_pool2", ["--jobs", "2"]),
+            ("build_cold_dask1", ["--scheduler", "local", "--jobs", "1"]),
+            ("build_cold_dask2", ["--scheduler", "local", "--jobs", "2"]),
+        )
+        if executors
+        else ()
+    ):
+        result[label] = _repeat(
+            f"{size}: cold build {' '.join(options)}",
+            repeat,
+            _ai("build", "--root", str(work), "--no-cache", "--quiet", *options),
+        )
     log(f"{size}: the base cache")
     result["build_filling_cache"] = _summary(
         [_child(_ai("build", "--root", str(work), "--cache", str(base), "--quiet"))]
@@ -130,7 +144,7 @@ def bench(size: str, out: Path, repeat: int, frictionless: bool) -> dict:
             [str(BIN / "frictionless"), "validate", "--json", "datapackage.json"],
             cwd=work,
         )
-    for kind in ("sqlite", "duckdb"):
+    for kind in ("sqlite", "duckdb") if exports else ():
         target = caches / f"export.{kind}"
         result[f"export_{kind}"] = _repeat(
             f"{size}: export {kind}", repeat, _ai("export", kind, str(target), "--root", str(work), "--quiet")
@@ -141,6 +155,9 @@ def bench(size: str, out: Path, repeat: int, frictionless: bool) -> dict:
 
 STEPS = [
     ("build_cold", "`build`, cold (no cache)"),
+    ("build_cold_pool2", "`build`, cold, `--jobs 2` (a pool of two processes)"),
+    ("build_cold_dask1", "`build`, cold, `--scheduler local --jobs 1` (Dask, one worker)"),
+    ("build_cold_dask2", "`build`, cold, `--scheduler local --jobs 2` (Dask, two workers)"),
     ("build_filling_cache", "`build`, cold, filling an empty cache (one run)"),
     ("build_warm_unchanged", "`build`, warm cache, nothing changed"),
     ("build_one_file_edited", "`build` after one stance file is edited (base cache)"),
@@ -176,6 +193,8 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=HERE / "incremental.json")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-frictionless", action="store_true")
+    parser.add_argument("--no-exports", action="store_true")
+    parser.add_argument("--no-executors", action="store_true", help="skip the cold builds on a pool and on Dask")
     parser.add_argument("--markdown", action="store_true", help="print the RESULTS.md table from --results")
     args = parser.parse_args()
     if args.markdown:
@@ -187,7 +206,9 @@ def main() -> int:
         ["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
     ).stdout.strip()
     for size in args.sizes:
-        measured = bench(size, args.out, args.repeat, not args.no_frictionless)
+        measured = bench(
+            size, args.out, args.repeat, not args.no_frictionless, not args.no_exports, not args.no_executors
+        )
         measured["commit"] = results["commit"]
         results["sizes"] = [s for s in results["sizes"] if s["size"] != size] + [measured]
         args.results.write_text(json.dumps(results, indent=2) + "\n")

@@ -57,8 +57,14 @@ def _cell(value: object) -> str | None:
     return text if text != "" else None
 
 
-def stance_batch(contract: Contract, rows: list[Row], meta: dict) -> pa.Table:
-    """A stance file's rows as CSV cells plus their locations; `meta` in the schema."""
+def _schema(contract: Contract) -> pa.Schema:
+    columns = [pa.field(c, pa.string()) for c in contract.columns("stances")]
+    return pa.schema(columns + [pa.field(n, t) for n, t in LOCATION.items()])
+
+
+def stance_batch(contract: Contract, rows: list[Row]) -> pa.Table:
+    """Stance rows as CSV cells plus their locations, as one table (made for many files at
+    once: a table per file would cost more than the rows in it)."""
     columns = contract.columns("stances")
     data: dict[str, list] = {c: [_cell(row.values.get(c)) for row in rows] for c in columns}
     data["_file"] = [row.file for row in rows]
@@ -66,11 +72,7 @@ def stance_batch(contract: Contract, rows: list[Row], meta: dict) -> pa.Table:
     data["_lines"] = [json.dumps(row.origin.key_lines if row.origin else {}) for row in rows]
     data["_unresolved"] = [list(row.extra.get("unresolved", ())) for row in rows]
     data["_arguments"] = [[_cell(a) for a in row.extra.get("arguments") or []] for row in rows]
-    schema = pa.schema(
-        [pa.field(c, pa.string()) for c in columns] + [pa.field(n, t) for n, t in LOCATION.items()],
-        metadata={ENTRY: json.dumps(meta, ensure_ascii=False)},
-    )
-    return pa.table(data, schema=schema)
+    return pa.table(data, schema=_schema(contract))
 
 
 def entry_meta(table: pa.Table) -> dict:
@@ -84,9 +86,9 @@ def derive_file(
     source_text: Callable[[str], str | None],
     known: Callable[[str], bool],
     token: Callable[[str], str],
-) -> pa.Table:
-    """One stance file -> its entry: rows as cells with locations; source id, the token of
-    the stored text the quotes were pinned in, and the file's problems in the metadata."""
+) -> tuple[list[Row], dict]:
+    """One stance file -> its rows, and what its entry records besides them: the source id,
+    the token of the stored text the quotes were pinned in, and the file's problems."""
     found = stance_file(rel, text, source_text, known, contract)
     found.problems += yaml_problems(contract, "stances", found.rows)
     found.problems += yaml_problems(contract, "stance_arguments", found.arguments)
@@ -95,15 +97,34 @@ def derive_file(
         "token": token(found.source_id) if found.source_id is not None else None,
         "problems": [p.to_dict() for p in found.problems],
     }
-    return stance_batch(contract, found.rows, meta)
+    return found.rows, meta
 
 
-def _derive_files(contract: Contract, tasks: list[tuple[str, str, str | None, str | None, bool, str]]) -> list:
+def _entries(contract: Contract, derived: list[tuple[list[Row], dict]]) -> tuple[pa.Table, list[tuple[dict, int]]]:
+    """Many files' rows as one table, and each file's metadata and number of rows."""
+    return stance_batch(contract, [row for rows, _ in derived for row in rows]), [(m, len(r)) for r, m in derived]
+
+
+def _split(table: pa.Table, metas: list[tuple[dict | None, int]]) -> list[pa.Table | None]:
+    """Each file's entry: its slice of `table`, its metadata in the schema."""
+    out, start = [], 0
+    for meta, count in metas:
+        part = table.slice(start, count)
+        start += count
+        entry = {ENTRY: json.dumps(meta, ensure_ascii=False)} if meta is not None else None
+        out.append(part.replace_schema_metadata(entry) if meta is not None else None)
+    return out
+
+
+def _derive_files(
+    contract: Contract, tasks: list[tuple[str, str, str | None, str | None, bool, str]]
+) -> tuple[pa.Table, list[tuple[dict | None, int]]]:
     """A task of a pool or cluster: each stance file with the one stored text it names (the
-    id guessed from its `source_id:` line; a file that names another is derived in-process)."""
-    out = []
+    id guessed from its `source_id:` line; a file that names another is derived again in
+    the client, its metadata here None)."""
+    derived = []
     for rel, text, guess, source, is_known, token in tasks:
-        table = derive_file(
+        rows, meta = derive_file(
             contract,
             rel,
             text,
@@ -111,8 +132,8 @@ def _derive_files(contract: Contract, tasks: list[tuple[str, str, str | None, st
             lambda s, guess=guess, is_known=is_known: s == guess and is_known,
             lambda s, guess=guess, token=token: token if s == guess else "elsewhere",
         )
-        out.append(table if entry_meta(table)["source_id"] in (guess, None) else None)
-    return out
+        derived.append((rows, meta) if meta["source_id"] in (guess, None) else ([], None))
+    return _entries(contract, derived)
 
 
 class LocatedRows:
@@ -204,16 +225,17 @@ def derive_stances(root: Path, inputs: Inputs, contract: Contract, cache: Cache,
     parts = [tables[rel] for rel in sorted(tables)]
     for table in parts:
         inputs.problems += [Problem(**p) for p in entry_meta(table)["problems"]]
-    columns = [pa.field(c, pa.string()) for c in contract.columns("stances")]
-    schema = pa.schema(columns + [pa.field(n, t) for n, t in LOCATION.items()])
-    return pa.concat_tables([t.replace_schema_metadata(None) for t in parts] or [schema.empty_table()])
+    # One chunk per column: the engine reads columns, not ten thousand small pieces.
+    whole = pa.concat_tables([t.replace_schema_metadata(None) for t in parts] or [_schema(contract).empty_table()])
+    return whole.combine_chunks()
 
 
 def _derive_all(contract, inputs, todo, token, known, executor: Executor) -> list[pa.Table]:
     if not todo:
         return []
     if executor.in_process:
-        return [derive_file(contract, rel, text, inputs.texts.get, known, token) for rel, text, _ in todo]
+        derived = [derive_file(contract, rel, text, inputs.texts.get, known, token) for rel, text, _ in todo]
+        return _split(*_entries(contract, derived))
     tasks = []
     for rel, text, _ in todo:
         match = _SOURCE_ID.search(text)
@@ -222,11 +244,15 @@ def _derive_all(contract, inputs, todo, token, known, executor: Executor) -> lis
             (rel, text, guess, inputs.texts.get(guess or ""), bool(guess) and known(guess), token(guess or ""))
         )
     chunks = [tasks[i : i + FILES_PER_TASK] for i in range(0, len(tasks), FILES_PER_TASK)]
-    derived = [table for part in executor.map(_derive_files, [(contract, chunk) for chunk in chunks]) for table in part]
+    derived = [
+        entry for part in executor.map(_derive_files, [(contract, c) for c in chunks]) for entry in _split(*part)
+    ]
     # A file whose source_id the guess got wrong (written unusually) is derived here instead.
     return [
-        table if table is not None else derive_file(contract, rel, text, inputs.texts.get, known, token)
-        for (rel, text, _), table in zip(todo, derived, strict=True)
+        entry
+        if entry is not None
+        else _split(*_entries(contract, [derive_file(contract, rel, text, inputs.texts.get, known, token)]))[0]
+        for (rel, text, _), entry in zip(todo, derived, strict=True)
     ]
 
 
