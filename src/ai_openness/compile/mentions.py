@@ -206,9 +206,9 @@ def _batch(
 ) -> pa.RecordBatch:
     """The mention rows of a chunk of sources (ids `chunk`, texts `texts`), in text order."""
     sliced = [texts[t][s:e] for t, s, e in zip(found.text.tolist(), found.start.tolist(), found.end.tolist())]
-    alias = pa.array(found.alias, pa.int64())
+    alias = pa.array(found.alias)
     columns = {
-        "source_id": pa.array(chunk, pa.string()).take(pa.array(found.text, pa.int64())),
+        "source_id": pa.array(chunk, pa.string()).take(pa.array(found.text)),
         "start": found.start,
         "end": found.end,
         "entity_type": pa.array([a.entity_type for a in matcher.aliases], pa.string()).take(alias),

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ai_openness.contract import Contract
+from ai_openness.contract.types import TYPES, python_type
 from ai_openness.core.characters import reveal
 from ai_openness.core.problems import Problem, shorten
 from ai_openness.safeio.yamlio import Located
@@ -92,15 +93,12 @@ def yaml_problems(contract: Contract, resource: str, rows: list[Row]) -> list[Pr
     return problems
 
 
-# The Python types the YAML reader gives that can be a cell of each column type as written;
-# text is always accepted (the engine reads it as the column's type, as it reads a CSV cell).
-_CELL_FORMS: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (str, int),
-    "number": (str, int, float),
-    "boolean": (str, bool),
-    "date": (str, dt.date),
-}
+def _forms(kind: str) -> tuple[type, ...]:
+    """The Python types the YAML reader gives that can be a cell of a column of type `kind`
+    as written: the contract's Python type of the column (a whole number for a number too),
+    and text, which the engine reads as the column's type, as it reads a CSV cell."""
+    typed = python_type(kind) if kind in TYPES else str
+    return (str, typed, int) if typed is float else (str, typed)
 
 
 def _yaml_form(kind: str, value: object) -> str | None:
@@ -110,7 +108,7 @@ def _yaml_form(kind: str, value: object) -> str | None:
     if isinstance(value, (list, dict)):
         example = "write one value" if isinstance(value, dict) else "write one value, without [ ]"
         return f"is {_read_as(value)}, but one value is expected; {example}"
-    forms = _CELL_FORMS.get(kind, (str,))
+    forms = _forms(kind)
     wrong_bool = isinstance(value, bool) and bool not in forms
     wrong_time = isinstance(value, dt.datetime)
     if isinstance(value, forms) and not wrong_bool and not wrong_time:
@@ -119,10 +117,9 @@ def _yaml_form(kind: str, value: object) -> str | None:
         return "is read as a date and time, but a date is expected; write the date without a time"
     if kind == "string" or wrong_bool:
         return f"is read as {_read_as(value)}, but text is expected; put the value in quotes"
-    return f"is read as {_read_as(value)}, but {_EXPECTED.get(kind, kind)} is expected; put the value in quotes"
+    return f"is read as {_read_as(value)}, but a value of type {kind} is expected; put the value in quotes"
 
 
-_EXPECTED = {"integer": "a whole number", "number": "a number", "boolean": "true or false", "date": "a date"}
 _READ_AS = (
     (bool, "a truth value (YAML reads yes, no, on, off, true and false so)"),
     (int, "a number"),

@@ -29,14 +29,14 @@ from ai_openness.compile.executors import Executor
 from ai_openness.compile.inputs import Inputs, decoded, stance_file, stance_files
 from ai_openness.compile.mentions import Alias, check_counts, source_tables
 from ai_openness.compile.records import Lines, Row, yaml_problems
-from ai_openness.contract import Contract
+from ai_openness.contract import Contract, arrow_type
 from ai_openness.core.cells import cell_text
 from ai_openness.core.limits import input_bytes
 from ai_openness.core.problems import Problem
 
 LOCATION = {  # the columns a stance row carries besides its cells
     "_file": pa.string(),
-    "_line": pa.int64(),
+    "_line": arrow_type("integer"),  # a whole number, as the contract stores one
     "_lines": pa.string(),  # JSON: key -> line
     "_unresolved": pa.list_(pa.string()),
     "_arguments": pa.list_(pa.string()),
