@@ -422,9 +422,7 @@ def _load_duckdb(con, contract: Contract, name: str, root: Path | None) -> int:
     own = {c for c, table, t in _foreign_keys(contract, name) if table == name}
     keys = sorted(own | {t for c, table, t in _foreign_keys(contract, name) if table == name})
     levels = _levels(contract, name, frame[keys].astype(object).where(frame[keys].notna(), None).to_dict("records"))
-    incoming = pa.Table.from_pandas(frame[columns], preserve_index=False).append_column(
-        "__level", pa.array(levels)
-    )
+    incoming = pa.Table.from_pandas(frame[columns], preserve_index=False).append_column("__level", pa.array(levels))
     con.register("__incoming", incoming)
     selected = ", ".join(_q(c) for c in columns)
     for level in range(max(levels, default=-1) + 1):
