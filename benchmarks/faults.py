@@ -22,8 +22,8 @@ CSV are updated, so the faults are in the rows, not in stale metadata.
     foreign-key     organisations.parent_id      an id no organisation has (self-reference)
     foreign-key     mentions.source_id           an id no source has
     quote           stances.quote_start/_end     both shifted by one
-    source-text     sources.sha256               the stored text changed by one character (found at
-                                                 its sha256 line in sources/articles.yaml)
+    source-text-changed sources.sha256              the stored text changed by one character (found
+                                                    at its sha256 line in sources/articles.yaml)
     twin            stances.quote_en             changed in the Parquet twin only
     twin            models.name                  changed in the Parquet twin only
 """
@@ -200,7 +200,7 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
     recorded = sources.cell(row, "sha256")
     listed = (root / "sources/articles.yaml").read_text(encoding="utf-8").split("\n")
     line = next(n for n, text in enumerate(listed, 1) if text.lstrip().startswith("sha256:") and recorded in text)
-    expected.append(Expected("sources/articles.yaml", line, "sha256", "source-text"))
+    expected.append(Expected("sources/articles.yaml", line, "sha256", "source-text-changed"))
 
     # A twin that differs is reported on the CSV line whose cell it contradicts.
     row = pick("stances", taken["stances"])

@@ -303,7 +303,7 @@ def deep_json(root: Path, outside: Path) -> None:
     (root / DESCRIPTOR).write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
 
 
-@case("long-number-json", 2, DESCRIPTOR, None, "number too long to read")
+@case("long-number-json", 2, DESCRIPTOR, 1, "more than the limit of 4300")
 def long_number_json(root: Path, outside: Path) -> None:
     # Python refuses to convert an integer of over 4,300 digits; it must not surface as an internal error.
     text = (root / DESCRIPTOR).read_text(encoding="utf-8")
@@ -429,7 +429,7 @@ def month_not_first(root: Path, outside: Path) -> None:
     set_cell(root, "models", 2, "released", "2024-03-15")
 
 
-@case("impossible-day", 1, "data/stances.csv", 3, "not a real calendar day")
+@case("impossible-day", 1, "data/stances.csv", 3, "the value is not of the column's type (date)")
 def impossible_day(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 3, "date", "2023-02-30")
 
@@ -605,7 +605,13 @@ def article_gb18030(root: Path, outside: Path) -> None:
     store_article(root, article_text(root).encode("gb18030"))
 
 
-@case("article-utf16", 1, ARTICLES, line_containing(ARTICLES, "path:"), "is UTF-16, not UTF-8")
+@case(
+    "article-utf16",
+    1,
+    ARTICLES,
+    line_containing(ARTICLES, "path:"),
+    "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+)
 def article_utf16(root: Path, outside: Path) -> None:
     store_article(root, article_text(root).encode("utf-16"))
 
@@ -662,3 +668,274 @@ def quote_changed_word(root: Path, outside: Path) -> None:
 def alias_too_common(root: Path, outside: Path) -> None:
     store_article(root, (article_text(root) + "閉源。" * 6_000).encode("utf-8"))
     replace(root, "codings/organisations.yaml", "name: OpenAI", "name: OpenAI\n  aliases: [閉源]")
+
+
+# What an adversarial run of 0.3.0 still broke, one case per class ---------------------------------
+#
+# Each runs the command a contributor's change meets (`command`, "{root}" standing for the
+# patched package, "{out}" for a folder beside it to write into), with --format json, and
+# must exit with `exit_code` naming `file` and `line` with `words`. The sizes exercise each
+# class but keep the suite fast; benchmarks/hostile.py runs the adversarial sizes.
+# tests/test_hostile.py runs every case of CASES and HOSTILE under a wall-time and memory cap.
+
+
+@dataclass
+class Hostile(Case):
+    command: tuple[str, ...] = ("validate", "{root}")
+    check: Callable[[dict], bool] | None = None  # what else the JSON report must show
+
+
+HOSTILE: dict[str, Hostile] = {}
+DEEP = 30_000  # levels of nesting: past what a recursive parser survives on the C stack
+
+
+def hostile(name: str, exit_code: int, file: str, line: Line, words: str, *command: str, check=None):
+    def register(patch):
+        HOSTILE[name] = Hostile(patch, exit_code, file, line, words, command or ("validate", "{root}"), check)
+        return patch
+
+    return register
+
+
+def own_schema(root: Path) -> None:
+    """Give the package its own schema/ (a copy of this checkout's), as a contribution may."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "schema", root / "schema")
+
+
+def append(root: Path, rel: str, text: str) -> None:
+    with open(root / rel, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+BUILD_CHECK = ("build", "--check", "--root", "{root}")
+
+
+@hostile("deep-brackets-in-coding", 1, PEOPLE, 1, "nested more than 32 levels")
+def deep_brackets(root: Path, outside: Path) -> None:
+    (root / PEOPLE).write_text("x: " + "[" * DEEP + "]" * DEEP + "\n", encoding="utf-8")
+
+
+@hostile("deep-mappings-in-coding", 1, STANCES, 1, "nested more than 32 levels", *BUILD_CHECK)
+def deep_mappings(root: Path, outside: Path) -> None:
+    (root / STANCES).write_text("x: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n", encoding="utf-8")
+
+
+@hostile(
+    "deep-package-yaml",
+    1,
+    "schema/package.yaml",
+    line_containing("schema/package.yaml", "x: [[["),
+    "nested",
+    *BUILD_CHECK,
+)
+def deep_package_yaml(root: Path, outside: Path) -> None:
+    own_schema(root)
+    append(root, "schema/package.yaml", "x: " + "[" * DEEP + "]" * DEEP + "\n")
+
+
+@hostile("deep-schema-json", 1, "schema/people.schema.json", 1, "nested more than 32 levels", *BUILD_CHECK)
+def deep_schema_json(root: Path, outside: Path) -> None:
+    own_schema(root)
+    (root / "schema/people.schema.json").write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+
+
+@hostile(
+    "long-integer-in-package-yaml",
+    1,
+    "schema/package.yaml",
+    line_containing("schema/package.yaml", "x: 999"),
+    "more than the limit of 4300",
+    *BUILD_CHECK,
+)
+def long_integer(root: Path, outside: Path) -> None:
+    own_schema(root)
+    append(root, "schema/package.yaml", "x: " + "9" * 5_001 + "\n")
+
+
+@hostile("retired-ids-in-a-circle", 1, "codings/retired.yaml", 3, "(3000 ids in the circle)")
+def retired_circle(root: Path, outside: Path) -> None:
+    (root / "codings/retired.yaml").write_text(
+        "".join(
+            f'- table: stances\n  id: r{i}\n  successor: r{(i + 1) % 3_000}\n  reason: x\n  retired_in: "0.1.0"\n'
+            for i in range(3_000)
+        ),
+        encoding="utf-8",
+    )
+
+
+@hostile(
+    "not-content-one-letter",
+    1,
+    ARTICLES,
+    line_containing(ARTICLES, "not_content"),
+    "more than 100 places",
+    *BUILD_CHECK,
+)
+def not_content_one_letter(root: Path, outside: Path) -> None:
+    store_article(root, (article_text(root) + "A, B, " * 20_000).encode("utf-8"))
+    append(root, ARTICLES, '  not_content: [{text: "A"}]\n')
+
+
+@hostile("rows-past-the-limit", 1, STANCES, 2 + 250_001, "more than 250000 entries", *BUILD_CHECK)
+def rows_past_the_limit(root: Path, outside: Path) -> None:
+    (root / STANCES).write_text("source_id: mini\nstances:\n" + "  - {}\n" * 250_001, encoding="utf-8")
+
+
+@hostile("long-note-in-coding", 1, PEOPLE, 5, "more than the limit of 65536")
+def long_note(root: Path, outside: Path) -> None:
+    append(root, PEOPLE, "  note: " + "x" * 140_000 + "\n")
+
+
+@hostile("long-cell-in-table", 1, "data/people.csv", 2, "longer than the limit")
+def long_cell(root: Path, outside: Path) -> None:
+    set_cell(root, "people", 2, "note", "x" * 200_000)
+
+
+@hostile(
+    "nul-escape-in-article-path",
+    1,
+    ARTICLES,
+    line_containing(ARTICLES, "path:"),
+    "U+0000 (NUL",
+    "build",
+    "--root",
+    "{root}",
+)
+def nul_escape_in_path(root: Path, outside: Path) -> None:
+    replace(root, ARTICLES, "path: sources/articles/mini.txt", 'path: "sources/articles/mi\\0ni.txt"')
+
+
+@hostile("nul-byte-in-coding", 1, PEOPLE, 5, "NUL")
+def nul_byte(root: Path, outside: Path) -> None:
+    append(root, PEOPLE, "  note: a\x00b\n")
+
+
+@hostile("control-character-in-coding", 1, PEOPLE, 5, "U+0007", "build", "--root", "{root}")
+def control_character(root: Path, outside: Path) -> None:
+    append(root, PEOPLE, "  note: a\x07b\n")
+
+
+@hostile("empty-coding-file", 1, "codings/organisations.yaml", None, "is empty", "build", "--root", "{root}")
+def empty_coding_file(root: Path, outside: Path) -> None:
+    (root / "codings/organisations.yaml").write_text("", encoding="utf-8")
+
+
+@hostile("readme-too-large", 1, "README.md", None, "more than the limit")
+def readme_too_large(root: Path, outside: Path) -> None:
+    with open(root / "README.md", "wb") as handle:
+        handle.truncate(1 << 30)  # sparse: 1 GiB on paper
+
+
+def _name_walks_out(root: Path, outside: Path) -> None:
+    """A resource named like a path out of the package, with a Parquet file there to find."""
+    shutil.copy(root / "data/people.parquet", outside / "canary.parquet")
+    edit_descriptor(root, lambda d: resource(d, "people").update(name="../../outside/canary"))
+
+
+for _kind in ("sqlite", "duckdb"):
+    hostile(
+        f"export-{_kind}-name-walks-out",
+        2,
+        DESCRIPTOR,
+        line_containing(DESCRIPTOR, "../../outside/canary"),
+        "is not a plain identifier",
+        "export",
+        _kind,
+        "{out}/export." + _kind,
+        "--root",
+        "{root}",
+    )(_name_walks_out)
+
+
+def _compared_with_the_codings(report: dict) -> bool:
+    """The checkout's tables were compared with what its codings generate: the forged cell is found."""
+    return any(p["file"] == "data/stances.csv" and p["code"] == "generated" for p in report["problems"])
+
+
+@hostile(
+    "forged-published-marker",
+    1,
+    DESCRIPTOR,
+    line_containing(DESCRIPTOR, '"ai_openness:published": true'),
+    "says this is a published copy",
+    check=_compared_with_the_codings,
+)
+def forged_published_marker(root: Path, outside: Path) -> None:
+    # The quote of a stance changed in data/, which only the comparison with the codings and
+    # the stored article would catch, and the marker that would skip that comparison.
+    set_cell(root, "stances", 2, "quote_en", "Closed source is the safest.")
+    edit_descriptor(root, lambda d: d.update({"ai_openness:published": True}))
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    who = ("-c", "user.name=contributor", "-c", "user.email=contributor@example.org")
+    return subprocess.run(["git", *who, "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _pull_request(root: Path) -> str:
+    """Make `root` a repository whose one commit is the base; change a row as a contribution
+    would (OpenAI renamed), and return the base commit's id."""
+    _git(root, "init", "--quiet")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "base")
+    replace(root, "codings/organisations.yaml", "name: OpenAI", "name: OpenAI Global")
+    rebuild(root)
+    return _git(root, "rev-parse", "HEAD").strip()
+
+
+def _shows_the_base_commits_row(report: dict) -> bool:
+    changed = report["tables"]["organisations"]["changed"]
+    return [c["fields"]["name"] for c in changed] == [{"old": "OpenAI", "new": "OpenAI Global"}]
+
+
+def _shadowed_by(kind: str) -> Callable[[Path, Path], None]:
+    def patch(root: Path, outside: Path) -> None:
+        sha = _pull_request(root)
+        if kind == "directory":  # a copy of the contribution named like the base: "no change"
+            shutil.copytree(root, root / sha, ignore=shutil.ignore_patterns(".git"))
+        else:
+            (root / sha).symlink_to(".")
+        (outside / "ref").write_text(sha, encoding="utf-8")
+
+    return patch
+
+
+for _kind in ("directory", "link"):
+    hostile(
+        f"diff-base-shadowed-by-a-{_kind}",
+        0,
+        "",
+        None,
+        "",
+        "diff",
+        "{ref}",
+        "--root",
+        "{root}",
+        check=_shows_the_base_commits_row,
+    )(_shadowed_by(_kind))
+
+
+@hostile("diff-ref-that-is-only-a-folder", 2, "not-a-commit", None, "a folder named not-a-commit exists")
+def ref_only_a_folder(root: Path, outside: Path) -> None:
+    _pull_request(root)
+    shutil.copytree(root, root / "not-a-commit", ignore=shutil.ignore_patterns(".git"))
+
+
+HOSTILE["diff-ref-that-is-only-a-folder"].command = ("diff", "not-a-commit", "--root", "{root}")
+
+
+@hostile(
+    "candidates-flood",
+    1,
+    ARTICLE,
+    None,
+    "no stance quotes this sentence",
+    "candidates",
+    "--root",
+    "{root}",
+    check=lambda report: 0 < len(report["problems"]) < report["unexplained"] and report["left_out"] > 0,
+)
+def candidates_flood(root: Path, outside: Path) -> None:
+    store_article(root, (article_text(root) + "开源。" * 20_000).encode("utf-8"))

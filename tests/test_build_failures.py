@@ -25,7 +25,7 @@ CASES = {
     ),
     "dangling-id": ("codings/stances/mini.yaml", 10, "no models row has model_id = grok-2"),
     "outside-vocabulary": ("codings/stances/mini.yaml", 9, "not in the column's vocabulary"),
-    "impossible-date": ("codings/models.yaml", 4, "is not a real calendar day"),
+    "impossible-date": ("codings/models.yaml", 4, "is not of the column's type (date)"),
     "unknown-argument": ("codings/stances/mini.yaml", 12, "not in the column's vocabulary"),
     "invalid-yaml": ("codings/people.yaml", 4, "not valid YAML"),
     "generated-column": ("codings/stances/mini.yaml", 11, "computed by the build"),

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from ai_openness.commands.cli import main
-from ai_openness.compile.candidates import sentences, sweep, sweep_text
+from ai_openness.compile.candidates import sweep, sweep_text
+from ai_openness.compile.sentences import sentences
 from conftest import ROOT
 
 # Four sentences: a quoted one, a set-aside one, an unexplained one in Traditional script,
@@ -91,3 +92,68 @@ def test_set_aside_entry_that_explains_nothing_must_go(built_mini: Path, tmp_pat
     )
     assert main(["candidates", "--root", str(root)]) == 1
     assert "codings/set_aside.yaml:1 [passage]: sets aside no sentence that needs it" in capsys.readouterr().err
+
+
+def test_a_quotation_split_by_stops_is_one_sentence():
+    text = "他說：「我們錯了。開源沒有意義。」記者問：“為何？”他答，「不能說。因為競爭」然後離開。見 https://x.cn/s?id=1 。"
+    # Offsets counted by hand: the stops inside 「…」 and “…” end nothing; a quotation that ends
+    # with a stop ends its sentence at the closing mark; ? between Latin letters is inside an address.
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "他說：「我們錯了。開源沒有意義。」",
+        "記者問：“為何？”",
+        "他答，「不能說。因為競爭」然後離開。",
+        "見 https://x.cn/s?id=1 。",
+    ]
+
+
+def test_an_unclosed_quotation_does_not_join_sentences():
+    text = "他說：「我們錯了。開源沒有意義。\n下一行。"
+    assert [text[s:e] for s, e in sentences(text)] == ["他說：「我們錯了。", "開源沒有意義。", "下一行。"]
+
+
+def test_an_actor_with_a_verb_and_a_model_term_is_listed_without_a_cue():
+    # Offsets by hand: 拜登要求商务部就模型权重… has a cue (权重); the two others none.
+    text = "拜登要求商务部咨询专家。他签署了关于模型的命令。天气很好。"
+    biden, commerce = (0, 2), (4, 7)
+    result = sweep_text("x", text, [], [], [], actors=[biden, commerce], terms=[])
+    # The first sentence names actors with a verb (要求) but no model term; the second has no
+    # actor mention at all: neither is listed by itself, and they share no listed paragraph.
+    assert result.listed == []
+    result = sweep_text("x", text, [], [], [], actors=[biden, (12, 13)], terms=[])
+    # 他 marked as an actor mention: 签署 and 模型/命令 list the second sentence (rule 2), and
+    # the paragraph rule lists the other two sentences of its line.
+    assert (result.with_cue, result.by_actor, result.by_paragraph) == (0, 1, 2)
+    assert [text[s:e] for s, e in result.listed] == [
+        "拜登要求商务部咨询专家。",
+        "他签署了关于模型的命令。",
+        "天气很好。",
+    ]
+
+
+def test_a_paragraph_that_opens_with_a_quotation_continues_the_one_before():
+    from ai_openness.compile.sentences import paragraph_of
+
+    text = "「競爭很激烈，」他說，「這些模型很強大。」\n\n「安全方面，不想透露是有道理的。」\n另一段。"
+    second, third = text.index("「安全"), text.index("另一段")
+    assert paragraph_of(text, second) == paragraph_of(text, 0) == 0
+    assert paragraph_of(text, third) == third
+    result = sweep_text("x", text, [], [], [], actors=[(text.index("他"), text.index("他") + 1)], terms=[])
+    assert [text[s:e] for s, e in result.listed] == [
+        "「競爭很激烈，」他說，「這些模型很強大。」",
+        "「安全方面，不想透露是有道理的。」",
+    ]
+
+
+def test_the_json_report_names_a_bounded_number_of_passages(built_mini: Path, tmp_path: Path, capsys, monkeypatch):
+    from ai_openness.commands import candidates as command
+    from conftest import copy_tree
+
+    root = copy_tree(built_mini, tmp_path / "mini")
+    monkeypatch.setattr(command, "JSON_PASSAGES", 1)
+    monkeypatch.setattr(command, "PASSAGE_CHARACTERS", 5)
+    assert main(["candidates", "--root", str(root), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["unexplained"] == 2 and report["left_out"] == 1 and len(report["problems"]) == 1
+    assert len(report["problems"][0]["value"]) <= 5
+    assert all(set(source) == {"source_id", "with_cue", "by_actor", "by_paragraph", "quoted", "set_aside",
+                               "unexplained"} for source in report["sources"])  # fmt: skip

@@ -156,7 +156,7 @@ def _broken_coding(mini):
         (["--format=json", "export", "csv", "x.db"], 2, "invalid choice: 'csv'"),
         (["--format", "json", "validate", "--engine", "fast"], 2, "unrecognized arguments: --engine"),
         (["--format", "json", "release"], 2, "the following arguments are required: version"),
-        (["diff", "no-such-ref", "--format", "json"], 2, "is neither a directory nor a commit"),
+        (["diff", "no-such-ref", "--format", "json"], 2, "is neither a commit"),
         (["diff", "9.9.9", "--format", "json"], 2, "nor a release recorded in"),
         (["validate", "/nonexistent/ai-openness", "--format", "json"], 2, "is not a directory"),
     ],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
-from conftest import ROOT, fields, resource_names
+from conftest import ROOT, fields
 
 CODEBOOK = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
 CODED = ["stances", "stance_arguments", "models", "organisations"]
@@ -18,13 +20,15 @@ def test_every_vocabulary_value_is_in_the_codebook(name):
 
 
 def test_every_value_in_the_data_is_in_the_codebook():
-    import ai_openness
-
+    # The cells as written in the CSVs (a loader would turn a value outside the vocabulary
+    # into a missing one, which this test could then never see).
     for name in CODED:
-        table = ai_openness.load(name)
+        with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, name
         for field in fields(name):
             if field.get("constraints", {}).get("enum"):
-                for value in table[field["name"]].dropna().unique():
+                for value in {row[field["name"]] for row in rows} - {""}:
                     assert f"`{value}`" in CODEBOOK, f"{name}.{field['name']} = {value}"
 
 
@@ -32,5 +36,5 @@ def test_schema_descriptions_agree_with_codebook_on_positions():
     position = next(f for f in fields("stances") if f["name"] == "position")
     for value in position["constraints"]["enum"]:
         assert f"{value}:" in position["description"]
+        assert f"`{value}`" in CODEBOOK, value  # the codebook defines each position the schema lists
     assert "docs/codebook.md" in position["description"]
-    assert resource_names()

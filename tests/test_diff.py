@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -105,8 +106,64 @@ def test_markdown_escapes_values(built_mini, tmp_path, capsys):
     replace(head, "codings/stances/mini.yaml", "quote_en: Closed source.", "quote_en: '<img src=x> | `x`'")
     rebuild(head)
     assert main(["diff", str(built_mini), str(head), "--format", "markdown"]) == 0
-    out = capsys.readouterr().out
-    assert "<img" not in out and "&lt;img src=x&gt; \\| 'x'" in out
+    page = _rendered(capsys.readouterr().out)
+    assert "<img" not in page  # the value is shown as text, not drawn
+    assert "<code>&lt;img src=x&gt; | 'x'</code>" in page  # in its table cell, whole
+
+
+HOSTILE_NAME = "x`\n## Approved\n![seal](https://example.com/seal.png) <img src=x onerror=alert(1)> | y"
+
+
+def test_a_hostile_column_name_stays_text_in_the_summary(built_mini, tmp_path, capsys):
+    """A contribution names a column with Markdown and HTML: the summary a pull request shows
+    gets no heading, image or HTML element of theirs."""
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+    edit_descriptor(head, lambda d: resource(d, "people")["schema"]["fields"].append({"name": HOSTILE_NAME}))
+    assert main(["diff", str(built_mini), str(head), "--format", "markdown"]) == 0
+    page = _rendered(capsys.readouterr().out)
+    headings = re.findall(r"<h(\d)>(.*?)</h\1>", page, re.S)
+    assert [level for level, _ in headings] == ["2", "3"], headings  # the title, Schema
+    assert "<img" not in page and "<a " not in page
+    assert page.count("## Approved") == 1  # the name, as text, in its schema line
+
+
+def test_a_hostile_table_name_is_refused_at_its_line(built_mini, tmp_path, capsys):
+    head = tmp_path / "head"
+    shutil.copytree(built_mini, head)
+    edit_descriptor(head, lambda d: d["resources"].append({**resource(d, "people"), "name": HOSTILE_NAME}))
+    assert main(["diff", str(built_mini), str(head), "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    found = [p for p in report["problems"] if "is not a plain identifier" in p["message"]]
+    assert [p["file"] for p in found] == [f"{head}/datapackage.json"] and found[0]["line"]
+    assert "internal error" not in report["error"]
+
+
+def test_every_name_and_value_of_a_summary_stays_text():
+    """The renderer itself, on a diff whose every name and value is hostile (as a diff of
+    two directories of anyone's could hold)."""
+    from ai_openness.publish.diff import PackageDiff, ResourceSchemaDiff, RowChange, SchemaDiff, TableDiff
+    from ai_openness.publish.difftext import markdown
+
+    table = TableDiff(HOSTILE_NAME, [HOSTILE_NAME], added=[{HOSTILE_NAME: HOSTILE_NAME}])
+    table.changed = [RowChange({HOSTILE_NAME: HOSTILE_NAME}, {HOSTILE_NAME: (HOSTILE_NAME, "")})]
+    schema = SchemaDiff([HOSTILE_NAME], [], {"people": ResourceSchemaDiff(added_columns=[HOSTILE_NAME])})
+    page = _rendered(
+        markdown(PackageDiff(HOSTILE_NAME, HOSTILE_NAME, HOSTILE_NAME, None, {HOSTILE_NAME: table}, schema))
+    )
+    headings = re.findall(r"<h(\d)>(.*?)</h\1>", page, re.S)
+    assert [level for level, _ in headings] == ["2", "3", "3"], headings  # the title, Schema, the table
+    assert "<img" not in page and "<a " not in page
+    assert all("<code>" in text for level, text in headings if level != "3" or text != "Schema")
+    assert len(re.findall(r"<tr>", page)) == 1 + 1 + 1 + 2  # two header rows, one table row, two changes
+
+
+def _rendered(markdown: str) -> str:
+    """The HTML a CommonMark renderer with GitHub's tables and raw HTML on makes of `markdown`
+    (markdown-it-py, as an oracle independent of the renderer under test)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
 
 
 def test_a_hostile_version_is_refused_without_reading_outside(built_mini, tmp_path, capsys, audit):
@@ -126,7 +183,7 @@ def test_a_hostile_version_is_refused_without_reading_outside(built_mini, tmp_pa
 
 def test_a_ref_that_looks_like_an_option_is_refused(capsys):
     assert main(["diff", "--root", str(ROOT), "--", "--output=/tmp/x"]) == 2
-    assert "is neither a directory nor a commit" in capsys.readouterr().err
+    assert "is neither a commit" in capsys.readouterr().err
 
 
 # Two real commits of this repository ------------------------------------------------------------
@@ -184,3 +241,23 @@ def test_diff_of_a_ref_against_the_working_tree_leaves_the_tree_alone(capsys):
     assert main(["diff", "HEAD", "--root", str(ROOT), "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("## Data changes: `HEAD` → `working tree`")
     assert _git("status", "--porcelain") == status
+
+
+def test_a_ref_is_never_read_as_a_path(built_mini, tmp_path, monkeypatch, capsys):
+    """A name that is no commit is an error, even when a package directory of that name is
+    at hand; the directory is read once it is marked as one (./PATH, /PATH or --dir)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(built_mini, tmp_path / "base")
+    code = main(["diff", "base", "--root", str(ROOT), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2 and report["exit_code"] == 2
+    assert report["problems"][0]["file"] == "base"
+    assert "a folder named base exists" in report["problems"][0]["fix"]
+    for marked in (["./base", str(built_mini)], ["--dir", "base", "--dir", str(built_mini)], ["./base", "--dir", "/"]):
+        code = main(["diff", *marked, "--format", "json"])
+        out = json.loads(capsys.readouterr().out)
+        if marked[-1] == "/":  # the second directory is no package: refused, not taken for a ref
+            assert code == 2 and "datapackage.json" in out["problems"][0]["file"]
+        else:
+            assert code == 0 and out["empty"] is True, out
+    assert main(["diff", "a", "b", "--dir", "c"]) == 2  # three versions: a usage error

@@ -42,7 +42,7 @@ def test_findings_after_a_multi_line_cell_keep_their_line_and_column(mini: Path)
     lines = out.getvalue().split("\n")
     line = len(rows) + 2  # two line breaks inside the note
     assert lines[line - 1].split(",")[rows[0].index("country")] == "usa"
-    found = [p for p in validate(mini).problems if p.message.startswith("constraint-error")]
+    found = [p for p in validate(mini).problems if p.code == "constraint-error"]
     column = len(",".join(lines[line - 1].split(",")[: rows[0].index("country")])) + 2
     assert [(p.file, p.line, p.field, p.column) for p in found] == [("data/organisations.csv", line, "country", column)]
 
@@ -102,7 +102,7 @@ def test_the_validator_agrees_with_the_rule_on_every_code_point():
     frame = pl.DataFrame({"note": EVERY_CHARACTER})
     check_hygiene("data/x.csv", {"fields": [{"name": "note"}]}, frame, 0, True, findings)
     assert findings.counts[("data/x.csv", "invisible-character")] == expected.sum()
-    reported = [f.row for f in findings.found if f.kind == "invisible-character"]
+    reported = [f.row for f in findings.found if f.code == "invisible-character"]
     assert reported == np.flatnonzero(expected)[: len(reported)].tolist()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import csv
 import datetime as dt
 import html
 import html.parser
@@ -313,13 +314,55 @@ def test_timeline_html_has_quotes_in_both_languages_as_tooltips(figure_files, ta
 def test_timeline_lanes_are_named_as_the_tables_name_them_in_one_script(tables):
     rows, lanes, caption = figures.timeline_rows(tables)
     stances = tables["stances"]
-    actor = stances["person_id"].fillna(stances["organisation_id"])
+    counted = stances[stances["repeats"].isna()]
+    # A stance is in its organisation's lane when it has one (a spokesperson's too), else its person's.
+    lane = counted["organisation_id"].fillna(counted["person_id"])
     names = dict(zip(tables["people"]["person_id"], tables["people"]["name"]))
     names |= dict(zip(tables["organisations"]["organisation_id"], tables["organisations"]["name"]))
-    assert sorted(lanes) == sorted(names[a] for a, n in actor.value_counts().items() if n >= 2)
-    assert "Elon Musk" in lanes and not any(CJK.search(lane) for lane in lanes)
-    assert caption["drawn"] + caption["undated_in_lanes"] + caption["single_stances"] == len(stances)
+    assert sorted(lanes) == sorted(names[a] for a, n in lane.value_counts().items() if n >= 2)
+    assert "Elon Musk" in lanes and "OpenAI" in lanes and not any(CJK.search(lane) for lane in lanes)
+    assert caption["drawn"] + caption["undated_in_lanes"] + caption["single_stances"] == len(counted)
+    assert caption["repeats"] == len(stances) - len(counted) == 1
     assert caption["undated_in_lanes"] == sum(1 for r in rows if not r["dated"]) > 0
+
+
+def test_timeline_draws_spokespeople_in_their_organisations_lane_and_each_statement_once(tables):
+    rows = {r["stance_id"]: r for r in figures.timeline_rows(tables)[0]}
+    altman = rows["sam-altman-2025-wrong-side-of-history"]
+    assert (altman["actor"], altman["speaker"], altman["spoken"]) == ("OpenAI", "Sam Altman", True)
+    assert rows["openai-2019-closes-source"]["speaker"] == "" and not rows["openai-2019-closes-source"]["spoken"]
+    assert "Sam Altman" not in {r["actor"] for r in rows.values()}  # both his stances speak for OpenAI
+    # The tweet of 17 February 2023 is drawn once, from its primary report.
+    assert "elon-musk-2023-02-17-closed-for-profit" in rows
+    assert "elon-musk-2023-02-17-closed-source-max-profit" not in rows
+
+
+def test_timeline_marks_each_change_between_its_two_stances(tables, figure_files):
+    rows, lanes, caption = figures.timeline_rows(tables)
+    drawn = {r["stance_id"]: r for r in rows}
+    labels = figures.actor_labels(tables)
+    arrows = figures.change_rows(tables, drawn, labels, set(lanes))
+    with open(ROOT / "data/position_changes.csv", encoding="utf-8", newline="") as handle:
+        changes = list(csv.DictReader(handle))
+    assert len(arrows) == caption["changes"] == len(changes) == 4  # every change of the package has a lane
+    for arrow, change in zip(
+        sorted(arrows, key=lambda a: a["later"]), sorted(changes, key=lambda c: c["to_stance_id"]), strict=True
+    ):
+        assert arrow["later"] == change["to_stance_id"] and arrow["earlier"] == change["from_stance_ids"]
+        assert arrow["actor"] == labels[change["actor_id"]]
+        assert (
+            arrow["x0"] == drawn[change["from_stance_id"]]["x1"] and arrow["x1"] == drawn[change["to_stance_id"]]["x0"]
+        )
+        assert arrow["change"] == f"{change['from_position']} → {change['to_position']}"
+    spec = _spec(figure_files["stance-timeline.html"])
+    shown = [
+        r
+        for values in _walk(spec, "values")
+        if isinstance(values, list)
+        for r in values
+        if isinstance(r, dict) and "change" in r
+    ]
+    assert {r["later"] for r in shown} == {c["to_stance_id"] for c in changes}
 
 
 def _last_day(date: dt.date, precision: str) -> dt.date:
@@ -431,8 +474,42 @@ def test_licence_matrix_shows_empty_cells_as_unknown_not_no(tables):
 
 
 def test_argument_counts_add_up_to_the_stance_arguments(tables):
+    """Counted over the stances that are not a second report (read with the csv module)."""
     rows = figures.argument_counts(tables)
-    assert sum(r["stances"] for r in rows) == len(tables["stance_arguments"])
+    with open(ROOT / "data/stances.csv", encoding="utf-8", newline="") as handle:
+        stances = {r["stance_id"]: r for r in csv.DictReader(handle)}
+    with open(ROOT / "data/stance_arguments.csv", encoding="utf-8", newline="") as handle:
+        arguments = [r for r in csv.DictReader(handle) if not stances[r["stance_id"]]["repeats"]]
+    assert sum(r["stances"] for r in rows) == len(arguments) < len(tables["stance_arguments"])
     safety_closed = next(r for r in rows if r["argument"] == "safety" and r["position"] == "closed")
-    joined = tables["stance_arguments"].join(tables["stances"].set_index("stance_id"), on="stance_id")
-    assert safety_closed["stances"] == ((joined["argument"] == "safety") & (joined["position"] == "closed")).sum()
+    assert safety_closed["stances"] == sum(
+        a["argument"] == "safety" and stances[a["stance_id"]]["position"] == "closed" for a in arguments
+    )
+    mission_open = next(r for r in rows if r["argument"] == "mission" and r["position"] == "open")
+    assert mission_open["stances"] == sum(
+        a["argument"] == "mission" and stances[a["stance_id"]]["position"] == "open" for a in arguments
+    )
+
+
+def test_a_name_cannot_end_or_comment_out_the_script_that_holds_the_chart():
+    # In a <script> element the HTML parser leaves its data state only at a "<": "</script"
+    # ends the element early, "<!--" then "<script" makes the page's own </script> not end it
+    # (the chart is never drawn). So no "<" may reach the page, and JSON.parse gets every
+    # name back as it was.
+    from ai_openness.views.figures.render import script_json
+
+    names = {"person": "Elon <!--<script>", "note": "</script><img src=x onerror=alert(1)>", "plain": "a < b"}
+    text = script_json(names)
+    assert "<" not in text
+    assert json.loads(text) == names
+
+
+def test_a_package_whose_actors_have_one_stance_each_gets_its_figures(built_mini: Path, tmp_path: Path):
+    """The small test package has no actor with two stances: the timeline says so instead of
+    failing on an empty axis."""
+    from ai_openness.commands.cli import main
+
+    out = tmp_path / "figures"
+    assert main(["figures", "--root", str(built_mini), "--out", str(out), "--quiet"]) == 0
+    svg = (out / "stance-timeline.svg").read_text(encoding="utf-8")
+    assert "No actor has two or more stances to draw." in html.unescape(svg)

@@ -17,7 +17,7 @@ from ai_openness.commands.cli import main
 from contributions import replace
 
 STANCES = "codings/stances/mini.yaml"
-FIX_DATE = "correct the date in the coding (written YYYY, YYYY-MM or YYYY-MM-DD) and run `ai-openness build`"
+FIX = "correct the coding at this line, then run `ai-openness build`"
 RESTORE = (
     "a stored source never changes: restore it (`git checkout origin/main -- sources/articles/mini.txt`); "
     "if the new bytes are intended, record their SHA-256 in sources/articles.yaml and run `ai-openness build`"
@@ -46,14 +46,14 @@ EXPECTED = {
             STANCES,
             19,
             "position",
-            "constraint-error: the value is not in the column's vocabulary",
+            "the value is not in the column's vocabulary",
             "half-open",
-            "correct the coding at this line, then run `ai-openness build`",
+            FIX,
         ),
     ),
     "date": (
         _date,
-        (STANCES, 15, "date", "type-error: is not a real calendar day", "2023-02-30", FIX_DATE),
+        (STANCES, 15, "date", "the value is not of the column's type (date)", "2023-02-30", FIX),
     ),
     "stored-text": (
         _stored_text,
@@ -61,7 +61,7 @@ EXPECTED = {
             "sources/articles.yaml",
             6,
             "sha256",
-            "source-text: sources/articles/mini.txt does not match its recorded SHA-256",
+            "sources/articles/mini.txt does not match its recorded SHA-256",
             OLD_SHA,
             RESTORE,
         ),

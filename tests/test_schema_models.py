@@ -59,3 +59,50 @@ def test_model_rejects_value_outside_vocabulary():
     model.model_validate({"stance_id": "x", "argument": "safety"})
     with pytest.raises(ValidationError):
         model.model_validate({"stance_id": "x", "argument": "vibes"})
+
+
+# What the schema files say about the package beyond Table Schema: written out here by hand.
+GENERATED = {
+    "sources": {"characters"},
+    "licences": {"spdx"},
+    "models": {"released_precision", "released_end"},
+    "stances": {"source_id", "actor_id", "actor_type", "date_end", "date_precision", "quote_start", "quote_end"},
+    "aliases": {"language"},
+}
+ROWS = {"aliases": "generated", "mentions": "matched", "position_changes": "derived"}
+
+
+def test_generated_columns_and_where_rows_come_from_are_read_from_the_schema_files():
+    contract = read_contract(ROOT)
+    assert {n: set(contract.generated_columns(n)) for n in contract.names if contract.generated_columns(n)} == GENERATED
+    assert {n: contract.rows_from(n) for n in contract.names if contract.rows_from(n) != "codings"} == ROWS
+    assert set(contract.weights_withheld()) == {"api", "hosted", "unreleased"}
+
+
+def test_the_descriptor_carries_where_rows_come_from():
+    from ai_openness.safeio.installed import contract_from_descriptor_file
+
+    contract = contract_from_descriptor_file(ROOT / "datapackage.json")
+    assert {n: contract.rows_from(n) for n in contract.names if contract.rows_from(n) != "codings"} == ROWS
+
+
+@pytest.mark.parametrize(
+    ("field", "why"),
+    [
+        ({"name": "x", "ai_openness:generated": "yes"}, "must be true or false"),
+        ({"name": "x", "constraints": {"enum": ["a"]}, "ai_openness:weights_withheld": ["b"]}, "enum"),
+    ],
+)
+def test_a_custom_property_of_the_wrong_form_is_a_problem(field, why):
+    from ai_openness.contract import schema_problems
+
+    problems = schema_problems({"fields": [field]}, "schema/x.schema.json")
+    assert [(p.file, p.field) for p in problems] == [("schema/x.schema.json", "x")]
+    assert why in problems[0].message
+
+
+def test_where_rows_come_from_must_be_a_known_kind():
+    from ai_openness.contract.shape import package_problems
+
+    problems = package_problems({"resources": [{"name": "x", "rows": "scraped"}]}, "schema/package.yaml")
+    assert [(p.field, p.value) for p in problems] == [("rows", "scraped")]

@@ -152,3 +152,22 @@ def test_folders_nested_past_pythons_stack_are_refused_not_a_crash(built_mini: P
     finally:  # pytest's own clean-up walks recursively too
         for path in reversed(made):
             os.rmdir(path)
+
+
+def test_a_checkout_cannot_pass_as_a_published_copy(built_mini, tmp_path, capsys):
+    """The published marker is honoured only where sources/ and codings/ are absent: in a
+    checkout it is a finding, and the checkout is compared with its codings all the same."""
+    from contributions import HOSTILE
+
+    root = tmp_path / "package"
+    shutil.copytree(built_mini, root)
+    HOSTILE["forged-published-marker"].patch(root, tmp_path / "outside")
+    assert main(["validate", str(root), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    codes = {(p["file"], p["code"]) for p in problems}
+    assert ("datapackage.json", "published-marker") in codes
+    assert ("data/stances.csv", "generated") in codes  # the forged cell, found by the comparison
+    shutil.rmtree(root / "codings")  # without one of the inputs it is still a checkout: one missing
+    assert main(["validate", str(root), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert any(p["file"] == "codings/" and "is missing" in p["message"] for p in problems)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -140,3 +142,57 @@ def test_every_extra_a_test_names_when_it_skips_is_installed_by_make():
     for test in (ROOT / "tests").glob("test_*.py"):
         named |= set(re.findall(r"needs the (\w+) extra", test.read_text(encoding="utf-8")))
     assert named and named <= _extras_installed_by_make(), named
+
+
+# The summary step, run as the workflow runs it, on a contribution that plants a path -----------
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _plant_directory(repo: Path, sha: str) -> None:
+    """A copy of the package named like the base commit, holding what the contribution
+    would like the base to have been."""
+    shutil.copytree(repo, repo / sha, ignore=shutil.ignore_patterns(".git"))
+    for path in (repo / sha / "data").glob("organisations.csv"):
+        path.write_text(path.read_text(encoding="utf-8").replace("OpenAI Global", "TAMPERED NAME"), encoding="utf-8")
+
+
+def _plant_link(repo: Path, sha: str) -> None:
+    """A link named like the base commit to the checkout itself: read as the base, it would
+    make the pull request look like no change at all."""
+    (repo / sha).symlink_to(".")
+
+
+@pytest.mark.parametrize("plant", [_plant_directory, _plant_link], ids=["directory", "link"])
+def test_the_summary_shows_the_base_commits_rows_whatever_the_contribution_plants(plant, built_mini, tmp_path):
+    from contributions import rebuild, replace
+
+    repo = tmp_path / "checkout"
+    shutil.copytree(built_mini, repo)
+    _git(repo, "init", "--quiet")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=base", "-c", "user.email=base@example.org", "commit", "--quiet", "-m", "base")
+    sha = _git(repo, "rev-parse", "HEAD").strip()
+    # The contribution: one organisation renamed, and a path named like the base commit.
+    replace(repo, "codings/organisations.yaml", "name: OpenAI", "name: OpenAI Global")
+    rebuild(repo)
+    plant(repo, sha)
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=pr", "-c", "user.email=pr@example.org", "commit", "--quiet", "-m", "contribution")
+    step = next(s for s in _steps() if "$GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"].replace(".venv/bin/", f"{BIN}/")],
+        cwd=repo,
+        env={**os.environ, **step["env"], "BASE_SHA": sha, "GITHUB_STEP_SUMMARY": str(summary)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "`OpenAI` -> `OpenAI Global`" in text, text  # the base commit's row, against the contribution's
+    assert "TAMPERED NAME" not in text and "No change" not in text

@@ -43,7 +43,7 @@ def _tables_section() -> str:
 __doc__ += _tables_section()
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> str:
     # The version is the data package's (datapackage.json, from schema/package.yaml), read
     # when asked for: an editable install's metadata would lag behind a release.
     if name == "__version__":

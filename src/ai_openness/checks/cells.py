@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import polars as pl
 
@@ -26,10 +27,10 @@ from ai_openness.core.characters import describe
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _FORMULA_START = ("=", "+", "-", "@")
-FIX_IN_CODING = "edit the value in its coding (see below, or search codings/ for it) and run `ai-openness build`"
+EMITS = ("formula", "invisible-character", "not-nfc")
 
 
-def id_columns(schema: dict) -> set[str]:
+def id_columns(schema: dict[str, Any]) -> set[str]:
     """Key columns: the primary key, foreign keys, and every *_id column."""
     columns = set(key_list(schema.get("primaryKey")))
     for fk in schema_foreign_keys(schema, ""):
@@ -38,7 +39,9 @@ def id_columns(schema: dict) -> set[str]:
     return columns
 
 
-def check_hygiene(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings) -> None:
+def check_hygiene(
+    rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings
+) -> None:
     """`suspect`: the file may hold an invisible character (its scan's byte filter found one)."""
     ids = id_columns(schema)
     tests = {}
@@ -68,35 +71,25 @@ def _report(rel: str, row: int, name: str, test: str, value: str, findings: Find
             row,
             name,
             "formula",
-            f"starts with {value[0]!r}: a spreadsheet would run this cell as a formula",
             value,
             expected="text that does not start with =, +, - or @ (numbers may)",
-            fix="reword the value so that it starts with a letter or a digit; " + FIX_IN_CODING,
+            start=repr(value[0]),
         )
     elif test == "invisible":
         hidden = invisible.hidden(value)
         if not hidden:  # the column test is derived from the same rule; should it ever flag more, say nothing
             return
         position, char = hidden[0]
-        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
         findings.add(
             rel,
             row,
             name,
             "invisible-character",
-            f"contains the invisible character {describe(char)} at position {position}{more}",
             invisible.revealed(value),
             expected="only visible characters (a line break is allowed)",
-            fix="delete the invisible character (retype the value if in doubt); " + FIX_IN_CODING,
+            character=describe(char),
+            position=position,
+            more=f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else "",
         )
     elif not unicodedata.is_normalized("NFC", value):
-        findings.add(
-            rel,
-            row,
-            name,
-            "not-nfc",
-            "the id is not in Unicode normalisation form NFC: it looks like another id but is a different key",
-            value,
-            expected=unicodedata.normalize("NFC", value),
-            fix="retype the id (composed characters, NFC); " + FIX_IN_CODING,
-        )
+        findings.add(rel, row, name, "not-nfc", value, expected=unicodedata.normalize("NFC", value))

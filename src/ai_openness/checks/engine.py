@@ -8,13 +8,14 @@ rule needs are kept, so memory stays bounded whatever the number of rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -29,8 +30,9 @@ from ai_openness.checks.twins import Twin
 from ai_openness.contract import Contract, ForeignKey
 from ai_openness.core.limits import Limits
 from ai_openness.safeio.descriptor import Descriptor, Resource
-from ai_openness.safeio.scan import Scan, not_utf8_problem, scan
+from ai_openness.safeio.scan import Scan, not_utf8_problem, record_cells, scan
 
+EMITS = ("hash-count", "byte-count", "limit", "source-error")
 CHUNK_ROWS = 250_000  # rows per chunk: about 25 MB of mentions, fast and small
 
 
@@ -51,7 +53,7 @@ def _order(contract: Contract, names: list[str]) -> list[str]:
     return done
 
 
-def _chunks(path: Path):
+def _chunks(path: Path) -> Iterator[pl.DataFrame]:
     return pl.scan_csv(path, infer_schema=False, truncate_ragged_lines=True).collect_batches(chunk_size=CHUNK_ROWS)
 
 
@@ -106,24 +108,38 @@ class Engine:
             if "retired_ids" in names and len(key) == 1:  # a retired id must not be a current one
                 self.referenced[name].add(tuple(key))
 
+    @property
+    def _read(self) -> Descriptor:
+        """The descriptor whose files run() reads (an engine on frames in memory has none)."""
+        if self.descriptor is None:
+            raise ValueError("this engine checks tables in memory (run_frames); it has no files to read")
+        return self.descriptor
+
+    @property
+    def _root(self) -> Path:
+        if self.root is None:
+            raise ValueError("this engine checks tables in memory (run_frames); it has no package directory")
+        return self.root
+
     def run(self) -> None:
-        later, texts = [], None
+        later: list[tuple[str, ForeignKey, pl.DataFrame]] = []
+        texts: threading.Thread | None = None
         for name in _order(self.contract, self.names):
-            resource = self.descriptor.resources[name]
+            resource = self._read.resources[name]
             self.rels[name] = resource.path
             later += self.table(resource)
             if texts is None and self.check_stored_texts and set(KEEP) <= set(self.kept):
                 # Reading the stored texts waits on files and hashlib, not on polars: it runs
                 # beside the remaining tables (the largest, mentions, comes last).
-                rels = {name: self.descriptor.resources[name].path for name in KEEP}
+                rels = {name: self._read.resources[name].path for name in KEEP}
                 texts = threading.Thread(
-                    target=check_texts, args=(self.root, rels, self.kept, self.limits.text_bytes, self.findings)
+                    target=check_texts, args=(self._root, rels, self.kept, self.limits.text_bytes, self.findings)
                 )
                 texts.start()
         if texts is None and self.check_stored_texts and "sources" in self.kept:  # stances could not be read
             check_texts(
-                self.root,
-                {name: r.path for name, r in self.descriptor.resources.items()},
+                self._root,
+                {name: r.path for name, r in self._read.resources.items()},
                 self.kept,
                 self.limits.text_bytes,
                 self.findings,
@@ -162,28 +178,14 @@ class Engine:
         return fk.resource in self.unreadable or fk.resource not in self.names
 
     def _counts(self, resource: Resource, found: Scan) -> None:
-        item = next((i for i in self.descriptor.checked["resources"] if i["name"] == resource.name), {})
-        expected = {"expected": "the hash and size that `ai-openness build` records"}
+        item: dict[str, Any] = next((i for i in self._read.checked["resources"] if i["name"] == resource.name), {})
+        expected = "the hash and size that `ai-openness build` records"
         recorded = item.get("hash")
         if isinstance(recorded, str) and recorded.removeprefix("sha256:") != found.sha256:
-            self.findings.at(
-                resource.path,
-                None,
-                None,
-                "hash-count",
-                f"the file's SHA-256 is not the one recorded in the descriptor ({found.sha256})",
-                recorded,
-                **expected,
-            )
+            self.findings.add(resource.path, None, None, "hash-count", recorded, expected=expected, sha256=found.sha256)
         if item.get("bytes") not in (None, found.size):
-            self.findings.at(
-                resource.path,
-                None,
-                None,
-                "byte-count",
-                f"the file's size is not the one recorded in the descriptor ({found.size} bytes)",
-                item["bytes"],
-                **expected,
+            self.findings.add(
+                resource.path, None, None, "byte-count", item["bytes"], expected=expected, size=found.size
             )
 
     def _open(self, resource: Resource) -> tuple[Scan, list[str]] | None:
@@ -191,13 +193,13 @@ class Engine:
         rel, limit = resource.path, self.limits.table_bytes
         size = resource.file.stat().st_size
         if limit is not None and size > limit:
-            self.findings.at(
-                self.descriptor.rel,
-                resource.line,
+            self.findings.add(
+                self._read.rel,
+                None,
                 "path",
                 "limit",
-                f"{rel} is {size} bytes, more than the limit of {limit} bytes",
-                fix="this package's files are far smaller; check that the right file was committed",
+                line=resource.line,
+                note=f"{rel} is {size} bytes, more than the limit of {limit} bytes",
             )
             return None
         found = scan(resource.file, rel)
@@ -206,21 +208,24 @@ class Engine:
             self.findings.problem(found.problem)
             return None
         if self.limits.columns is not None and found.cells[0] > self.limits.columns:
-            self.findings.at(
+            self.findings.add(
                 rel,
-                1,
+                None,
                 None,
                 "limit",
-                f"has {found.cells[0]} columns, more than the limit of {self.limits.columns}",
                 expected="the columns of the table's schema",
+                line=1,
+                note=f"has {found.cells[0]} columns, more than the limit of {self.limits.columns}",
             )
             return None
         with open(resource.file, "rb") as handle:
             first = handle.read(int(found.ends[0]) if len(found.ends) else found.size)
         try:
-            header = next(csv.reader([first.decode("utf-8")]), [])
+            header = record_cells(first.decode("utf-8"))  # csv would stop at a label of 131,072 characters
         except UnicodeDecodeError:
-            self.findings.problem(not_utf8_problem(resource.file, rel))
+            encoding = not_utf8_problem(resource.file, rel)
+            if encoding is not None:
+                self.findings.problem(encoding)
             return None
         self.files[rel] = Located(resource.file, found, header)
         return found, header
@@ -245,13 +250,13 @@ class Engine:
             if encoding is not None:
                 self.findings.problem(encoding)
             else:
-                self.findings.at(
+                self.findings.add(
                     resource.path,
                     None,
                     None,
                     "source-error",
-                    f"is not well-formed CSV ({str(exc).splitlines()[0]})",
                     expected='comma-separated cells, quoted with " when they hold a comma, quote or line break',
+                    reason=str(exc).splitlines()[0],
                 )
             self.unreadable.add(resource.name)
             return []
@@ -274,7 +279,9 @@ class Engine:
             twin=twin,
         )
 
-    def _finish(self, state: _TableState, rows: int, reread) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
+    def _finish(
+        self, state: _TableState, rows: int, reread: Callable[[np.ndarray, list[str]], pl.DataFrame]
+    ) -> list[tuple[str, ForeignKey, pl.DataFrame]]:
         """After a table's last chunk: its keys, what other tables refer to, what is kept."""
         self.rows[state.name] = rows
         if state.twin:
@@ -340,7 +347,9 @@ class Engine:
         return _reread(_chunks(resource.file), resource.name, self.contract, rows, columns)
 
 
-def _reread(chunks, name: str, contract: Contract, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
+def _reread(
+    chunks: Iterable[pl.DataFrame], name: str, contract: Contract, rows: np.ndarray, columns: list[str]
+) -> pl.DataFrame:
     wanted, found, row0 = pl.Series("row", rows, dtype=pl.Int64).implode(), [], 0
     for chunk in chunks:
         typed = check_cells(name, contract.schema(name), chunk, row0, None).typed

@@ -1,24 +1,26 @@
 """Findings as the checks make them (by data row) and as a contributor reads them (by line).
 
-A check names a file, a data row (0-based), a field and a kind: the name frictionless gives
-the same check where it makes one (`type-error`, `constraint-error`, `primary-key`, ...), or
-the package's own (`quote`, `twin`, `source-text`, ...). The message starts with the kind,
-so programs can compare findings with frictionless' errors. Rows become CSV lines and
+A check names a file, a data row (0-based), a field and a code from the catalogue of
+findings (core/errors.py): the name frictionless gives the same check where it makes one
+(`type-error`, `constraint-error`, `primary-key`, ...), or the package's own (`quote`,
+`twin`, `source-text-changed`, ...); the catalogue words the message and the fix, and
+the located problem carries the code, so programs can compare findings with frictionless'
+errors. Rows become CSV lines and
 columns only at the end, from each file's scan, so a quoted cell holding line breaks
 moves every later finding to its right line.
 """
 
 from __future__ import annotations
 
-import csv
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ai_openness.core.errors import REGENERATE, error_type
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.files import REGENERATE
-from ai_openness.safeio.scan import Scan
+from ai_openness.safeio.scan import Scan, record_cells
 
 LIMIT = 1_000  # findings of one kind in one file before the rest are counted, as frictionless does
 
@@ -28,7 +30,7 @@ class Finding:
     file: str
     row: int | None  # data row, 0-based; None for the whole file
     field: str | None
-    kind: str
+    code: str  # its entry in the catalogue (core/errors.py); "" for a problem made elsewhere
     message: str  # may name another row as {first}
     value: str | None = None
     expected: str | None = None
@@ -54,10 +56,13 @@ class Located:
             return handle.read(int(self.scan.ends[row + 1]) - start).decode("utf-8", "replace")
 
     def record(self, row: int) -> list[str]:
-        return next(csv.reader([self.text(row)]), [])
+        return record_cells(self.text(row))
 
 
 class Findings:
+    """The findings of one run, each made from its entry in the catalogue (core/errors.py):
+    `code` names the entry, `params` fill its message and fix templates."""
+
     def __init__(self) -> None:
         self.found: list[Finding] = []
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -68,50 +73,33 @@ class Findings:
         file: str,
         row: int | None,
         field: str | None,
-        kind: str,
-        message: str,
+        code: str,
         value: object = None,
+        *,
         expected: str | None = None,
-        fix: str | None = REGENERATE,
         first: int | None = None,
+        line: int | None = None,
+        **params: object,
     ) -> None:
+        """A finding on data row `row` (0-based), or, with row None, on `line` of the file."""
+        entry = error_type(code)
         with self.lock:
-            self.counts[(file, kind)] += 1
-            if self.counts[(file, kind)] <= LIMIT:
-                self.found.append(
-                    Finding(
-                        file, row, field, kind, message, None if value is None else shown(value), expected, fix, first
-                    )
+            self.counts[(file, code)] += 1
+            if self.counts[(file, code)] <= LIMIT:
+                shown_value = None if value is None else shown(value)
+                finding = Finding(
+                    file,
+                    row,
+                    field,
+                    code,
+                    entry.message(**params),
+                    shown_value,
+                    expected,
+                    entry.fix_for(**params),
+                    first,
+                    line=line,
                 )
-
-    def at(
-        self,
-        file: str,
-        line: int | None,
-        field: str | None,
-        kind: str,
-        message: str,
-        value: object = None,
-        expected: str | None = None,
-        fix: str | None = REGENERATE,
-    ) -> None:
-        """A finding on a line rather than a row (a header, the whole file)."""
-        with self.lock:
-            self.counts[(file, kind)] += 1
-            if self.counts[(file, kind)] <= LIMIT:
-                self.found.append(
-                    Finding(
-                        file,
-                        None,
-                        field,
-                        kind,
-                        message,
-                        None if value is None else shown(value),
-                        expected,
-                        fix,
-                        line=line,
-                    )
-                )
+                self.found.append(finding)
 
     def problem(self, problem: Problem) -> None:
         """A finding already located (the descriptor's, an encoding error's)."""
@@ -121,7 +109,7 @@ class Findings:
                     problem.file,
                     None,
                     problem.field,
-                    "",
+                    problem.code or "",
                     problem.message,
                     problem.value,
                     problem.expected,
@@ -137,26 +125,19 @@ class Findings:
         for f in self.found:
             where = files.get(f.file)
             line = f.line if f.row is None else where.scan.line(f.row) if where else f.row + 2
-            message = f"{f.kind}: {f.message}" if f.kind else f.message
+            message = f.message
             if f.first is not None:
                 message = message.replace("{first}", str(where.scan.line(f.first) if where else f.first + 2))
             column = f.column if f.row is None else columns.get((f.file, f.row, f.field))
-            out.append(Problem(f.file, line, f.field, message, f.value, f.expected, f.fix, column))
-        for (file, kind), count in self.counts.items():
+            out.append(Problem(f.file, line, f.field, message, f.value, f.expected, f.fix, column, f.code or None))
+        for (file, code), count in self.counts.items():
             if count > LIMIT:
-                out.append(
-                    Problem(
-                        file,
-                        None,
-                        None,
-                        f"{kind}: {count - LIMIT} more not listed",
-                        fix="fix the ones listed, then validate again",
-                    )
-                )
+                more = f"{count - LIMIT} more not listed"
+                out.append(Problem(file, None, None, more, fix="fix the ones listed, then validate again", code=code))
         return out
 
 
-def _columns(found: list[Finding], files: dict[str, Located]) -> dict[tuple, int]:
+def _columns(found: list[Finding], files: dict[str, Located]) -> dict[tuple[Any, ...], int]:
     """1-based character column where each finding's field starts, when it starts on the
     row's first line; read from the file, one row at a time, only for rows with findings."""
     wanted: dict[str, set[tuple[int, str]]] = defaultdict(set)

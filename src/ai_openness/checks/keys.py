@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract, ForeignKey
+
+EMITS = ("primary-key", "unique-error", "foreign-key")
 
 
 def unique_keys(contract: Contract, name: str) -> dict[tuple[str, ...], list[str]]:
@@ -44,8 +47,8 @@ class KeyHashes:
                     row0 + row,
                     self.columns[-1],
                     "primary-key",
-                    f"the row has no primary key (its {'/'.join(self.columns)} cells are all empty)",
                     expected="a key no other row has",
+                    note=f"the row has no primary key (its {'/'.join(self.columns)} cells are all empty)",
                 )
         frame = typed.with_row_index("row", offset=row0).filter(present)
         key = pl.struct(self.columns).hash(seed=0) if len(self.columns) > 1 else pl.col(self.columns[0]).hash(seed=0)
@@ -68,29 +71,26 @@ class KeyHashes:
         rows = self.candidates()
         if not len(rows):
             return
-        first: dict[tuple, int] = {}
+        first: dict[tuple[Any, ...], int] = {}
         for record in reread(rows, self.columns).sort("row").iter_rows():
             row, values = record[0], tuple(record[1:])
             if values not in first:
                 first[values] = row
                 continue
             shown = ", ".join("" if v is None else str(v) for v in values)
+            columns = "/".join(self.columns)
             for kind in self.kinds:
-                words = (
-                    "another row already has this primary key"
-                    if kind == "primary-key"
-                    else "the value must be unique in its column but occurs twice"
-                )
                 where = self.columns[0] if kind == "unique-error" else self.columns[-1]
                 findings.add(
                     rel,
                     row,
                     where,
                     kind,
-                    f"{words} ({'/'.join(self.columns)} already used at line {{first}})",
                     shown,
                     expected="a key no other row has",
                     first=first[values],
+                    columns=columns,
+                    note=f"another row already has this primary key ({columns} already used at line {{first}})",
                 )
 
 
@@ -105,15 +105,16 @@ def dangling(rel: str, fk: ForeignKey, frame: pl.DataFrame, targets: pl.DataFram
     if not missing.height:
         return
     for record in frame.join(missing, on=fk.fields, how="semi", nulls_equal=True).iter_rows():
-        row, values = record[0], record[1:]
-        shown = "/".join("" if v is None else str(v) for v in values)
+        row, cells = record[0], record[1:]
+        shown = "/".join("" if v is None else str(v) for v in cells)
         findings.add(
             rel,
             row,
             fk.fields[0],
             "foreign-key",
-            f"the value refers to a row that does not exist (no {fk.resource} row has "
-            f"{'/'.join(fk.reference)} = {shown})",
             shown,
             expected=f"a value present in {fk.resource}",
+            table=fk.resource,
+            columns="/".join(fk.reference),
+            key=shown,
         )

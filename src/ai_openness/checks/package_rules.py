@@ -10,28 +10,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from ai_openness.checks.findings import Findings
-from ai_openness.checks.schema_checks import FIX_DATE
 from ai_openness.core.dates import derived_date_columns, expected_end
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.find import occurrences
 from ai_openness.core.problems import shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
+from ai_openness.safeio.files import Refused, contained, read_file
 
-RESTORE = (
-    "a stored source never changes: restore it (`git checkout origin/main -- {path}`); if the new "
-    "bytes are intended, record their SHA-256 in sources/articles.yaml and run `ai-openness build`"
+EMITS = (
+    "actor",
+    "quote-offsets",
+    "date-in-future",
+    "precision-without-date",
+    "month-not-first-day",
+    "year-not-first-day",
+    "date-without-precision",
+    "date-end",
+    "source-text-unreadable",
+    "source-text-changed",
+    "source-text-encoding",
+    "source-text-length",
+    "quote",
 )
-
-
-def changed_text(rel: str) -> str:
-    """The one wording of a stored text whose bytes are not those its SHA-256 records, whether
-    the build finds it at the coding or `validate` at a published row."""
-    return f"{shown(rel)} does not match its recorded SHA-256"
-
-
 # The columns the rules below need, kept across chunks with each row's number.
 KEEP = {
     "sources": ["source_id", "path", "sha256", "characters"],
@@ -53,9 +57,7 @@ def check_actor(rel: str, typed: pl.DataFrame, row0: int, findings: Findings) ->
             row0 + row,
             "person_id",
             "actor",
-            "a stance needs a person_id, an organisation_id or both",
             expected="person_id, organisation_id or both",
-            fix="set person_id or organisation_id in the stance's coding, then run `ai-openness build`",
         )
 
 
@@ -69,11 +71,9 @@ def check_offsets(rel: str, typed: pl.DataFrame, row0: int, findings: Findings) 
             rel,
             row0 + row,
             "quote_end",
-            "quote",
-            "quote_end is not after quote_start",
+            "quote-offsets",
             f"{start}:{end}",
             expected="quote_end greater than quote_start",
-            fix=REGENERATE + "; the build computes the offsets from the quote in the coding",
         )
 
 
@@ -85,7 +85,13 @@ def _precision_column(field: str, columns: list[str]) -> str | None:
 
 
 def check_dates(
-    rel: str, schema: dict, typed: pl.DataFrame, unreliable: pl.DataFrame, row0: int, today: dt.date, findings: Findings
+    rel: str,
+    schema: dict[str, Any],
+    typed: pl.DataFrame,
+    unreliable: pl.DataFrame,
+    row0: int,
+    today: dt.date,
+    findings: Findings,
 ) -> None:
     """Dates are not in the future, and the first day of their month or year when only the
     month or year is known; a precision goes with a date."""
@@ -98,47 +104,39 @@ def check_dates(
         reported = (unreliable[field] | unreliable[precision]) if precision else unreliable[field]
         _check_end(rel, typed, field, precision, unreliable, row0, findings)
         date, p = pl.col(field), pl.col(precision) if precision else pl.lit(None, pl.String)
-        rules = [
-            (
-                date > today,
-                field,
-                f"is in the future (today is {today.isoformat()})",
-                lambda d: f"a date on or before {today}",
-            )
+        # (condition, field, code, what was expected: a template of the row's date `d`)
+        rules: list[tuple[pl.Expr, str, str, str]] = [
+            (date > today, field, "date-in-future", f"a date on or before {today}")
         ]
         if precision:
             rules += [
                 (
                     date.is_null() & p.is_not_null(),
                     precision,
-                    f"{precision} is set but {field} is empty",
-                    lambda d, precision=precision: f"{precision} empty",
+                    "precision-without-date",
+                    f"{precision} empty",
                 ),
-                (
-                    (p == "month") & (date.dt.day() != 1),
-                    field,
-                    "with month precision the date must be the first day of its month",
-                    lambda d: f"{d:%Y-%m}-01",
-                ),
+                ((p == "month") & (date.dt.day() != 1), field, "month-not-first-day", "{d:%Y-%m}-01"),
                 (
                     (p == "year") & ((date.dt.month() != 1) | (date.dt.day() != 1)),
                     field,
-                    "with year precision the date must be the first day of its year",
-                    lambda d: f"{d:%Y}-01-01",
+                    "year-not-first-day",
+                    "{d:%Y}-01-01",
                 ),
                 (
                     date.is_not_null() & (date <= today) & p.is_null(),
                     precision,
-                    f"the date has no {precision}",
-                    lambda d: "day, month or year",
+                    "date-without-precision",
+                    "day, month or year",
                 ),
             ]
         flags = typed.select([(rule.fill_null(False) & ~reported).alias(str(i)) for i, (rule, *_) in enumerate(rules)])
-        for i, (_, key, message, expected) in enumerate(rules):
+        params = {"today": today.isoformat(), "date": field, "precision": precision}
+        for i, (_, key, code, expected) in enumerate(rules):
             for row in flags[str(i)].arg_true().to_list():
                 value = typed[field][row]
                 shown_value = typed[key][row] if key != field else value
-                findings.add(rel, row0 + row, key, "date", message, shown_value, expected=expected(value), fix=FIX_DATE)
+                findings.add(rel, row0 + row, key, code, shown_value, expected=expected.format(d=value), **params)
 
 
 def _check_end(
@@ -155,7 +153,10 @@ def _check_end(
     if precision is None or end not in typed.columns:
         return
     reported = (unreliable[field] | unreliable[precision] | unreliable[end]).to_list()
-    text = lambda value: value.isoformat() if value is not None else ""
+
+    def text(value: dt.date | None) -> str:
+        return value.isoformat() if value is not None else ""
+
     for row, (date, kind, last) in enumerate(zip(typed[field], typed[precision], typed[end])):
         expected = None if reported[row] else expected_end(text(date), kind or "", text(last))
         if expected is not None:
@@ -163,11 +164,10 @@ def _check_end(
                 rel,
                 row0 + row,
                 end,
-                "date",
-                f"is not the last day {field} can mean",
+                "date-end",
                 text(last),
                 expected=expected or "empty",
-                fix=REGENERATE + " (the build computes it from the date)",
+                date=field,
             )
 
 
@@ -199,7 +199,7 @@ def check_texts(
             file = contained(root, rel)
             if not file.is_relative_to(base):
                 raise Refused(f"{shown(rel)} is not under sources/", "store source texts under sources/articles/")
-            data = read_bounded(file, rel, text_bytes if text_bytes is not None else file.stat().st_size)
+            data = read_file(root, rel, text_bytes)
         except Refused as refused:
             fix = (
                 refused.fix
@@ -209,18 +209,17 @@ def check_texts(
                     "`ai-openness build`"
                 )
             )
-            findings.add(*at, "path", "source-text", f"the stored text cannot be read: {refused.message}", rel, fix=fix)
+            findings.add(*at, "path", "source-text-unreadable", rel, reason=refused.message, advice=fix)
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != sha:
             findings.add(
                 *at,
                 "sha256",
-                "source-text",
-                changed_text(rel),
+                "source-text-changed",
                 sha,
                 expected=digest,
-                fix=RESTORE.format(path=rel),
+                path=shown(rel),
             )
             continue
         try:
@@ -229,18 +228,17 @@ def check_texts(
             findings.add(
                 *at,
                 "path",
-                "source-text",
-                f"{shown(rel)} is not UTF-8 text ({exc.reason})",
+                "source-text-encoding",
                 rel,
-                fix="store the source as UTF-8 text",
+                path=shown(rel),
+                reason=exc.reason,
             )
             continue
         if characters is not None and characters != len(text):
             findings.add(
                 *at,
                 "characters",
-                "source-text",
-                "is not the number of code points of the stored text",
+                "source-text-length",
                 characters,
                 expected=str(len(text)),
             )
@@ -263,8 +261,9 @@ def _quotes(rel: str, text: str, stances: pl.DataFrame, findings: Findings) -> N
             row,
             "quote",
             "quote",
-            f"the stored source has {shown(text[start:end], 40)!r} at {start}:{end}, not the quote",
             quote,
             expected=where,
-            fix=REGENERATE + "; the build computes the offsets from the quote in the coding",
+            found=repr(shown(text[start:end], 40)),
+            start=start,
+            end=end,
         )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -25,10 +27,23 @@ DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 DEFAULT_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")  # what datetime.strptime("%Y-%m-%d") accepts
 URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$"  # what rfc3986 requires of frictionless' uri: a scheme, no blanks
-FIX_DATE = "correct the date in the coding (written YYYY, YYYY-MM or YYYY-MM-DD) and run `ai-openness build`"
+# The codes these checks emit (core/errors.py).
+EMITS = (
+    "missing-label",
+    "extra-label",
+    "blank-label",
+    "duplicate-label",
+    "incorrect-label",
+    "blank-row",
+    "missing-cell",
+    "extra-cell",
+    "type-error",
+    "constraint-error",
+    "limit",
+)
 
 
-def expected_of(field: dict) -> str:
+def expected_of(field: dict[str, Any]) -> str:
     constraints = field.get("constraints") or {}
     parts = [f"type {field.get('type', 'string')}"]
     if constraints.get("enum"):
@@ -57,20 +72,20 @@ def check_labels(rel: str, header: list[str], names: list[str], findings: Findin
         label = header[i] if i < len(header) else None
         name = names[i] if i < len(names) else None
         if label is None:
-            kind, words = "missing-label", "a column of the schema is missing from the header"
+            code = "missing-label"
         elif name is None:
-            kind, words = "extra-label", "the header has a column the schema does not know"
+            code = "extra-label"
         elif label == "":
-            kind, words = "blank-label", "a column name is empty"
+            code = "blank-label"
         elif label in seen:
-            kind, words = "duplicate-label", "two columns have the same name"
+            code = "duplicate-label"
         elif label != name:
-            kind, words = "incorrect-label", "the header does not match the schema"
+            code = "incorrect-label"
         else:
             seen.add(label)
             continue
-        seen.add(label)
-        findings.at(rel, 1, name or label, kind, f"{words} (column {i + 1})", label, expected=", ".join(names))
+        seen.add(label or "")
+        findings.add(rel, None, name or label, code, label, expected=", ".join(names), line=1, column=i + 1)
     return False
 
 
@@ -82,7 +97,7 @@ class Cells:
     unreliable: pl.DataFrame  # True where the CSV cell is invalid (type error, missing when required)
 
 
-def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _typed(field: dict[str, Any], text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, type error) of a non-missing cell, by the field's type and format."""
     kind, fmt = field.get("type", "string"), field.get("format", "default")
     if kind == "string":
@@ -102,7 +117,7 @@ def _typed(field: dict, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, value.is_null()
 
 
-def _parse(field: dict, cell: str) -> object:
+def _parse(field: dict[str, Any], cell: str) -> object:
     """A cell as frictionless reads it (its integer, number and date readers); None if invalid."""
     try:
         if field["type"] == "integer":
@@ -118,7 +133,7 @@ def _parse(field: dict, cell: str) -> object:
     return None
 
 
-def _literal(field: dict, value: object) -> object:
+def _literal(field: dict[str, Any], value: Any) -> object:
     """An enum value or bound of the schema, in the field's type."""
     if field["type"] == "integer":
         return int(value)
@@ -129,15 +144,9 @@ def _literal(field: dict, value: object) -> object:
     return value
 
 
-def _type_message(field: dict) -> tuple[str, str, str | None]:
-    if field["type"] == "date":
-        return "is not a real calendar day", "a date YYYY-MM-DD that exists", FIX_DATE
-    return f"the value is not of the column's type ({field['type']})", expected_of(field), None
-
-
-def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
+def _flags(fields: list[dict[str, Any]]) -> dict[tuple[str | None, str, str], pl.Expr]:
     """(field, kind, message) -> True where a cell breaks the rule."""
-    flags = {}
+    flags: dict[tuple[str | None, str, str], pl.Expr] = {}
     for f in fields:
         name, constraints = f["name"], f.get("constraints", {})
         value, valid = pl.col(name), pl.col(name).is_not_null()
@@ -153,20 +162,22 @@ def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
             flags[(name, "constraint-error", f"the value does not match the pattern {constraints['pattern']}")] = (
                 valid & ~value.str.contains(f"^(?:{constraints['pattern']})$")
             )
-        for bound, test in (
+        lengths: tuple[tuple[str, Callable[[pl.Expr, Any], pl.Expr]], ...] = (
             ("minLength", lambda v, b: v.str.len_chars() < b),
             ("maxLength", lambda v, b: v.str.len_chars() > b),
-        ):
+        )
+        for bound, test in lengths:
             if bound in constraints and f["type"] == "string":
                 flags[(name, "constraint-error", f"the value breaks {bound} {constraints[bound]}")] = valid & test(
                     value, constraints[bound]
                 )
-        for bound, test in (
+        bounds: tuple[tuple[str, Callable[[pl.Expr, Any], pl.Expr]], ...] = (
             ("minimum", lambda v, b: v < b),
             ("maximum", lambda v, b: v > b),
             ("exclusiveMinimum", lambda v, b: v <= b),
             ("exclusiveMaximum", lambda v, b: v >= b),
-        ):
+        )
+        for bound, test in bounds:
             if bound in constraints:
                 flags[(name, "constraint-error", f"the value breaks {bound} {constraints[bound]}")] = valid & test(
                     value, _literal(f, constraints[bound])
@@ -174,7 +185,7 @@ def _flags(fields: list[dict]) -> dict[tuple[str, str, str], pl.Expr]:
     return flags
 
 
-def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings: Findings | None) -> Cells:
+def check_cells(rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, findings: Findings | None) -> Cells:
     fields = schema["fields"]
     missing_values = schema.get("missingValues", DEFAULT_MISSING)
     first: list[pl.Expr] = []  # each cell's typed value, missing flag and type error, computed once
@@ -194,8 +205,8 @@ def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings
         name = f["name"]
         if f["type"] not in ("integer", "number", "date") or not cells[f"{name}|wrong"].any():
             continue
-        rows = cells[f"{name}|wrong"].arg_true()
-        parsed = [(row, _parse(f, raw)) for row, raw in zip(rows.to_list(), chunk[name].gather(rows).to_list())]
+        wrong = cells[f"{name}|wrong"].arg_true()
+        parsed = [(row, _parse(f, raw)) for row, raw in zip(wrong.to_list(), chunk[name].gather(wrong).to_list())]
         fixed = [(row, value) for row, value in parsed if value is not None]
         if fixed:
             where = pl.Series([row for row, _ in fixed], dtype=pl.UInt32)
@@ -213,13 +224,12 @@ def check_cells(rel: str, schema: dict, chunk: pl.DataFrame, row0: int, findings
                 continue
             rows = cells.select(pl.arg_where(flag)).to_series().to_list()
             raws = chunk[name].gather(rows).to_list() if name else [None] * len(rows)
-            expected, fix = (expected_of(by_name[name]) if name else None), None
-            if kind == "type-error":
-                message, expected, fix = _type_message(by_name[name])
+            expected = expected_of(by_name[name]) if name else None
+            if kind == "type-error" and by_name[name]["type"] == "date":
+                expected = "a date YYYY-MM-DD that exists"
+            params = {"type": by_name[name]["type"]} if kind == "type-error" else {"note": message}
             for row, raw in zip(rows, raws):
-                findings.add(
-                    rel, row0 + row, name, kind, message, raw, expected=expected, **({"fix": fix} if fix else {})
-                )
+                findings.add(rel, row0 + row, name, kind, raw, expected=expected, **params)
     required = {f["name"] for f in fields if f.get("constraints", {}).get("required")}
     unreliable = [(pl.col(f"{n}|wrong") | (pl.col(f"{n}|missing") & pl.lit(n in required))).alias(n) for n in names]
     return Cells(cells.select(names), cells.select(unreliable))
@@ -237,8 +247,8 @@ def check_limits(rel: str, chunk: pl.DataFrame, row0: int, cell_chars: int | Non
                 row0 + row,
                 name,
                 "limit",
-                f"has a cell longer than the limit of {cell_chars} characters",
                 expected=f"cells of at most {cell_chars} characters",
+                note=f"has a cell longer than the limit of {cell_chars} characters",
             )
 
 
@@ -251,15 +261,6 @@ def check_shape(rel: str, scan: Scan, names: list[str], findings: Findings) -> N
     for row in np.flatnonzero((cells_per_row != width) & ~empty).tolist():
         count = int(cells_per_row[row])
         for i in range(count, width):
-            findings.add(
-                rel, row, names[i], "missing-cell", "the row has fewer cells than the header", expected=f"{width} cells"
-            )
+            findings.add(rel, row, names[i], "missing-cell", expected=f"{width} cells")
         for i in range(width, count):
-            findings.add(
-                rel,
-                row,
-                None,
-                "extra-cell",
-                f"the row has more cells than the header (cell {i + 1})",
-                expected=f"{width} cells",
-            )
+            findings.add(rel, row, None, "extra-cell", expected=f"{width} cells", cell=i + 1)

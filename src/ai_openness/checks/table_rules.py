@@ -11,14 +11,30 @@ finding there is reported at the coding's file and line).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract
-from ai_openness.core.retired import UnknownId, follow
+from ai_openness.core.retired import Outcome, resolve_all
 
-FIX_DATE = "correct the stance's date fields in its coding (docs/codebook.md section 6), then run `ai-openness build`"
+EMITS = (
+    "date-after-source",
+    "date-basis-missing",
+    "date-basis-undated",
+    "undated-reason-missing",
+    "undated-reason-dated",
+    "date-source",
+    "relative-date-unpublished",
+    "date-source-article",
+    "licence",
+    "source",
+    "alias",
+    "retired-table",
+    "retired-reused",
+    "retired-successor",
+)
 # table -> the columns its rules read (each kept with the row's number, "row")
 COLUMNS = {
     "stances": ["source_id", "date", "date_basis", "date_source_id", "undated_reason"],
@@ -51,17 +67,17 @@ def check(
         _retired(contract, rels["retired_ids"], kept["retired_ids"], ids, findings)
 
 
-def _report(rel: str, frame: pl.DataFrame, kind: str, rules: list[tuple], findings: Findings, fix: str) -> None:
-    """rules: (condition, field, message[, detail]); one finding per row and rule that holds.
-    A message may show `{detail}`, the value of the rule's `detail` expression on the row."""
-    for condition, field, message, *detail in rules:
+def _report(rel: str, frame: pl.DataFrame, rules: list[tuple[Any, ...]], findings: Findings) -> None:
+    """rules: (condition, field, code[, (parameter, expression)]); one finding per row and rule
+    that holds. The expression's value on the row fills the parameter of the code's message."""
+    for condition, field, code, *detail in rules:
         value = pl.col(field) if field in frame.columns else pl.lit(None, pl.String)
         hits = frame.filter(condition.fill_null(False) & ~pl.col(INVALID)).select(
-            "row", value.alias("value"), *(d.alias("detail") for d in detail)
+            "row", value.alias("value"), *(expression.alias("detail") for _, expression in detail)
         )
         for record in hits.iter_rows():
-            text = message.format(detail=record[2]) if detail else message
-            findings.add(rel, record[0], field, kind, text, record[1], fix=fix)
+            params = {detail[0][0]: record[2]} if detail else {}
+            findings.add(rel, record[0], field, code, record[1], **params)
 
 
 def _stances(rel: str, stances: pl.DataFrame, sources: pl.DataFrame, findings: Findings) -> None:
@@ -78,91 +94,60 @@ def _stances(rel: str, stances: pl.DataFrame, sources: pl.DataFrame, findings: F
     _report(
         rel,
         frame,
-        "date",
         [
             # A partial date stands for its first day, so 2025-05 is after 2025-04-30 but not
             # after 2025-05-02: only a stance certainly later is refused.
             (
                 dated & source_valid & (date > source_date),
                 "date",
-                "is after the publication date of its source ({detail}); an "
-                "article cannot report a stance taken after it was published",
-                source_date.cast(pl.String),
+                "date-after-source",
+                ("published", source_date.cast(pl.String)),
             ),
-            (dated & basis.is_null(), "date", "a dated stance needs date_basis (stated, relative or reference)"),
+            (dated & basis.is_null(), "date", "date-basis-missing"),
             (
                 ~dated & (basis.is_not_null() | pl.col("date_source_id").is_not_null()),
                 "date_basis",
-                "date_basis and date_source_id need a date",
+                "date-basis-undated",
             ),
             # An empty date must say why, so that "not dated yet" and "cannot be dated" are told apart.
             (
                 ~dated & pl.col("undated_reason").is_null(),
                 "undated_reason",
-                "an undated stance needs undated_reason (see docs/codebook.md section 6)",
+                "undated-reason-missing",
             ),
             (
                 dated & pl.col("undated_reason").is_not_null(),
                 "undated_reason",
-                "a dated stance has no undated_reason; remove it",
+                "undated-reason-dated",
             ),
             (
                 by_reference != pl.col("date_source_id").is_not_null(),
                 "date_source_id",
-                "date_source_id is required when, and only when, date_basis is reference",
+                "date-source",
             ),
             (
                 (basis == "relative") & source_valid & source_date.is_null(),
                 "date_basis",
-                "relative dates need the article's "
-                "publication date, which sources/articles.yaml does not give; date it by a reference",
+                "relative-date-unpublished",
             ),
             (
                 pl.col("date_source_kind") == "article",
                 "date_source_id",
-                "must name an external reference (sources/references.yaml), not a stored article",
+                "date-source-article",
             ),
         ],
         findings,
-        FIX_DATE,
     )
 
 
 def _models(contract: Contract, rel: str, models: pl.DataFrame, findings: Findings) -> None:
     withheld = pl.col("access").is_in(list(contract.weights_withheld()))
-    _report(
-        rel,
-        models,
-        "licence",
-        [
-            (
-                pl.col("licence_id").is_not_null() & withheld,
-                "licence_id",
-                "a model whose weights are not released has no weights licence; leave licence_id empty",
-            )
-        ],
-        findings,
-        "leave licence_id empty in the model's coding, then run `ai-openness build`",
-    )
+    _report(rel, models, [(pl.col("licence_id").is_not_null() & withheld, "licence_id", "licence")], findings)
 
 
 def _sources(rel: str, sources: pl.DataFrame, findings: Findings) -> None:
     article = (pl.col("kind") == "article").fill_null(False)
-    _report(
-        rel,
-        sources,
-        "source",
-        [
-            (
-                article != pl.col("path").is_not_null(),
-                "path",
-                "an article has a stored text (path and sha256); an external reference has none",
-            )
-        ],
-        findings,
-        "list stored articles in sources/articles.yaml and other sources in "
-        "sources/references.yaml, then run `ai-openness build`",
-    )
+    _report(rel, sources, [(article != pl.col("path").is_not_null(), "path", "source")], findings)
 
 
 def _aliases(rel: str, aliases: pl.DataFrame, findings: Findings) -> None:
@@ -179,15 +164,7 @@ def _aliases(rel: str, aliases: pl.DataFrame, findings: Findings) -> None:
         (pl.col("entity_type") != pl.col("owner_type")) | (pl.col("entity_id") != pl.col("owner_id"))
     )
     for row, alias, owner_type, owner_id in clashes.select("row", "alias", "owner_type", "owner_id").iter_rows():
-        findings.add(
-            rel,
-            row,
-            "alias",
-            "alias",
-            f"this spelling already names {owner_type} {owner_id}; an alias must name one entity",
-            alias,
-            fix="remove the alias from one of the two entities in codings/, then run `ai-openness build`",
-        )
+        findings.add(rel, row, "alias", "alias", alias, entity_type=owner_type, entity_id=owner_id)
 
 
 def _retired(
@@ -200,40 +177,23 @@ def _retired(
     successors: dict[str, dict[str, str | None]] = {}
     for _, table, identifier, successor in rows:
         successors.setdefault(table, {})[identifier] = successor
-    fix = "correct the entry in codings/retired.yaml, then run `ai-openness build`"
     current: dict[str, set[str] | None] = {}
+    outcomes: dict[str, dict[str, Outcome]] = {}
     for row, table, identifier, successor in rows:
         if table not in keyed:
-            findings.add(
-                rel,
-                row,
-                "table",
-                "retired-id",
-                f"expected a table keyed by one id column: {', '.join(keyed)}",
-                table,
-                fix=fix,
-            )
+            findings.add(rel, row, "table", "retired-table", table, tables=", ".join(keyed))
             continue
         if table not in current:
             current[table] = ids(table)
-        if current[table] is None:
+        ids_now = current[table]
+        if ids_now is None:
             continue  # the table itself could not be read (reported there)
         column = contract.primary_key(table)[0]
-        if identifier in current[table]:
-            findings.add(
-                rel,
-                row,
-                "id",
-                "retired-id",
-                f"is still a {column} in {table}; a retired id is never reused "
-                "(remove the entry, or give the row a new id)",
-                identifier,
-                fix=fix,
-            )
+        if identifier in ids_now:
+            findings.add(rel, row, "id", "retired-reused", identifier, column=column, table=table)
         elif successor is not None:
-            try:
-                follow(identifier, current[table], successors[table])
-            except (UnknownId, ValueError) as exc:
-                findings.add(
-                    rel, row, "successor", "retired-id", f"{exc}; name an id that is in {table}", successor, fix=fix
-                )
+            if table not in outcomes:  # every chain of the table, followed once
+                outcomes[table] = resolve_all(ids_now, successors[table])
+            outcome = outcomes[table].get(identifier)
+            if isinstance(outcome, Exception):
+                findings.add(rel, row, "successor", "retired-successor", successor, reason=outcome, table=table)

@@ -11,6 +11,7 @@ not reported again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -21,7 +22,7 @@ from ai_openness.core.limits import Limits
 from ai_openness.core.problems import shown
 
 
-def _decoded_bytes(table) -> int:
+def _decoded_bytes(table: Any) -> int:
     """Bytes the table takes once every dictionary-encoded cell is expanded, computed
     without expanding anything (a repeated value can stand for millions of copies)."""
     import pyarrow as pa
@@ -39,7 +40,7 @@ def _decoded_bytes(table) -> int:
 
 
 class Twin:
-    def __init__(self, path: Path, rel: str, csv_rel: str, schema: dict, limits: Limits, csv_bytes: int):
+    def __init__(self, path: Path, rel: str, csv_rel: str, schema: dict[str, Any], limits: Limits, csv_bytes: int):
         self.path, self.rel, self.csv_rel, self.schema = path, rel, csv_rel, schema
         self.names = [f["name"] for f in schema["fields"]]
         self.rows = 0  # rows read so far
@@ -127,21 +128,15 @@ class Twin:
                     row0 + i,
                     name,
                     "twin",
-                    f"differs from its Parquet twin {self.rel}, which "
-                    f"has {shown(theirs[name][i], 60)!r} in row {row0 + i + 1}",
                     mine[name][i],
                     expected="the same value in the CSV and in its Parquet twin",
+                    note=f"differs from its Parquet twin {self.rel}, which "
+                    f"has {shown(theirs[name][i], 60)!r} in row {row0 + i + 1}",
                 )
 
     def finish(self, csv_rows: int, findings: Findings) -> None:
         if self.problem:
-            findings.at(self.rel, None, None, "twin", self.problem)
+            findings.add(self.rel, None, None, "twin", note=self.problem)
         elif self.total != csv_rows:
-            findings.at(
-                self.rel,
-                None,
-                None,
-                "twin",
-                f"has {self.total} rows, {self.csv_rel} has {csv_rows}",
-                expected="the same rows in both files",
-            )
+            rows = f"has {self.total} rows, {self.csv_rel} has {csv_rows}"
+            findings.add(self.rel, None, None, "twin", expected="the same rows in both files", note=rows)

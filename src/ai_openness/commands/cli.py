@@ -16,6 +16,8 @@ import argparse
 import os
 import sys
 import traceback
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from ai_openness.commands import build, candidates, coverage, diff, export, figures, release, validate
 from ai_openness.commands.common import TEXT_JSON, UsageError, report
@@ -29,7 +31,9 @@ COMMANDS = (build, validate, diff, coverage, candidates, figures, export, releas
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would print and exit; main() reports it
+    commands: dict[str, argparse.ArgumentParser]  # name -> subparser, set by parser()
+
+    def error(self, message: str) -> NoReturn:  # argparse would print and exit; main() reports it
         raise UsageError(message, self)
 
 
@@ -71,9 +75,9 @@ def _examples(examples: list[tuple[str, str]]) -> str:
 
 
 def _command(
-    sub,
+    sub: Any,
     name: str,
-    run,
+    run: Callable[[argparse.Namespace, Output], int],
     help: str,
     examples: list[tuple[str, str]],
     formats: tuple[str, ...] = TEXT_JSON,
@@ -81,7 +85,7 @@ def _command(
 ) -> argparse.ArgumentParser:
     """Add subcommand `name`: its help, its examples (each run by the tests: write them as
     they run in a checkout of the package) and the options every command takes."""
-    command = sub.add_parser(
+    command: argparse.ArgumentParser = sub.add_parser(
         name,
         help=help,
         description=description or help[:1].upper() + help[1:] + ".",
@@ -93,7 +97,7 @@ def _command(
     return command
 
 
-def parser() -> argparse.ArgumentParser:
+def parser() -> _Parser:
     main = _Parser(
         prog="ai-openness",
         description="Build, check and read the ai-openness data package.",
@@ -146,7 +150,8 @@ def _fail(
     elif fmt == "github":
         from ai_openness.validate.report import annotation
 
-        for problem in problems or [None]:
+        shown: list[Problem | None] = list(problems) or [None]
+        for problem in shown:
             message = f"{problem} Fix: {problem.fix}" if problem and problem.fix else str(problem or headline)
             print(annotation(problem, visible(message), visible(f"{name}: {title or headline}")))
     lines = [f"{name}: {headline}"]
@@ -166,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(
                 f"argument --format: {command} writes {', '.join(args.formats)}, not {fmt}", cli.commands[command]
             )
-        return args.run(args, Output(fmt, args.quiet))
+        code: int = args.run(args, Output(fmt, args.quiet))
+        return code
     except UsageError as error:
         command = command or next((arg for arg in argv if arg in parser().commands), None)
         if error.parser is not None and fmt != "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from ai_openness.commands.console import Output
 from ai_openness.core.problems import Problem
@@ -25,7 +26,9 @@ def root_of(value: str | None) -> Path:
     return Path(value).resolve() if value else Path.cwd()
 
 
-def report(out: Output, exit_code: int, data: dict | None = None, problems: list[Problem] | tuple = ()) -> int:
+def report(
+    out: Output, exit_code: int, data: dict[str, Any] | None = None, problems: list[Problem] | tuple[Any, ...] = ()
+) -> int:
     """The JSON document of a run: what happened, its exit code and its problems."""
     out.json(
         {"ok": exit_code == 0, "exit_code": exit_code, **(data or {}), "problems": [p.to_dict() for p in problems]}

@@ -17,7 +17,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from ai_openness.core.problems import visible
 
@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 
 class Output:
-    def __init__(self, fmt: str = "text", quiet: bool = False, *, file=None, force_terminal: bool | None = None):
+    def __init__(
+        self, fmt: str = "text", quiet: bool = False, *, file: TextIO | None = None, force_terminal: bool | None = None
+    ):
         from rich.console import Console
 
         self.fmt = fmt
@@ -80,7 +82,7 @@ class Output:
         )
         for column in columns:
             name, justify = column if isinstance(column, tuple) else (column, "left")
-            table.add_column(Text(visible(name)), justify=justify, overflow="fold")
+            table.add_column(Text(visible(name)), justify="right" if justify == "right" else "left", overflow="fold")
         for row in rows:
             table.add_row(*(Text("" if cell is None else visible(str(cell))) for cell in row))
         self.console.print(table)
@@ -99,7 +101,7 @@ class Output:
                 yield item
                 bar.advance(task)
 
-    def status(self, message: str):
+    def status(self, message: str) -> contextlib.AbstractContextManager[Any]:
         """A spinner while a single long step runs, on a terminal only."""
         if not self.interactive:
             return contextlib.nullcontext()

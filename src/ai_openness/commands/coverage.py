@@ -22,8 +22,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         result = coverage(root_of(args.root))
     if out.fmt == "json":
         return report(out, 0, result.to_dict())
-    columns = ["source", ("mentions", "right"), ("entities", "right"), ("stances", "right")]
-    columns += [("no stance", "right"), ("unexplained", "right")]
+    columns: list[str | tuple[str, str]] = ["source", ("mentions", "right"), ("entities", "right")]
+    columns += [("stances", "right"), ("no stance", "right"), ("unexplained", "right")]
     rows = [
         (
             s.source_id,

@@ -20,9 +20,9 @@ from ai_openness.compile.records import Row
 from ai_openness.compile.source import LocatedRows
 from ai_openness.contract import Contract
 from ai_openness.core.cells import cell_text
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.limits import TRUSTED
 from ai_openness.core.problems import Problem
-from ai_openness.safeio.files import REGENERATE
 
 FIX = "correct the coding at this line, then run `ai-openness build`"
 
@@ -60,37 +60,37 @@ def check_rows(
         for row, values in zip(tables[name], engine.typed[name].iter_rows(named=True)):
             row.values = values
     # A column that is the primary key and also marked unique repeats one fact: say it once.
-    keys = {(f.file, f.row, f.field) for f in found if f.kind == "primary-key"}
+    keys = {(f.file, f.row, f.field) for f in found if f.code == "primary-key"}
     problems = [
         _at_coding(f, tables[f.file])
         for f in found
-        if not (f.kind == "unique-error" and (f.file, f.row, f.field) in keys)
+        if not (f.code == "unique-error" and (f.file, f.row, f.field) in keys)
         and (f.row is None or not tables[f.file][f.row].unresolved(f.field))
     ]
-    for (name, kind), count in engine.findings.counts.items():
+    for (name, code), count in engine.findings.counts.items():
         if count > LIMIT:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"{kind}: {count - LIMIT} more rows of {name} not listed",
-                    fix="fix the ones listed, then build again",
-                )
-            )
+            more = f"{count - LIMIT} more rows of {name} not listed"
+            problems.append(Problem(name, None, None, more, fix="fix the ones listed, then build again", code=code))
     return problems
 
 
 def _at_coding(finding: Finding, rows: list[Row]) -> Problem:
     if finding.row is None:  # not made on tables in memory; kept rather than lost
         return Problem(
-            finding.file, finding.line, finding.field, finding.message, finding.value, finding.expected, finding.fix
+            finding.file,
+            finding.line,
+            finding.field,
+            finding.message,
+            finding.value,
+            finding.expected,
+            finding.fix,
+            code=finding.code or None,
         )
     row = rows[finding.row]
-    message = f"{finding.kind}: {finding.message}" if finding.kind else finding.message
+    message = finding.message
     if finding.first is not None:
         first = rows[finding.first]
         message = message.replace("line {first}", f"{first.file}:{first.line(finding.field)}")
     fix = FIX if not finding.fix or finding.fix.startswith(REGENERATE) else finding.fix
     problem = row.problem(finding.field, message, None, finding.expected, fix)
-    return Problem(**{**problem.to_dict(), "value": finding.value})
+    return Problem(**{**problem.to_dict(), "value": finding.value, "code": finding.code or None})

@@ -42,7 +42,8 @@ class SourceCoverage:
     source_id: str
     mentions: int = 0
     entities_mentioned: int = 0
-    stances: int = 0
+    stances: int = 0  # statements and actions: a second report of one (repeats set) is not counted
+    second_reports: int = 0
     mentioned_without_stance: list[str] = field(default_factory=list)
     unexplained_candidates: list[str] = field(default_factory=list)
     excluded_candidates: int = 0
@@ -69,6 +70,12 @@ class Coverage:
         for s in self.sources:
             if s.mentioned_without_stance:
                 lines.append(f"  {s.source_id}: mentioned, no stance here: {', '.join(s.mentioned_without_stance)}")
+        repeated = [f"{s.source_id} ({s.second_reports})" for s in self.sources if s.second_reports]
+        if repeated:
+            lines.append(
+                "  stances are statements and actions; second reports of one coded from another source "
+                f"(repeats) are not counted: {', '.join(repeated)}"
+            )
         for s in self.sources:
             if s.unexplained_candidates:
                 lines.append(f"  {s.source_id}: names matching no alias: {', '.join(s.unexplained_candidates)}")
@@ -124,7 +131,8 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
     for stance in tables["stances"]:
         refs = {(kind, stance[col]) for col, kind in _ENTITY_COLUMNS.items() if stance.get(col)}
         with_stance.setdefault(stance["source_id"], set()).update(refs)
-    stance_counts = Counter(s["source_id"] for s in tables["stances"])
+    stance_counts = Counter(s["source_id"] for s in tables["stances"] if not s.get("repeats"))
+    second_reports = Counter(s["source_id"] for s in tables["stances"] if s.get("repeats"))
     mentioned_anywhere = set()
     report = []
     # Each source's mentions, gathered in one pass: scanning every mention for every source
@@ -154,6 +162,7 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
                 mentions=len(mentions),
                 entities_mentioned=len(entities),
                 stances=stance_counts[source_id],
+                second_reports=second_reports[source_id],
                 mentioned_without_stance=sorted(f"{t}:{i}" for t, i in entities - with_stance.get(source_id, set())),
                 unexplained_candidates=sorted(set(unexplained)),
                 excluded_candidates=excluded_count,

@@ -123,6 +123,7 @@ def check(
         None if value is None else shorten(value),
         expected=declared.expected,
         fix=f"write it like this: {example}",
+        code="wrong-form",
     )
 
 

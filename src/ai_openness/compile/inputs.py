@@ -15,16 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai_openness.checks.package_rules import RESTORE, changed_text
 from ai_openness.compile import quotes
 from ai_openness.compile.entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
 from ai_openness.compile.mentions import Alias
 from ai_openness.compile.records import Row
 from ai_openness.contract import Contract
+from ai_openness.core import errors
 from ai_openness.core.characters import name_problem, reveal
 from ai_openness.core.dates import derived_date_columns, last_day, partial_date
 from ai_openness.core.find import occurrences
-from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_QUOTE_DIAGNOSES, input_bytes
+from ai_openness.core.limits import (
+    MAX_INPUT_BYTES,
+    MAX_INPUT_FILES,
+    MAX_NOT_CONTENT,
+    MAX_QUOTE_DIAGNOSES,
+    input_bytes,
+)
 from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
@@ -163,22 +169,30 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
     if problem is not None:
         inputs.problems.append(
             Problem(
-                row.file, row.line("path"), "path", problem.message, rel, expected=problem.expected, fix=problem.fix
+                row.file,
+                row.line("path"),
+                "path",
+                problem.message,
+                rel,
+                expected=problem.expected,
+                fix=problem.fix,
+                code="encoding-error",
             )
         )
         inputs.unreadable.add(source_id)
         return
     if row.values.get("sha256") != digest:
-        # The engine's stored-text rule, in its words, at the coding's line.
+        # The engine's stored-text rule, in the catalogue's words, at the coding's line.
+        recorded = row.values.get("sha256")
         inputs.problems.append(
-            Problem(
+            errors.problem(
+                "source-text-changed",
                 row.file,
                 row.line("sha256"),
                 "sha256",
-                f"source-text: {changed_text(rel)}",
-                None if row.values.get("sha256") is None else shown(row.values["sha256"]),
+                None if recorded is None else shown(recorded),
                 expected=digest,
-                fix=RESTORE.format(path=rel),
+                path=shown(rel),
             )
         )
         inputs.unreadable.add(source_id)
@@ -209,6 +223,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                     None,
                     "is not a stored article listed in sources/articles.yaml",
                     fix=f"remove it; {ARTICLES_DIR}/ holds only the stored article texts",
+                    code="unlisted-article",
                 )
             )
             continue
@@ -229,19 +244,43 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                 fix=f"add its entry to sources/articles.yaml: {entry} (correct the language, "
                 "and add title, publisher, url and published when the text gives them); "
                 "or remove the file",
+                code="unlisted-article",
             )
         )
     return problems
 
 
 def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tuple[int, int]]:
-    spans = []
+    """The spans of `text` its not_content markers cover, sorted and merged.
+
+    At most MAX_NOT_CONTENT markers are looked for, each by one scan of the text that stops
+    once the source has MAX_NOT_CONTENT spans in all (markers and their occurrences
+    together): the work is at most the text's length times that limit. A source that asks
+    for more is a finding; the spans found up to the limit are kept, so that what reads
+    them later (mentions, candidates, coverage) stays bounded too.
+    """
+    spans: list[tuple[int, int]] = []
     lines = row.extra.get("marker_lines")
-    for index, marker in enumerate(row.extra["not_content"]):
+    markers = row.extra["not_content"]
+    if len(markers) > MAX_NOT_CONTENT:
+        problems.append(
+            Problem(
+                row.file,
+                row.line("not_content"),
+                "not_content",
+                f"lists {len(markers)} markers, more than the limit of {MAX_NOT_CONTENT} per source; "
+                f"only the first {MAX_NOT_CONTENT} were looked for",
+                fix="mark only the few parts of the page that are not the article (a banner, a menu)",
+                code="limit",
+            )
+        )
+    for index, marker in enumerate(markers[:MAX_NOT_CONTENT]):
         line = lines(index) if lines else row.line("not_content")
+        budget = MAX_NOT_CONTENT - len(spans)
         found: list[tuple[int, int]] = []
         if marker.text is not None:
-            found = [(s, s + len(marker.text)) for s in occurrences(text, marker.text)]
+            starts = occurrences(text, marker.text, limit=budget)  # at most budget + 1
+            found = [(s, s + len(marker.text)) for s in starts]
         else:
             start = text.find(marker.start)
             if start != -1 and marker.to is None:
@@ -261,8 +300,32 @@ def _not_content_spans(text: str, row: Row, problems: list[Problem]) -> list[tup
                     fix="copy the marker exactly from the stored text",
                 )
             )
+        if len(found) > budget:
+            problems.append(
+                Problem(
+                    row.file,
+                    line,
+                    "not_content",
+                    f"the markers of this source cover more than {MAX_NOT_CONTENT} places in its stored text, "
+                    "the limit per source",
+                    shorten(marker.text or marker.start),
+                    expected="markers that name the few parts of a page that are not the article "
+                    "(a banner, a menu, a cookie notice)",
+                    fix="make the marker longer, so that it matches only the part of the page meant, "
+                    "or mark the part with from: and to:",
+                    code="limit",
+                )
+            )
+            spans += found[:budget]
+            break
         spans += found
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # overlapping or touching spans become one
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[Alias, Row]]:
@@ -300,6 +363,7 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
                             reveal(shorten(name)),
                             expected="a visible name",
                             fix="retype the name",
+                            code="name",
                         )
                     )
                 elif name not in seen:
@@ -509,7 +573,16 @@ def _stance_row(
         except quotes.NotFound as exc:
             diagnosed[0] += 1
             problems.append(
-                Problem(rel, row.line("quote"), "quote", exc.message, exc.value, expected=exc.expected, fix=exc.fix)
+                Problem(
+                    rel,
+                    row.line("quote"),
+                    "quote",
+                    exc.message,
+                    exc.value,
+                    expected=exc.expected,
+                    fix=exc.fix,
+                    code="quote-not-found",
+                )
             )
     return row
 

@@ -6,6 +6,7 @@ rendered from schema/) is their one source of truth.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import yaml
 
@@ -56,7 +57,7 @@ _CROISSANT_CONTEXT = {
 _LICENSE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
-def _licence_note(descriptor: dict) -> str:
+def _licence_note(descriptor: dict[str, Any]) -> str:
     """One sentence naming every licence of the descriptor and what it covers. The first is
     the package's; CITATION.cff and .zenodo.json hold a single licence id (CFF reads a list as
     a choice between them), so the others are named here."""
@@ -67,11 +68,11 @@ def _licence_note(descriptor: dict) -> str:
     return "Licences, for different parts of the data (LICENSE-DATA.md says which): " + "; ".join(parts) + "."
 
 
-def creators(descriptor: dict) -> list[str]:
+def creators(descriptor: dict[str, Any]) -> list[str]:
     return [c["title"] for c in descriptor.get("contributors", [])]
 
 
-def citation(descriptor: dict, released: str | None) -> str:
+def citation(descriptor: dict[str, Any], released: str | None) -> str:
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use this dataset, please cite the version you used. " + _licence_note(descriptor),
@@ -89,7 +90,7 @@ def citation(descriptor: dict, released: str | None) -> str:
     return header + yaml.safe_dump(cff, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def zenodo(descriptor: dict, released: str | None) -> str:
+def zenodo(descriptor: dict[str, Any], released: str | None) -> str:
     record = {
         "title": descriptor["title"],
         "description": descriptor["description"],
@@ -105,7 +106,7 @@ def zenodo(descriptor: dict, released: str | None) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def croissant(contract: Contract, descriptor: dict, released: str | None) -> str:
+def croissant(contract: Contract, descriptor: dict[str, Any], released: str | None) -> str:
     licences = [
         licence.get("path") or _LICENSE_URLS.get(licence["name"], licence["name"]) for licence in descriptor["licenses"]
     ]

@@ -16,7 +16,9 @@ from ai_openness.compile.executors import Executor
 from ai_openness.compile.inputs import Inputs
 from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
+from ai_openness.core.limits import MAX_INPUT_BYTES
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, read_file
 from ai_openness.safeio.schema import contract_for_build
 from ai_openness.safeio.write import stale, write_atomically
 
@@ -40,11 +42,23 @@ def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: 
         "data-dictionary": docs.data_dictionary(contract),
         "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
     }
+    files = {docs.README: _filled(root, docs.README, blocks)}
+    # The guide's table of messages, from the catalogue of findings (when the guide is there).
+    if (root / docs.CONTRIBUTING).is_file():
+        files[docs.CONTRIBUTING] = _filled(root, docs.CONTRIBUTING, {"messages": docs.messages()})
+    return files
+
+
+def _filled(root: Path, rel: str, blocks: dict[str, str]) -> bytes:
+    """`rel` with its generated blocks refreshed; read inside the package, and no larger
+    than a stored text (README.md is 57 kB)."""
     try:
-        text = docs.fill(path.read_text(encoding="utf-8"), blocks)
-    except ValueError as exc:
-        raise BuildFailed([Problem(docs.README, None, None, str(exc))]) from None
-    return {docs.README: text.encode("utf-8")}
+        data = read_file(root, rel, MAX_INPUT_BYTES)
+        return docs.fill(data.decode("utf-8"), blocks).encode("utf-8")
+    except Refused as refused:
+        raise BuildFailed([Problem(rel, None, None, refused.message, fix=refused.fix)]) from None
+    except ValueError as exc:  # not UTF-8, or its generated blocks' markers are broken
+        raise BuildFailed([Problem(rel, None, None, str(exc))]) from None
 
 
 def released(contract: Contract) -> str | None:

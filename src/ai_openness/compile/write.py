@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, Contract, resource_schema
+from ai_openness.contract.model import ROWS_PROPERTY
 from ai_openness.core.cells import cell_text
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -100,6 +101,7 @@ def _resource(contract: Contract, name: str, path: str, data: bytes, fmt: str) -
         "type": "table",
         "title": info["title"],
         "description": info["description"],
+        ROWS_PROPERTY: contract.rows_from(name),
         "path": path,
         "scheme": "file",
         "format": fmt,

@@ -14,6 +14,7 @@ from ai_openness.contract.model import (
     Contract,
     resource_schema,
 )
+from ai_openness.contract.objects import Field, Package, Resource, Schema
 from ai_openness.contract.shape import schema_problems
 from ai_openness.contract.types import TYPES, arrow_type, polars_type
 
@@ -25,7 +26,11 @@ __all__ = [
     "SCHEMA_DIR",
     "TYPES",
     "Contract",
+    "Field",
     "ForeignKey",
+    "Package",
+    "Resource",
+    "Schema",
     "arrow_type",
     "key_list",
     "polars_type",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ def key_list(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def schema_foreign_keys(schema: dict, name: str) -> list[ForeignKey]:
+def schema_foreign_keys(schema: dict[str, Any], name: str) -> list[ForeignKey]:
     """The foreign keys of a Table Schema (also an untrusted one: malformed entries are left out)."""
     keys = []
     for fk in schema.get("foreignKeys") or []:

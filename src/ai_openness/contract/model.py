@@ -6,26 +6,25 @@ types, the DuckDB, SQLite and Croissant column types, the keys and the vocabular
 module maps a Table Schema type to an engine type or normalises a key. Nothing here chooses
 which package applies: whoever works on a package builds its contract once and passes it on.
 
-Only the standard library, pandas and pyarrow are imported for reading the tables
-(`ai_openness.load`); pydantic, polars and PyYAML are imported by the views that need them.
+The schemas are held as the contract's typed objects (objects.py: Package, Resource, Schema,
+Field), built when the contract is, and as the dicts they were read from, which the
+descriptors are written from. Reading the tables (`ai_openness.load`) needs pydantic,
+pandas and pyarrow only; polars is imported by the views that need it.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
-from ai_openness.contract.keys import ForeignKey, key_list, schema_foreign_keys
+from ai_openness.contract.keys import ForeignKey
+from ai_openness.contract.objects import Field, Package, Schema
 from ai_openness.contract.shape import schema_problems
-from ai_openness.contract.types import (
-    arrow_type,
-    croissant_type,
-    duckdb_type,
-    pandas_dtype,
-    polars_type,
-    python_type,
-    sqlite_type,
-)
+from ai_openness.contract.types import croissant_type, duckdb_type, polars_type, python_type, sqlite_type
 from ai_openness.core.problems import Problem, Unreadable
+
+if TYPE_CHECKING:  # pydantic is not installed with the slim (data-only) install
+    from pydantic import BaseModel
 
 SCHEMA_DIR = "schema"
 PACKAGE_YAML = f"{SCHEMA_DIR}/package.yaml"
@@ -37,23 +36,7 @@ PARQUET_DESCRIPTOR = "datapackage.parquet.json"
 # datapackage.json never carries it.
 PUBLISHED = "ai_openness:published"
 
-# Columns the build computes; a coding that writes one is told to remove it.
-GENERATED_COLUMNS = {
-    "sources": ("characters",),
-    "licences": ("spdx",),
-    "models": ("released_precision", "released_end"),
-    "stances": ("source_id", "actor_id", "actor_type", "date_end", "date_precision", "quote_start", "quote_end"),
-    "aliases": ("language",),
-}
-# Tables the build derives from the codings (no codings file of their own): a changelog
-# counts their rows instead of listing them.
-GENERATED_TABLES = ("aliases", "mentions", "position_changes")
-# Tables found by matching aliases in the stored texts: no coding row stands behind a row.
-MATCHED_TABLES = ("mentions",)
-# Tables computed from the checked rows of other tables (changes.py): no coding row either.
-DERIVED_TABLES = ("position_changes",)
-# models.access values under which no weights are released (so no weights licence applies).
-WEIGHTS_WITHHELD = ("api", "hosted", "unreleased")
+ROWS_PROPERTY = "ai_openness:rows"  # the same, in a descriptor's resource
 
 
 # --- type views: the only maps from a Table Schema type to an engine's type -----------
@@ -68,11 +51,14 @@ WEIGHTS_WITHHELD = ("api", "hosted", "unreleased")
 class Contract:
     """The Table Schemas of one package and the views derived from them."""
 
-    def __init__(self, meta: dict, schemas: dict[str, dict], origin: str = ""):
+    def __init__(self, meta: dict[str, Any], schemas: dict[str, dict[str, Any]], origin: str = ""):
         self.meta = meta
         self._schemas = schemas
         self.origin = origin  # where it was read from, for messages
-        self._views: dict[tuple, Any] = {}
+        self._views: dict[tuple[Any, ...], Any] = {}
+        # The typed objects: whoever makes a contract has checked the shapes (shape.py).
+        self.package = Package.model_validate(meta)
+        self.tables = {name: Schema.model_validate(schema) for name, schema in schemas.items()}
 
     def __repr__(self) -> str:
         return f"Contract({self.origin or '?'}: {', '.join(self.names)})"
@@ -80,7 +66,7 @@ class Contract:
     # construction -------------------------------------------------------------------
 
     @classmethod
-    def from_descriptor(cls, descriptor: dict, origin: str = DESCRIPTOR) -> Contract:
+    def from_descriptor(cls, descriptor: dict[str, Any], origin: str = DESCRIPTOR) -> Contract:
         """The contract embedded in a datapackage.json (a published copy, a release archive)."""
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if not isinstance(resources, list) or not all(
@@ -102,7 +88,10 @@ class Contract:
         if problems:
             raise Unreadable(problems)
         meta = {k: v for k, v in descriptor.items() if k != "resources"}
-        meta["resources"] = [{k: r[k] for k in ("name", "title", "description") if k in r} for r in resources]
+        meta["resources"] = [
+            {k: r[k] for k in ("name", "title", "description") if k in r} | {"rows": r.get(ROWS_PROPERTY, "codings")}
+            for r in resources
+        ]
         return cls(meta, {r["name"]: r["schema"] for r in resources}, origin)
 
     # the schemas ---------------------------------------------------------------------
@@ -112,105 +101,120 @@ class Contract:
         """The resources, dependencies first (the order of package.yaml)."""
         return [r["name"] for r in self.meta["resources"]]
 
-    def resource(self, name: str) -> dict:
+    def resource(self, name: str) -> dict[str, Any]:
         """The package-level entry of a resource: name, title, description."""
         for r in self.meta["resources"]:
             if r["name"] == name:
-                return r
+                entry: dict[str, Any] = r
+                return entry
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
 
-    def schema(self, name: str) -> dict:
+    def schema(self, name: str) -> dict[str, Any]:
         try:
-            return self._schemas[name]
+            schema: dict[str, Any] = self._schemas[name]
+            return schema
         except KeyError:
             raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}") from None
 
-    def fields(self, name: str) -> list[dict]:
-        return self.schema(name)["fields"]
+    def fields(self, name: str) -> list[dict[str, Any]]:
+        fields: list[dict[str, Any]] = self.schema(name)["fields"]
+        return fields
 
     def columns(self, name: str) -> list[str]:
         # Asked for once per coded row by the build: kept, and copied so a caller cannot change it.
         return list(self._cached(("columns", name), lambda: tuple(f["name"] for f in self.fields(name))))
 
-    def field(self, name: str, field: str) -> dict:
+    def field(self, name: str, field: str) -> dict[str, Any]:
         for f in self.fields(name):
             if f["name"] == field:
                 return f
         raise KeyError(f"{name}.{field}")
 
+    def table(self, name: str) -> Schema:
+        """The typed Table Schema of `name`."""
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
+        return self.tables[name]
+
+    def typed_field(self, name: str, field: str) -> Field:
+        for f in self.table(name).fields:
+            if f.name == field:
+                return f
+        raise KeyError(f"{name}.{field}")
+
     def primary_key(self, name: str) -> list[str]:
-        return key_list(self.schema(name).get("primaryKey"))
+        return list(self.table(name).primaryKey)
 
     def foreign_keys(self, name: str) -> list[ForeignKey]:
-        return schema_foreign_keys(self.schema(name), name)
+        return self.table(name).foreign_keys(name)
 
     def required(self, name: str) -> set[str]:
-        return {f["name"] for f in self.fields(name) if (f.get("constraints") or {}).get("required")}
+        return {f.name for f in self.table(name).fields if f.required}
 
     def vocabulary(self, name: str, field: str) -> list[str]:
         """The allowed values of a column, in documented order ([] when any value is allowed)."""
-        return list((self.field(name, field).get("constraints") or {}).get("enum") or [])
+        return list(self.typed_field(name, field).vocabulary)
 
     def generated_columns(self, name: str) -> tuple[str, ...]:
         """Columns of `name` the build computes (a coding must not write them)."""
-        return self._cached(
-            ("generated", name), lambda: tuple(c for c in GENERATED_COLUMNS.get(name, ()) if c in self.columns(name))
-        )
+        return tuple(f.name for f in self.table(name).fields if f.generated)
+
+    def rows_from(self, name: str) -> str:
+        """Where the rows of `name` come from: codings, generated, matched or derived."""
+        for resource in self.package.resources:
+            if resource.name == name:
+                return resource.rows
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.names)}")
 
     @property
     def generated_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in GENERATED_TABLES if n in self._schemas)
+        """Tables with no codings file of their own (a changelog counts their rows)."""
+        return tuple(n for n in self.names if self.rows_from(n) != "codings")
 
     @property
     def matched_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in MATCHED_TABLES if n in self._schemas)
+        """Tables found by matching aliases in the stored texts: no coding row stands behind a row."""
+        return tuple(n for n in self.names if self.rows_from(n) == "matched")
 
     @property
     def derived_tables(self) -> tuple[str, ...]:
-        return tuple(n for n in DERIVED_TABLES if n in self._schemas)
+        """Tables computed from the checked rows of other tables: no coding row either."""
+        return tuple(n for n in self.names if self.rows_from(n) == "derived")
 
     def weights_withheld(self) -> tuple[str, ...]:
         """The models.access values under which no weights are released."""
-        return tuple(v for v in WEIGHTS_WITHHELD if v in self.vocabulary("models", "access"))
+        return self.typed_field("models", "access").weights_withheld
 
     # type views ----------------------------------------------------------------------
 
-    def _cached(self, key: tuple, make):
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         if key not in self._views:
             self._views[key] = make()
         return self._views[key]
 
-    def pydantic_model(self, name: str):
+    def pydantic_model(self, name: str) -> type[BaseModel]:
         """A pydantic model of one row of `name`, to check a coding's values."""
-        return self._cached(("pydantic", name), lambda: _pydantic_model(name, self.fields(name)))
+        model: type[BaseModel] = self._cached(("pydantic", name), lambda: _pydantic_model(name, self.fields(name)))
+        return model
 
-    def arrow_schema(self, name: str):
+    def arrow_schema(self, name: str) -> Any:
         """Arrow types of the Parquet twin; non-required fields are nullable."""
-        import pyarrow as pa
-
-        required = self.required(name)
-        return self._cached(
-            ("arrow", name),
-            lambda: pa.schema(
-                [pa.field(f["name"], arrow_type(f), nullable=f["name"] not in required) for f in self.fields(name)]
-            ),
-        )
+        return self._cached(("arrow", name), lambda: self.table(name).arrow_schema())
 
     def pandas_dtypes(self, name: str) -> dict[str, Any]:
         """pandas dtypes: vocabularies are categoricals in documented order, the rest nullable."""
         import pandas as pd
 
-        def make():
-            dtypes = {}
-            for f in self.fields(name):
-                vocabulary = self.vocabulary(name, f["name"])
-                dtypes[f["name"]] = pd.CategoricalDtype(vocabulary) if vocabulary else pandas_dtype(f)
+        def make() -> dict[str, Any]:
+            dtypes: dict[str, Any] = {}
+            for f in self.table(name).fields:
+                dtypes[f.name] = pd.CategoricalDtype(f.vocabulary) if f.vocabulary else f.to("pandas")
             return dtypes
 
         return dict(self._cached(("pandas", name), make))
 
     def polars_schema(self, name: str) -> dict[str, Any]:
-        return {f["name"]: polars_type(f) for f in self.fields(name)}
+        return {f.name: f.to("polars") for f in self.table(name).fields}
 
     duckdb_type = staticmethod(duckdb_type)
     sqlite_type = staticmethod(sqlite_type)
@@ -218,12 +222,12 @@ class Contract:
     polars_type = staticmethod(polars_type)
 
 
-def _pydantic_model(name: str, fields: list[dict]):
+def _pydantic_model(name: str, fields: list[dict[str, Any]]) -> type[BaseModel]:
     from typing import Literal
 
     from pydantic import ConfigDict, Field, StringConstraints, create_model
 
-    definitions = {}
+    definitions: dict[str, Any] = {}
     for f in fields:
         constraints = f.get("constraints") or {}
         if "enum" in constraints:
@@ -251,7 +255,7 @@ def _pydantic_model(name: str, fields: list[dict]):
 # --- reading schema/ safely ------------------------------------------------------------
 
 
-def resource_schema(contract: Contract, name: str, fmt: str) -> dict:
+def resource_schema(contract: Contract, name: str, fmt: str) -> dict[str, Any]:
     """The Table Schema a descriptor gives resource `name` in format `fmt`."""
     schema = contract.schema(name)
     if fmt == "parquet":

@@ -1,74 +1,46 @@
-"""The shape every view of a Table Schema relies on, checked on schemas that may come from a contribution."""
+"""The shape of the schema files, checked by the contract's own objects (objects.py) on
+files that may come from a contribution: each problem located at its file, and at its line
+where the YAML reader knows it."""
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
+from typing import Any
 
-from ai_openness.contract.keys import key_list
-from ai_openness.contract.types import TYPES
-from ai_openness.core.limits import MAX_COLUMNS, MAX_PATTERN
-from ai_openness.core.problems import Problem, shown
+from pydantic import ValidationError
 
-
-def _pattern_problem(pattern: object) -> str | None:
-    """Why a schema's pattern cannot be used, or None. Patterns run in Rust's regex engine
-    (pydantic's and polars'), which has no look-around or back-references and always
-    runs in linear time; Python's `re` checks the syntax where pydantic is not installed."""
-    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
-        return f"must be a text of at most {MAX_PATTERN} characters"
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"is not a valid regular expression ({exc})"
-    try:
-        from pydantic import StringConstraints, TypeAdapter
-    except ImportError:  # a slim install reads schemas but checks no rows against them
-        return None
-    try:
-        TypeAdapter(Annotated[str, StringConstraints(pattern=pattern)])
-    except Exception as exc:  # pydantic-core's SchemaError: Rust's regex engine does not compile it
-        reason = str(exc).strip().splitlines()[-1].strip()
-        return f"is not a regular expression the checks can run: no look-around or back-reference ({reason})"
-    return None
+from ai_openness.contract.objects import Package, Schema, problems_of
+from ai_openness.core.problems import Problem
 
 
 def schema_problems(schema: object, rel: str) -> list[Problem]:
-    """The shape every view relies on: fields with a name and a known type; keys as lists or names."""
+    """What is wrong with a Table Schema (a schema file, or one embedded in a descriptor)."""
     if not isinstance(schema, dict):
-        return [Problem(rel, None, None, "a Table Schema must be a JSON object with `fields`")]
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not fields or len(fields) > MAX_COLUMNS:
-        return [Problem(rel, None, "fields", f"must be a list of 1 to {MAX_COLUMNS} fields")]
-    problems, names = [], set()
-    for i, f in enumerate(fields):
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
-            problems.append(Problem(rel, None, "fields", f"field {i + 1} is not an object with a `name`"))
-            continue
-        if f.get("type", "string") not in TYPES:
-            problems.append(
-                Problem(rel, None, f["name"], f"type {shown(f.get('type'))!r} is not one of {', '.join(TYPES)}")
-            )
-        if not isinstance(f.get("constraints", {}), dict):
-            problems.append(Problem(rel, None, f["name"], "`constraints` must be an object"))
-        elif not isinstance(f.get("constraints", {}).get("enum", []), list):
-            problems.append(Problem(rel, None, f["name"], "`constraints.enum` must be a list of values"))
-        elif "pattern" in f.get("constraints", {}):
-            why = _pattern_problem(f["constraints"]["pattern"])
-            if why:
-                problems.append(
-                    Problem(
-                        rel, None, f["name"], f"`constraints.pattern` {why}", shown(f["constraints"]["pattern"], 80)
-                    )
-                )
-        names.add(f["name"])
-    for column in key_list(schema.get("primaryKey")):
-        if column not in names:
-            problems.append(Problem(rel, None, "primaryKey", f"names {shown(column)!r}, which is not a field"))
-    if not isinstance(schema.get("foreignKeys", []), list):
-        problems.append(Problem(rel, None, "foreignKeys", "must be a list"))
-    else:
-        for fk in schema.get("foreignKeys", []):
-            if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict) or not key_list(fk.get("fields")):
-                problems.append(Problem(rel, None, "foreignKeys", "each foreign key needs `fields` and a `reference`"))
-    return problems
+        return [Problem(rel, None, None, "a Table Schema must be a JSON object with `fields`", code="schema-shape")]
+    try:
+        Schema.model_validate(schema)
+    except ValidationError as error:
+        return problems_of(error, rel, schema)
+    return []
+
+
+def package_problems(meta: object, rel: str) -> list[Problem]:
+    """What is wrong with schema/package.yaml: a mapping whose resources each have a plain,
+    unique name and, optionally, where their rows come from."""
+    if not isinstance(meta, dict):
+        return [Problem(rel, 1, None, "must be a mapping (name:, version:, resources: ...)", code="schema-shape")]
+    try:
+        Package.model_validate(meta)
+    except ValidationError as error:
+        return problems_of(error, rel, meta, lambda loc: _line(meta, loc))
+    return []
+
+
+def _line(meta: dict[str, Any], loc: tuple[Any, ...]) -> int | None:
+    """The line of the resource (or key) a location names, from the YAML reader's lines."""
+    resources = meta.get("resources")
+    if len(loc) >= 2 and loc[0] == "resources" and isinstance(resources, list) and loc[1] < len(resources):
+        line = getattr(resources[loc[1]], "line", None)
+        if line:
+            return int(line)
+    line_of = getattr(meta, "line_of", None)
+    return int(line_of(str(loc[0]))) if line_of and loc else None

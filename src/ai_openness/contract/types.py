@@ -1,63 +1,76 @@
-"""The only maps from a Table Schema type to an engine's type (Python, Arrow, pandas, polars,
-DuckDB, SQLite, Croissant)."""
+"""The one map from a Table Schema type to each engine's type (Python, Arrow, pandas,
+polars, DuckDB, SQLite, Croissant). Fields convert themselves through it (objects.Field.to);
+the functions below serve code holding a schema's field as a dict."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, Literal
+
 TYPES = ("string", "integer", "number", "boolean", "date")  # the Table Schema types the package uses
+Type = Literal["string", "integer", "number", "boolean", "date"]
+
+# type -> engine -> the engine's type (a name, resolved on use so that no engine is imported
+# before it is needed: a slim install has neither polars nor DuckDB).
+_TABLE: dict[str, dict[str, Any]] = {
+    "string": {"python": str, "arrow": "string", "pandas": "string", "polars": "String", "duckdb": "VARCHAR",
+               "sqlite": str, "croissant": "sc:Text"},
+    "integer": {"python": int, "arrow": "int64", "pandas": "Int64", "polars": "Int64", "duckdb": "BIGINT",
+                "sqlite": int, "croissant": "sc:Integer"},
+    "number": {"python": float, "arrow": "float64", "pandas": "Float64", "polars": "Float64", "duckdb": "DOUBLE",
+               "sqlite": float, "croissant": "sc:Float"},
+    "boolean": {"python": bool, "arrow": "bool_", "pandas": "boolean", "polars": "Boolean", "duckdb": "BOOLEAN",
+                "sqlite": int, "croissant": "sc:Boolean"},
+    "date": {"python": dt.date, "arrow": "date32", "pandas": "datetime64[s]", "polars": "Date", "duckdb": "DATE",
+             "sqlite": str, "croissant": "sc:Date"},
+}  # fmt: skip
 
 
-def _type(field: dict | str) -> str:
-    kind = field if isinstance(field, str) else field.get("type", "string")
+def convert(kind: str, engine: str) -> Any:
+    """The type of a `kind` column in `engine`."""
     if kind not in TYPES:
         raise ValueError(f"Table Schema type {kind!r} is not one this package uses ({', '.join(TYPES)})")
-    return kind
+    found = _TABLE[kind][engine]
+    if engine == "arrow":
+        import pyarrow as pa
+
+        return getattr(pa, found)()
+    if engine == "polars":
+        import polars as pl
+
+        return getattr(pl, found)
+    return found
 
 
-def python_type(field: dict | str) -> type:
-    import datetime as dt
-
-    return {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date}[_type(field)]
+def _kind(field: dict[str, Any] | str) -> str:
+    return field if isinstance(field, str) else str(field.get("type", "string"))
 
 
-def arrow_type(field: dict | str):
-    import pyarrow as pa
-
-    return {"string": pa.string, "integer": pa.int64, "number": pa.float64, "boolean": pa.bool_, "date": pa.date32}[
-        _type(field)
-    ]()
+def python_type(field: dict[str, Any] | str) -> Any:
+    return convert(_kind(field), "python")
 
 
-def pandas_dtype(field: dict | str) -> str:
+def arrow_type(field: dict[str, Any] | str) -> Any:
+    return convert(_kind(field), "arrow")
+
+
+def pandas_dtype(field: dict[str, Any] | str) -> str:
     """The pandas dtype of a column without a vocabulary (nullable types throughout)."""
-    return {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[s]"}[
-        _type(field)
-    ]
+    return str(convert(_kind(field), "pandas"))
 
 
-def polars_type(field: dict | str):
-    import polars as pl
-
-    return {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}[
-        _type(field)
-    ]
+def polars_type(field: dict[str, Any] | str) -> Any:
+    return convert(_kind(field), "polars")
 
 
-def duckdb_type(field: dict | str) -> str:
-    return {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}[
-        _type(field)
-    ]
+def duckdb_type(field: dict[str, Any] | str) -> str:
+    return str(convert(_kind(field), "duckdb"))
 
 
-def sqlite_type(field: dict | str) -> type:
+def sqlite_type(field: dict[str, Any] | str) -> Any:
     """The Python type sqlite-utils creates the column from (TEXT, INTEGER or REAL)."""
-    return {"string": str, "integer": int, "number": float, "boolean": int, "date": str}[_type(field)]
+    return convert(_kind(field), "sqlite")
 
 
-def croissant_type(field: dict | str) -> str:
-    return {
-        "string": "sc:Text",
-        "integer": "sc:Integer",
-        "number": "sc:Float",
-        "boolean": "sc:Boolean",
-        "date": "sc:Date",
-    }[_type(field)]
+def croissant_type(field: dict[str, Any] | str) -> str:
+    return str(convert(_kind(field), "croissant"))

@@ -85,7 +85,8 @@ def hidden_at(block: bytes) -> np.ndarray:
     )
     whole = (at + length <= len(block)) & (code < 0x110000)
     at, code = at[whole], code[whole]
-    return at[table[code]]
+    found: np.ndarray = at[table[code]]
+    return found
 
 
 def suspect(block: bytes) -> bool:

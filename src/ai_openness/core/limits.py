@@ -13,7 +13,7 @@ from dataclasses import dataclass
 MiB = 2**20
 
 MAX_DESCRIPTOR_BYTES = 4 * MiB  # a datapackage*.json file [41 kB]
-MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a descriptor [8]
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a descriptor or a schema file [8]
 MAX_RESOURCES = 64  # resources in a descriptor [9]
 MAX_TABLE_BYTES = 512 * MiB  # one CSV or Parquet file under data/ [61 kB; 96 MB at 100,000 stances]
 MAX_COLUMNS = 100  # columns in one table [19]
@@ -34,9 +34,23 @@ def input_bytes(rel: str) -> int:
 MAX_INPUT_DEPTH = 8  # folders below sources/ or codings/ [1]
 MAX_INPUT_FILES = 250_000  # files under sources/ and codings/ [17; 21,000 at 100,000 stances]
 MAX_YAML_DEPTH = 32  # nesting of mappings and lists in a YAML file [4]
+# Every YAML and JSON input (codings, sources, schema/, descriptors) is checked against these
+# on the parser's events or a token scan, before any value is built from it: no recursion
+# follows the input's nesting, and no list, mapping or text grows past them in memory.
+MAX_ENTRIES = 250_000  # items of one list or array: the rows of one coding file [132; 100,000 at a million stances]
+MAX_KEYS = 1_000  # keys of one mapping or JSON object [36]
+MAX_SCALAR_CHARS = MAX_FIELD_CHARS  # characters of one value: a cell built from it is then readable [1,002]
+MAX_VALUES = 5_000_000  # values (texts, numbers, lists, mappings) in one file [1,600,000 at a million stances]
+MAX_NUMBER_DIGITS = 4_300  # digits of one integer: Python's int-string limit (sys.get_int_max_str_digits)
 MAX_MENTIONS_PER_ALIAS = 5_000  # matches of one alias in all stored sources [122]
 MAX_MENTIONS = 20_000_000  # rows of the generated mentions table [463; 10,000,000 at a million stances]
 MAX_QUOTE_OCCURRENCES = 10_000  # places one quote is looked for in its source [3]
+# Parts of one stored source marked not_content (sources/*.yaml): every occurrence of a
+# marker's text, or one from/to span, counts once. Each marker is found by one scan of the
+# text that stops at the limit, so the work per source is at most the text's length times
+# this number, and everything that later asks whether an offset is content (mentions,
+# candidates, coverage) looks through at most this many spans. [12]
+MAX_NOT_CONTENT = 100
 MAX_QUOTE_DIAGNOSES = 50  # quotes not found that are compared with their source in detail
 
 

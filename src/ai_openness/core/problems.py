@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +17,7 @@ class Problem:
     expected: str | None = None  # what was expected instead, when the message does not say
     fix: str | None = None  # how to fix it, in a contributor's words
     column: int | None = None  # 1-based character column in the line, when known
+    code: str | None = None  # its kind in the catalogue of findings (core/errors.py), when it has one
 
     def __str__(self) -> str:
         # Every part may come from a contribution (a file name, a YAML key, a value): all
@@ -23,9 +25,14 @@ class Problem:
         where = visible(self.file) + (f":{self.line}" if self.line else "")
         what = f" [{visible(self.field)}]" if self.field else ""
         got = f" (got '{visible(self.value)}')" if self.value not in (None, "") else ""
-        return f"{where}{what}: {visible(self.message)}{got}"
+        return f"{where}{what}: {visible(self.said)}{got}"
 
-    def to_dict(self) -> dict:
+    @property
+    def said(self) -> str:
+        """The message as every output shows it: after its code, when it has one."""
+        return f"{self.code}: {self.message}" if self.code else self.message
+
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -45,8 +52,8 @@ class Unreadable(Exception):
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
-def sort_key(problem: Problem) -> tuple:
-    return (problem.file, problem.line or 0, problem.field or "", problem.message)
+def sort_key(problem: Problem) -> tuple[Any, ...]:
+    return (problem.file, problem.line or 0, problem.field or "", problem.said)
 
 
 def shorten(value: object, limit: int = 80) -> str:

@@ -23,7 +23,7 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, int]):
     """str.translate table filled on first use of each code point."""
 
     def __missing__(self, codepoint: int) -> int:

@@ -6,6 +6,8 @@ table, pointing at its file), then the text a reader sees. One file serves both.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from ai_openness.compile.metadata import CITATION, creators
@@ -17,7 +19,7 @@ _LOADERS = {
 }
 
 
-def dataset_card(descriptor: dict) -> dict:
+def dataset_card(descriptor: dict[str, Any]) -> dict[str, Any]:
     """The card's front matter: what a dataset hub reads."""
     return {
         "pretty_name": descriptor["title"],
@@ -28,7 +30,7 @@ def dataset_card(descriptor: dict) -> dict:
     }
 
 
-def archive_readme(descriptor: dict, released: str | None) -> str:
+def archive_readme(descriptor: dict[str, Any], released: str | None) -> str:
     """README.md of a release archive: its dataset card, then what it is, its tables, how
     to load and check them, its licence and how to cite it."""
 

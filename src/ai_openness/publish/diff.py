@@ -11,14 +11,16 @@ version.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from ai_openness.contract import DESCRIPTOR, Contract, key_list
+from ai_openness.contract import DESCRIPTOR, Contract, key_list, schema_problems
+from ai_openness.contract.objects import NAME
 from ai_openness.core.limits import TRUSTED
-from ai_openness.core.problems import Problem, Unreadable
+from ai_openness.core.problems import Problem, Unreadable, shown
 from ai_openness.publish.frames import read_frame
 from ai_openness.safeio.descriptor import Resource, read_descriptor
 from ai_openness.safeio.scan import scan
@@ -143,6 +145,20 @@ def _read(root: Path) -> _Version:
             problems.append(found.problem)
             continue
         columns[name] = pl.read_csv(resource.file, n_rows=0, infer_schema=False).columns
+    for name, resource in descriptor.resources.items() if descriptor else []:
+        # The contract below is made of these: a name that is no identifier, or a schema of
+        # another shape, is a finding here, not an error in the contract's own objects.
+        if not re.fullmatch(NAME, name):
+            problems.append(
+                Problem(
+                    DESCRIPTOR,
+                    resource.line,
+                    "name",
+                    f"the resource name {shown(name)!r} is not a plain identifier (lower-case letters, digits and _)",
+                    fix="rebuild it with `ai-openness build`",
+                )
+            )
+        problems += schema_problems(resource.schema, DESCRIPTOR)
     if descriptor is None or problems:
         raise Unreadable([Problem(**{**p.to_dict(), "file": f"{root}/{p.file}"}) for p in problems])
     version = descriptor.checked.get("version")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import json
+import re
 
 from ai_openness.core.problems import shown
 from ai_openness.publish.diff import PackageDiff, ResourceSchemaDiff, TableDiff
@@ -47,15 +47,17 @@ def _schema_summary(diff: PackageDiff) -> list[str]:
     return lines
 
 
-def _row_lines(table: TableDiff, cell) -> list[tuple[str, str]]:
-    """(kind, description) of each listed row change; `cell` formats one value."""
+def _row_lines(table: TableDiff, cell, name=str) -> list[tuple[str, str]]:
+    """(kind, description) of each listed row change; `cell` formats one value, `name` a column's name."""
     out = []
     for kind, rows in (("added", table.added), ("removed", table.removed)):
         out += [(kind, cell(_key(row, table.key))) for row in rows[:MAX_LISTED]]
         if len(rows) > MAX_LISTED:
             out.append((kind, f"... and {len(rows) - MAX_LISTED} more"))
     for change in table.changed[:MAX_LISTED]:
-        fields = "; ".join(f"{column}: {cell(old)} -> {cell(new)}" for column, (old, new) in change.fields.items())
+        fields = "; ".join(
+            f"{name(column)}: {cell(old)} -> {cell(new)}" for column, (old, new) in change.fields.items()
+        )
         out.append(("changed", f"{cell('/'.join(change.key.values()))}: {fields}"))
     if len(table.changed) > MAX_LISTED:
         out.append(("changed", f"... and {len(table.changed) - MAX_LISTED} more"))
@@ -83,30 +85,51 @@ def text(diff: PackageDiff) -> str:
     return "\n".join(lines)
 
 
-def _md(value: str) -> str:
-    """A value safe inside a Markdown table cell: no HTML, no pipes, no line breaks."""
-    return html.escape(shown(value, 60)).replace("|", "\\|").replace("`", "'")
+# Every ASCII punctuation character, each of which Markdown may act on (emphasis, links,
+# images, headings, tables, HTML, entities): written with a backslash, each is plain text.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(value: object, limit: int = 60) -> str:
+    """A value as plain text anywhere in a Markdown line, a table cell included: shortened,
+    invisible characters and line breaks written as escapes (problems.visible), and every
+    ASCII punctuation character backslash-escaped, so that nothing in it is read as
+    Markdown or HTML (CommonMark: any ASCII punctuation may be escaped and is then literal)."""
+    return _PUNCTUATION.sub(r"\\\1", shown(value, limit))
+
+
+def md_code(value: object, limit: int = 60, in_table: bool = True) -> str:
+    """A value as a code span: shortened and escaped (problems.visible), its backticks
+    written as ' so that the span cannot end early, and in a table cell its pipes escaped
+    (a GFM table splits cells at a pipe even inside a span). Inside the span nothing else
+    is read as Markdown or HTML. An empty value is shown as (empty)."""
+    if value in (None, ""):
+        return "(empty)"
+    text = shown(value, limit).replace("`", "'")
+    return "`" + (text.replace("|", "\\|") if in_table else text) + "`"
 
 
 def markdown(diff: PackageDiff) -> str:
-    lines = [f"## Data changes: `{_md(diff.base)}` → `{_md(diff.head)}`", ""]
+    """The diff as GitHub Markdown (a pull request's summary): every name and value that
+    comes from the packages compared is written through md_code or md_text."""
+    lines = [f"## Data changes: {md_code(diff.base, in_table=False)} → {md_code(diff.head, in_table=False)}", ""]
     if diff.is_empty:
         return "\n".join([*lines, "No change to any table or schema."])
-    lines += [f"Version {_md(str(diff.base_version))} → {_md(str(diff.head_version))}.", ""]
+    lines += [f"Version {md_text(str(diff.base_version))} → {md_text(str(diff.head_version))}.", ""]
     schema = _schema_summary(diff)
     if schema:
-        lines += ["### Schema", ""] + [f"- {_md(line)}" for line in schema] + [""]
+        lines += ["### Schema", ""] + [f"- {md_text(line, 200)}" for line in schema] + [""]
     lines += ["| table | added | removed | changed |", "|---|---:|---:|---:|"]
     lines += [
-        f"| `{name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |"
+        f"| {md_code(name)} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |"
         for name, t in diff.tables.items()
         if not t.is_empty
     ]
     for name, table in diff.tables.items():
         if table.is_empty:
             continue
-        lines += ["", f"### `{name}`", "", "| change | row |", "|---|---|"]
-        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, lambda v: f"`{_md(v)}`")]
+        lines += ["", f"### {md_code(name, in_table=False)}", "", "| change | row |", "|---|---|"]
+        lines += [f"| {kind} | {what} |" for kind, what in _row_lines(table, md_code, md_text)]
     return "\n".join(lines)
 
 

@@ -26,7 +26,8 @@ def read_frame(resource: Resource, rel_descriptor: str, limits: Limits) -> tuple
                 rel_descriptor,
                 resource.line,
                 "path",
-                f"limit: {resource.path} is {size} bytes, more than the limit of {limits.table_bytes} bytes",
+                f"{resource.path} is {size} bytes, more than the limit of {limits.table_bytes} bytes",
+                code="limit",
             )
         ]
     found = scan(resource.file, resource.path)
@@ -42,7 +43,9 @@ def read_frame(resource: Resource, rel_descriptor: str, limits: Limits) -> tuple
         problem = not_utf8_problem(resource.file, resource.path)
         return None, [
             problem
-            or Problem(resource.path, None, None, f"source-error: is not well-formed CSV ({str(exc).splitlines()[0]})")
+            or Problem(
+                resource.path, None, None, f"is not well-formed CSV ({str(exc).splitlines()[0]})", code="source-error"
+            )
         ]
     frame = pl.concat(chunks) if chunks else pl.read_csv(resource.file, n_rows=0, infer_schema=False)
     return frame.with_columns(pl.all().fill_null("")), []

@@ -17,7 +17,7 @@ from ai_openness.core.problems import Problem, Unreadable
 PUBLISHED = ("datapackage.json", "datapackage.parquet.json", "data", "schema")
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, timeout=120, check=False)
 
 

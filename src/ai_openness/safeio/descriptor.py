@@ -12,13 +12,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import Contract
-from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
+from ai_openness.core.errors import REGENERATE
+from ai_openness.core.limits import MAX_COLUMNS, MAX_DESCRIPTOR_BYTES, MAX_RESOURCES
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, decode_utf8, read_bounded
+from ai_openness.safeio.files import Refused, contained, decode_utf8, read_file
+from ai_openness.safeio.jsonio import parse_json
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _STANDARD_PROFILE = re.compile(r"^https://datapackage\.org/profiles/[0-9.]+/[a-z]+\.json$")
 _PACKAGE_PROFILES = {"data-package", "tabular-data-package"}
 _RESOURCE_PROFILES = {"data-resource", "tabular-data-resource"}
@@ -39,7 +41,7 @@ class Resource:
     path: str  # relative to the package root, as written
     file: Path  # the checked file inside the package
     format: str
-    schema: dict
+    schema: dict[str, Any]
     line: int | None  # line of its "path" in the descriptor
 
 
@@ -47,7 +49,7 @@ class Resource:
 class Descriptor:
     rel: str
     text: str
-    checked: dict  # what frictionless may be handed
+    checked: dict[str, Any]  # what frictionless may be handed
     resources: dict[str, Resource] = field(default_factory=dict)
 
 
@@ -62,57 +64,18 @@ def line_of(text: str, key: str, value: object, start: int = 0) -> int | None:
     return _line_at(text, offset) if offset != -1 else None
 
 
-def _too_deep(text: str) -> int | None:
-    """Offset where nesting first exceeds the limit, found without parsing (so without
-    recursion); None when the document stays within it."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return match.start()
-        elif token in "]}":
-            depth -= 1
-    return None
-
-
-def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[Problem]:
+def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict[str, Any]] | list[Problem]:
     fix = f"regenerate it: {REGENERATE}"
     try:
-        path = contained(root, rel)
-        data = read_bounded(path, rel, limit if limit is not None else path.stat().st_size)
+        data = read_file(root, rel, limit)
     except Refused as refused:
         return [Problem(rel, None, None, f"cannot be read: {refused.message}", fix=refused.fix)]
     text, problems = decode_utf8(rel, data)
     if text is None or problems:
         return problems
-    offset = _too_deep(text)
-    if offset is not None:
-        return [
-            Problem(
-                rel,
-                _line_at(text, offset),
-                None,
-                f"is nested more than {MAX_JSON_DEPTH} levels deep",
-                expected=f"at most {MAX_JSON_DEPTH} levels of arrays and objects",
-                fix=fix,
-            )
-        ]
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or a number of over 4,300 digits
-        line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (None, None)
-        reason = (
-            exc.msg
-            if isinstance(exc, json.JSONDecodeError)
-            else "nested too deeply"
-            if isinstance(exc, RecursionError)
-            else "it holds a number too long to read"
-        )
-        return [
-            Problem(rel, line, None, f"is not valid JSON: {reason}", expected="a JSON object", fix=fix, column=column)
-        ]
+    document, problems = parse_json(text, rel, fix)
+    if problems:
+        return problems
     if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
         return [
             Problem(
@@ -127,7 +90,7 @@ def _parse(root: Path, rel: str, limit: int | None) -> tuple[str, dict] | list[P
     return text, document
 
 
-def _check_profiles(document: dict, allowed: set[str], rel: str, text: str, where: int) -> list[Problem]:
+def _check_profiles(document: dict[str, Any], allowed: set[str], rel: str, text: str, where: int) -> list[Problem]:
     """Keep only the standard profiles: any other one would be fetched or read by frictionless."""
     problems = []
     for key in ("$schema", "profile"):
@@ -258,7 +221,7 @@ def _check_resource(root: Path, item: object, rel: str, text: str) -> tuple[Reso
                 fix=refused.fix,
             )
         )
-    if problems:
+    if problems or not isinstance(path, str) or not isinstance(fmt, str):
         return None, problems
     if not path.endswith(f".{fmt}"):
         return None, [

@@ -1,28 +1,33 @@
 """Reading a contribution's files safely: inside the package, bounded, and UTF-8.
 
-Every file the validator opens goes through `contained` (the path stays inside the
-package directory, follows no link out of it, is a regular file and is not a URL) and
-`read_bounded` (its size is checked before it is read).
+Every input is read by `read_file`: `contained` checks the path (it stays inside the package
+directory, follows no link out of it, names a regular file and is not a URL), then the file
+is opened without following a link, checked again on the open descriptor (it may have been
+replaced since) and read up to its size limit. `decode_utf8` is the one diagnosis of a file
+that is not UTF-8 text.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.problems import Problem, shown
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, data:, s3:, C: ...
-REGENERATE = "run `ai-openness build` and commit the result (never edit data/ or the descriptors by hand)"
 
 
 class Refused(Exception):
-    """A path or a file that the validator will not read; carries the reason."""
+    """A path or a file that will not be read; carries the reason, and `where`, the path to
+    name (a folder on the way that is a link out, rather than the file in it)."""
 
-    def __init__(self, message: str, fix: str):
+    def __init__(self, message: str, fix: str, where: str | None = None):
         super().__init__(message)
-        self.message, self.fix = message, fix
+        self.message, self.fix, self.where = message, fix, where
 
 
 def contained(root: Path, rel: object, must_exist: bool = True) -> Path:
@@ -54,6 +59,21 @@ def contained(root: Path, rel: object, must_exist: bool = True) -> Path:
     path = base / rel
     real = Path(os.path.realpath(path))
     if not real.is_relative_to(base):
+        # Name the link that leaves: a folder on the way (schema/, sources/) or the file itself.
+        folder = next(
+            (
+                p
+                for p in reversed(PurePosixPath(rel).parents)
+                if p.name and (base / p).is_symlink() and not Path(os.path.realpath(base / p)).is_relative_to(base)
+            ),
+            None,
+        )
+        if folder is not None:
+            raise Refused(
+                f"{shown(folder.as_posix())}/ is a symbolic link to a place outside the package",
+                "replace the link by the folder itself",
+                where=f"{folder.as_posix()}/",
+            )
         raise Refused(
             f"{shown(rel)} is a symbolic link to a place outside the package",
             "replace the link by the file itself, inside the package",
@@ -65,16 +85,35 @@ def contained(root: Path, rel: object, must_exist: bool = True) -> Path:
     return real
 
 
-def read_bounded(path: Path, rel: str, limit: int) -> bytes:
-    """The bytes of a contained regular file, refused when larger than `limit`."""
-    size = path.stat().st_size
+def read_file(root: Path, rel: str, limit: int | None) -> bytes:
+    """The bytes of input `rel` of the package under `root`, at most `limit` of them (None: a
+    trusted run's file, any size); raise Refused naming what is wrong (see the docstring above)."""
+    real = contained(root, rel)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:  # a link put in its place, no permission
+        raise Refused(
+            f"{shown(rel)} cannot be read ({exc.strerror})", "make it a regular file inside the package"
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
+            raise Refused(f"{shown(rel)} is not a regular file", "replace it by a regular file")
+        size = os.fstat(handle.fileno()).st_size
+        return _bounded(handle, size, rel, size if limit is None else limit)
+
+
+def _bounded(handle: BinaryIO, size: int, rel: str, limit: int) -> bytes:
     if size > limit:
         raise Refused(
             f"{rel} is {size} bytes, more than the limit of {limit} bytes",
             "this package's files are far smaller; check that the right file was committed",
         )
-    with open(path, "rb") as handle:
-        data = handle.read(limit + 1)  # the file may have grown since stat
+    # One byte more than the size seen (not than the limit: read(n) reserves n bytes at
+    # once) tells whether the file grew since it was measured.
+    data = handle.read(size + 1)
+    if len(data) > size:
+        data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise Refused(
             f"{rel} is more than the limit of {limit} bytes",
@@ -89,7 +128,8 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
     return before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1
 
 
-def _guess(data: bytes) -> str | None:
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding charset-normalizer finds most likely for the start of `data`."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65_536]).best()
@@ -120,9 +160,10 @@ def not_text(rel: str, head: bytes) -> Problem | None:
             rel,
             1,
             None,
-            "encoding-error: is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            "is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
             expected="UTF-8 text",
             fix=SAVE_UTF8,
+            code="encoding-error",
         )
     for magic, what in _MAGIC:
         if head.startswith(magic):
@@ -130,9 +171,10 @@ def not_text(rel: str, head: bytes) -> Problem | None:
                 rel,
                 1,
                 None,
-                f"encoding-error: is {what}, not text",
+                f"is {what}, not text",
                 expected="UTF-8 text",
                 fix="store the table itself as UTF-8 CSV text, not an archive or a binary file",
+                code="encoding-error",
             )
     sample = head[:4096]
     if b"\x00" in sample:
@@ -143,28 +185,35 @@ def not_text(rel: str, head: bytes) -> Problem | None:
                 rel,
                 1,
                 None,
-                "encoding-error: looks like UTF-16 without a byte-order mark (every other byte is NUL), not UTF-8",
+                "looks like UTF-16 without a byte-order mark (every other byte is NUL), not UTF-8",
                 expected="UTF-8 text",
                 fix=SAVE_UTF8,
+                code="encoding-error",
             )
+        line, column = _line_and_column(head, head.index(b"\x00"))
         return Problem(
             rel,
-            1,
+            line,
             None,
-            "encoding-error: is binary data (it holds NUL bytes), not text",
+            "is binary data (it holds NUL bytes), not text",
             expected="UTF-8 text",
-            fix="store the table itself as UTF-8 CSV text, not a binary file",
+            fix="store the table itself as UTF-8 CSV text, not a binary file"
+            if rel.endswith(".csv")
+            else "remove the NUL byte (an editor that shows invisible characters finds it), and save the file as UTF-8 text",
+            column=column,
+            code="encoding-error",
         )
     if head.startswith(b"\xef\xbb\xbf"):
         return Problem(
             rel,
             1,
             None,
-            "encoding-error: starts with a UTF-8 byte-order mark (BOM)",
+            "starts with a UTF-8 byte-order mark (BOM)",
             value="\ufeff",
             expected="UTF-8 without a byte-order mark",
             fix=SAVE_UTF8,
             column=1,
+            code="encoding-error",
         )
     return None
 
@@ -172,17 +221,17 @@ def not_text(rel: str, head: bytes) -> Problem | None:
 def not_utf8(rel: str, before: bytes, bad: bytes, sample: bytes) -> Problem:
     """A byte that is not UTF-8 at the end of `before` (the file up to it)."""
     line, column = _line_and_column(before, len(before))
-    guess = _guess(sample)
+    guess = guess_encoding(sample)
     looks = f"; it looks like {guess}" if guess and guess not in ("utf_8", "ascii") else ""
     return Problem(
         rel,
         line,
         None,
-        f"encoding-error: is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} "
-        "(Latin-1 and Windows-1252 are common culprits)",
+        f"is not UTF-8: byte 0x{bad[0]:02X} cannot be decoded{looks} (Latin-1 and Windows-1252 are common culprits)",
         expected="UTF-8 text",
         fix=SAVE_UTF8,
         column=column,
+        code="encoding-error",
     )
 
 
@@ -194,11 +243,12 @@ def carriage_return(rel: str, before: bytes, following: bytes) -> Problem:
         rel,
         line,
         None,
-        f"encoding-error: has {kind} line endings",
+        f"has {kind} line endings",
         value="\r",
         expected="LF (\\n) line endings",
         fix=SAVE_UTF8 + "; with git on Windows, set `git config core.autocrlf input`",
         column=column,
+        code="encoding-error",
     )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import MAX_INPUT_DEPTH, MAX_INPUT_FILES, input_bytes
 from ai_openness.core.problems import Problem, shown
-from ai_openness.safeio.files import Refused, contained, decode_utf8, read_bounded
+from ai_openness.safeio.files import Refused, decode_utf8, read_file
 
 INPUT_DIRS = ("sources", "codings")
 
@@ -65,11 +66,12 @@ def input_problems(root: Path) -> list[Problem]:
                 if name in subdirs and not path.is_symlink():
                     continue
                 try:
-                    real = contained(root, rel)
-                    data = read_bounded(real, rel, input_bytes(rel))
+                    data = read_file(root, rel, input_bytes(rel))
                 except Refused as refused:
-                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix))
+                    problems.append(Problem(rel, None, None, refused.message, fix=refused.fix, code="path-outside"))
                     continue
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]
+                    if not data.strip():  # else it reads as no entries, and only what refers to them fails
+                        problems.append(problem("empty-file", rel, None, None, path=rel))
     return problems

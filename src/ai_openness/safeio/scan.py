@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ai_openness.core import invisible
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.problems import Problem
-from ai_openness.safeio.files import REGENERATE, carriage_return, not_text, not_utf8
+from ai_openness.safeio.files import carriage_return, not_text, not_utf8
 
 BLOCK = 8 << 20  # bytes read at a time: the numpy temporaries stay near 100 MB
 
@@ -66,7 +68,10 @@ def scan(path: Path, rel: str) -> Scan:
     sha, size, problem = hashlib.sha256(), 0, None
     tail = b""
     parity, carry, breaks_seen = 0, 0, 0  # quote parity, commas of the open record, line breaks so far
-    ends, breaks, cells, suspect = [], [], [], False
+    ends: list[np.ndarray] = []
+    breaks: list[np.ndarray] = []
+    cells: list[np.ndarray] = []
+    suspect = False
     with open(path, "rb") as handle:
         while block := handle.read(BLOCK):
             sha.update(block)
@@ -78,30 +83,37 @@ def scan(path: Path, rel: str) -> Scan:
                 parity, carry = _structure(block, size, parity, carry, breaks_seen, ends, breaks, cells)
                 breaks_seen += block.count(b"\n")
             size += len(block)
-    join = lambda parts, kind: np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
-    ends_, breaks_, cells_ = join(ends, np.int64), join(breaks, np.int64), join(cells, np.int64)
+    ends_, breaks_, cells_ = _joined(ends), _joined(breaks), _joined(cells)
     if problem is None and size and (not len(ends_) or ends_[-1] != size - 1):
         # The last record has no line break after it: it ends with the file.
         ends_ = np.append(ends_, size)
         breaks_ = np.append(breaks_, breaks_seen)
         cells_ = np.append(cells_, carry + 1)
     if problem is None and not size:
-        problem = Problem(rel, 1, None, "source-error: is empty", expected="a header row", fix=REGENERATE)
+        problem = Problem(rel, 1, None, "is empty", expected="a header row", fix=REGENERATE, code="source-error")
     if problem is None and parity:
         line = int(breaks_[-2]) + 2 if len(breaks_) > 1 else 1
         problem = Problem(
             rel,
             line,
             None,
-            "source-error: a quote opens a cell on this line that is never closed",
+            "a quote opens a cell on this line that is never closed",
             expected='a closing " after the cell (a quote inside a cell is written "")',
             fix=REGENERATE,
+            code="source-error",
         )
     return Scan(sha.hexdigest(), size, problem, ends_, breaks_, cells_, suspect)
 
 
 def _structure(
-    block: bytes, offset: int, parity: int, carry: int, breaks_seen: int, ends: list, breaks: list, cells: list
+    block: bytes,
+    offset: int,
+    parity: int,
+    carry: int,
+    breaks_seen: int,
+    ends: list[Any],
+    breaks: list[Any],
+    cells: list[Any],
 ) -> tuple[int, int]:
     """Record ends and cells per record in one block; returns the quote parity and the commas
     of the record still open at its end. Only quotes, line breaks and commas are looked at."""
@@ -126,6 +138,10 @@ def _structure(
     return (parity + len(quotes)) & 1, carry
 
 
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def _text_problem(path: Path, rel: str, block: bytes, offset: int) -> Problem | None:
     """A file that is not text (its first bytes), a NUL byte or a CR. Whether the bytes are
     UTF-8 is left to the CSV parser, which checks every cell; `not_utf8_problem` then says where."""
@@ -133,21 +149,22 @@ def _text_problem(path: Path, rel: str, block: bytes, offset: int) -> Problem | 
         found = not_text(rel, block)
         if found is not None:
             return found
-    for byte, found in ((b"\x00", "nul"), (b"\r", "cr")):
+    for byte, what in ((b"\x00", "nul"), (b"\r", "cr")):
         index = block.find(byte)
         if index != -1:
             at = offset + index
             data = _reread(path, at + 2)
-            if found == "cr":
+            if what == "cr":
                 return carriage_return(rel, data[:at], data[at:])
             line = data[:at].count(b"\n") + 1
             return Problem(
                 rel,
                 line,
                 None,
-                "encoding-error: holds a NUL byte: it is binary data, not text",
+                "holds a NUL byte: it is binary data, not text",
                 expected="UTF-8 text",
                 fix="store the table itself as UTF-8 CSV text",
+                code="encoding-error",
             )
     return None
 
@@ -160,3 +177,41 @@ def not_utf8_problem(path: Path, rel: str) -> Problem | None:
     except UnicodeDecodeError as exc:
         return not_utf8(rel, data[: exc.start], data[exc.start : exc.start + 1], data[:65_536])
     return None
+
+
+def record_cells(text: str) -> list[str]:
+    """The cells of one CSV record, read as Python's csv module reads them (a cell in
+    quotes may hold commas, line breaks and doubled quotes), but with no limit on a cell's
+    length: csv stops at 131,072 characters with an error, and a contribution's cell may be
+    longer (the limit is reported as a finding, not met as an exception)."""
+    if not text:
+        return []
+    cells, i, n = [], 0, len(text)
+    while True:
+        if i < n and text[i] == '"':
+            parts, j = [], i + 1
+            while True:  # to the closing quote; "" inside is one quote
+                k = text.find('"', j)
+                if k == -1:
+                    parts.append(text[j:])
+                    i = n
+                    break
+                parts.append(text[j:k])
+                if text.startswith('"', k + 1):
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+            end = text.find(",", i)
+            end = n if end == -1 else end
+            cells.append("".join(parts) + text[i:end])  # csv keeps what follows the closing quote
+            i = end
+        else:
+            end = text.find(",", i)
+            end = n if end == -1 else end
+            cells.append(text[i:end])
+            i = end
+        if i >= n:
+            return cells
+        i += 1  # past the comma

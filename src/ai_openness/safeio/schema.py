@@ -2,183 +2,51 @@
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import stat
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import PACKAGE_YAML, SCHEMA_DIR, Contract, schema_problems
-from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES, MAX_JSON_DEPTH, MAX_RESOURCES
+from ai_openness.contract.shape import package_problems
+from ai_openness.core.limits import MAX_DESCRIPTOR_BYTES, MAX_INPUT_BYTES
 from ai_openness.core.paths import package_root
-from ai_openness.core.problems import BuildFailed, Problem, shown
+from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.safeio.files import Refused, decode_utf8, read_file
+from ai_openness.safeio.jsonio import parse_json
 from ai_openness.safeio.yamlio import parse_yaml
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # a resource name, also a file name in schema/
 
 
 def _read_contained(root: Path, rel: str, limit: int) -> bytes:
-    """The bytes of `root`/`rel`, opened only when it is a regular file inside `root`
-    (a link may point elsewhere inside it) of at most `limit` bytes."""
-    base = root.resolve()
-    fix = f"make {rel} a regular file inside the package"
+    """The bytes of schema file `rel`, read the one safe way (files.read_file)."""
+    if not (root / rel).exists() and not (root / rel).is_symlink():
+        raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")])
     try:
-        # Every link on the way (schema/ itself, or the file) is followed by name only
-        # (readlink), never opened; the place it leads must be inside the package.
-        path = Path(os.path.realpath(base / rel, strict=True))
-        if not path.is_relative_to(base):
-            # Name the link that leaves: a folder on the way (schema/) or the file itself.
-            parent = next(
-                (
-                    p
-                    for p in Path(rel).parents
-                    if p.name and (base / p).is_symlink() and not Path(os.path.realpath(base / p)).is_relative_to(base)
-                ),
-                None,
-            )
-            where, what = (f"{parent.as_posix()}/", "folder") if parent else (rel, "file")
-            raise BuildFailed(
-                [
-                    Problem(
-                        where,
-                        None,
-                        None,
-                        "is a symbolic link to a place outside the package",
-                        fix=f"replace the link by the {what} itself",
-                    )
-                ]
-            )
-        info = os.lstat(path)
-    except FileNotFoundError:
-        raise BuildFailed([Problem(rel, None, None, "file is missing", fix=f"add {rel}")]) from None
-    except (OSError, RuntimeError) as exc:  # a link loop, a name too long, no permission
-        raise BuildFailed([Problem(rel, None, None, f"cannot be read ({exc.__class__.__name__})", fix=fix)]) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise BuildFailed([Problem(rel, None, None, "is not a regular file (a folder, pipe or device)", fix=fix)])
-    if info.st_size > limit:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    f"is {info.st_size} bytes, more than the limit of {limit}",
-                    fix="check that the right file was committed",
-                )
-            ]
-        )
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise BuildFailed([Problem(rel, None, None, f"cannot be read ({exc.strerror})", fix=fix)]) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
-            raise BuildFailed([Problem(rel, None, None, "is not a regular file", fix=fix)])
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    f"is more than the limit of {limit} bytes",
-                    fix="check that the right file was committed",
-                )
-            ]
-        )
-    return data
+        return read_file(root, rel, limit)
+    except Refused as refused:
+        raise BuildFailed([Problem(refused.where or rel, None, None, refused.message, fix=refused.fix)]) from None
 
 
 def _text(data: bytes, rel: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildFailed(
-            [Problem(rel, None, None, f"is not UTF-8 text ({exc.reason})", fix="save it as UTF-8")]
-        ) from None
+    text, problems = decode_utf8(rel, data)
+    if text is None or problems:
+        raise BuildFailed(problems)
+    return text
 
 
-def _depth(value: object) -> int:
-    if isinstance(value, dict):
-        return 1 + max(map(_depth, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_depth, value), default=0)
-    return 0
-
-
-def _json(data: bytes, rel: str) -> dict:
-    try:
-        value = json.loads(_text(data, rel))
-    except json.JSONDecodeError as exc:
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    exc.lineno,
-                    None,
-                    f"is not valid JSON: {exc.msg}",
-                    column=exc.colno,
-                    fix="fix the JSON syntax at that line",
-                )
-            ]
-        ) from None
-    except RecursionError:
-        value = None
-    except ValueError:  # a number of over 4,300 digits (Python's limit on int conversion)
-        raise BuildFailed(
-            [
-                Problem(
-                    rel,
-                    None,
-                    None,
-                    "is not valid JSON: it holds a number too long to read",
-                    fix="write numbers with at most a few digits",
-                )
-            ]
-        ) from None
-    if value is None or _depth(value) > MAX_JSON_DEPTH:
-        raise BuildFailed([Problem(rel, None, None, f"is nested more than {MAX_JSON_DEPTH} levels deep")])
+def _json(data: bytes, rel: str) -> dict[str, Any]:
+    value, problems = parse_json(_text(data, rel), rel, fix="fix the JSON at that line")
+    if problems:
+        raise BuildFailed(problems)
+    if not isinstance(value, dict):
+        raise BuildFailed([Problem(rel, 1, None, "a Table Schema must be a JSON object with `fields`")])
     return value
 
 
-def _package_yaml(root: Path) -> dict:
+def _package_yaml(root: Path) -> dict[str, Any]:
     """schema/package.yaml, read with the coding's loader (no alias, no tag, bounded depth)."""
 
     meta = parse_yaml(_text(_read_contained(root, PACKAGE_YAML, MAX_INPUT_BYTES), PACKAGE_YAML), PACKAGE_YAML)
-    if not isinstance(meta, dict):
-        raise BuildFailed([Problem(PACKAGE_YAML, 1, None, "must be a mapping (name:, version:, resources: ...)")])
-    resources = meta.get("resources")
-    line = meta.line_of("resources") if hasattr(meta, "line_of") else None
-    if not isinstance(resources, list) or not resources or len(resources) > MAX_RESOURCES:
-        raise BuildFailed(
-            [
-                Problem(
-                    PACKAGE_YAML, line, "resources", f"must be a list of 1 to {MAX_RESOURCES} resources (- name: ...)"
-                )
-            ]
-        )
-    problems, seen = [], set()
-    for resource in resources:
-        where = getattr(resource, "line", line)
-        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            problems.append(Problem(PACKAGE_YAML, where, "resources", "each resource needs a `name`"))
-        elif not _NAME.match(resource["name"]):
-            problems.append(
-                Problem(
-                    PACKAGE_YAML,
-                    where,
-                    "name",
-                    "a resource name is lower-case letters, digits and _ (it names the file schema/NAME.schema.json)",
-                    shown(resource["name"]),
-                )
-            )
-        elif resource["name"] in seen:
-            problems.append(Problem(PACKAGE_YAML, where, "name", "names a resource twice", resource["name"]))
-        else:
-            seen.add(resource["name"])
-    if problems:
+    problems = package_problems(meta, PACKAGE_YAML)
+    if problems or not isinstance(meta, dict):
         raise BuildFailed(problems)
     return meta
 

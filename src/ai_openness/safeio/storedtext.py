@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ai_openness.safeio.files import decode_utf8, guess_encoding
+
 
 @dataclass(frozen=True)
 class Wrong:
@@ -32,58 +34,46 @@ def _convert_command(rel: str, encoding: str) -> str:
     )
 
 
-def _guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
+def _source_encoding(data: bytes) -> str | None:
+    """The encoding to convert a stored text from, when one can be named."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        guess = guess_encoding(data)
+        return guess if guess and guess not in ("utf_8", "ascii") else None
+    return "utf-8"  # UTF-8 with CR line endings
 
-    best = from_bytes(data[:262_144]).best()
-    return best.encoding if best is not None else None
+
+# What each way of being wrong does to a stored text: its quotes are pinned to code points.
+_CONSEQUENCE = {
+    "utf-8-sig": "; the mark would shift every quote offset by one",
+    "utf-8": "; each CR would add a character per line to every quote offset",
+}
 
 
 def decode(data: bytes, rel: str, hash_matches: bool) -> tuple[str | None, Wrong | None]:
-    """(text, None) for a well-formed stored text, else (None, what is wrong and how to fix it)."""
+    """(text, None) for a well-formed stored text, else (None, what is wrong and how to fix it).
+
+    What the bytes are is diagnosed by files.decode_utf8, as for every other input; what is
+    added here is what it does to a stored text and the command that converts it."""
+    text, problems = decode_utf8(rel, data)
+    if not problems:
+        return text, None
     shown = rel if _PLAIN_PATH.match(rel) else "the file"
     rehash = (
         f" Then record its new SHA-256 (`sha256sum {shown}`) in sources/articles.yaml"
         if hash_matches
         else f" Then check that its SHA-256 (`sha256sum {shown}`) is the one recorded in sources/articles.yaml"
     )
-    expected = "UTF-8 without a byte-order mark, with LF (\\n) line endings"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None, Wrong(
-            "the stored text starts with a UTF-8 byte-order mark (BOM), which would shift every quote offset by one",
-            expected,
-            "remove the mark: " + _convert_command(rel, "utf-8-sig") + "." + rehash,
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        name = "UTF-16"
-        return None, Wrong(
-            f"the stored text is {name}, not UTF-8",
-            expected,
-            "convert it: " + _convert_command(rel, "utf-16") + "." + rehash,
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        guess = _guess(data)
-        found = f"it looks like {guess}" if guess and guess not in ("utf_8", "ascii") else "its encoding is unknown"
-        line = data[: exc.start].count(b"\n") + 1
-        fix = (
-            "convert it: " + _convert_command(rel, guess) + "." + rehash
-            if guess and guess not in ("utf_8", "ascii")
-            else "open it in an editor and save it as UTF-8." + rehash
-        )
-        return None, Wrong(
-            f"the stored text is not UTF-8 (byte 0x{data[exc.start]:02X} on line {line} cannot be decoded); {found}",
-            expected,
-            fix,
-        )
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        kind = "CRLF (Windows)" if "\r\n" in text else "CR"
-        return None, Wrong(
-            f"the stored text has {kind} line endings (first on line {line}), which would add "
-            "a character per line to every quote offset",
-            expected,
-            "convert them to LF: " + _convert_command(rel, "utf-8") + "." + rehash,
-        )
-    return text, None
+    source = _source_encoding(data)
+    where = f" (line {problems[0].line})" if problems[0].line and problems[0].line > 1 else ""
+    message = f"the stored text {problems[0].message}{where}{_CONSEQUENCE.get(source or '', '')}"
+    if source is None:
+        fix = "open it in an editor and save it as UTF-8 with LF line endings." + rehash
+    else:
+        fix = "convert it: " + _convert_command(rel, source) + "." + rehash
+    return None, Wrong(message, "UTF-8 without a byte-order mark, with LF (\\n) line endings", fix)

@@ -10,9 +10,10 @@ import csv
 from pathlib import Path
 
 from ai_openness.core.cells import cell_text
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import MAX_TABLE_BYTES
 from ai_openness.core.problems import BuildFailed, Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, read_bounded
+from ai_openness.safeio.files import REGENERATE, Refused, contained, read_file
 from ai_openness.safeio.inputs import INPUT_DIRS
 from ai_openness.safeio.schema import contract_for_build
 
@@ -45,7 +46,7 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
         try:
             # The build has just made `generated` in memory: a committed file of its size is read
             # whatever the table limit (mentions.csv is 843 MB at a million stances).
-            committed = read_bounded(contained(root, rel), rel, max(MAX_TABLE_BYTES, len(generated)))
+            committed = read_file(root, rel, max(MAX_TABLE_BYTES, len(generated)))
         except Refused as refused:
             problems.append(
                 Problem(
@@ -59,23 +60,13 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
             continue
         if committed == generated:
             continue
-        message = "generated: is not what `ai-openness build` generates from sources/ and codings/"
         if rel.endswith(".parquet"):
-            problems.append(Problem(rel, None, None, message, fix=REGENERATE))
+            problems.append(problem("generated", rel, None, None, where=""))
             continue
         line, old, new = _first_difference(committed, generated)
         field, old, new = _differing_cell(generated, old, new) if rel.endswith(".csv") else (None, old, new)
-        problems.append(
-            Problem(
-                rel,
-                line,
-                field,
-                f"{message} (first difference on this line)",
-                shown(old, 120),
-                expected=shown(new, 120),
-                fix=REGENERATE,
-            )
-        )
+        where = " (first difference on this line)"
+        problems.append(problem("generated", rel, line, field, shown(old, 120), expected=shown(new, 120), where=where))
     return problems
 
 

@@ -5,7 +5,10 @@ datapackage.json, which says it is a published copy (`archives.PUBLISHED`). Such
 is checked like a checkout, table by table and rule by rule, except for what needs the
 repository: the comparison with what sources/ and codings/ generate, and the quotes at
 their offsets in the stored articles. A directory whose descriptor does not say so is a
-checkout, and a checkout without sources/ or codings/ has lost them: an error.
+checkout, and a checkout without sources/ or codings/ has lost them: an error. The
+marker is honoured only where those inputs are absent: a folder holding sources/ or
+codings/ is a checkout whatever its descriptor says (a contribution could add the marker
+to skip the comparison with its inputs), and the marker there is a finding.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from ai_openness.checks.engine import check_tables
 from ai_openness.checks.twins import Twin
 from ai_openness.compile.write import csv_bytes
 from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, PUBLISHED, Contract, resource_schema
+from ai_openness.core.errors import problem
 from ai_openness.core.limits import Limits
 from ai_openness.core.problems import Problem
-from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
+from ai_openness.safeio.descriptor import Descriptor, line_of, pin_schemas, read_descriptor
 from ai_openness.validate.report import Report
 
 INPUTS = ("sources", "codings")
@@ -35,6 +39,13 @@ SKIPPED = (
 def published_copy(descriptor: dict) -> bool:
     """Whether a descriptor (a parsed datapackage.json) says it is a published copy."""
     return isinstance(descriptor, dict) and descriptor.get(PUBLISHED) is True
+
+
+def forged_marker(descriptor: Descriptor, present: list[str]) -> Problem:
+    """A descriptor that says published beside the inputs only a checkout holds."""
+    line = line_of(descriptor.text, PUBLISHED, True)
+    inputs = " and ".join(f"{name}/" for name in present)
+    return problem("published-marker", DESCRIPTOR, line, PUBLISHED, "true", inputs=inputs)
 
 
 def lost_inputs(root: Path) -> list[Problem]:
@@ -113,6 +124,10 @@ def validate_published(
 
     descriptor, problems = read_descriptor(root, DESCRIPTOR, limits.descriptor_bytes)
     if descriptor is None or not published_copy(descriptor.checked):
+        return None
+    present = [name for name in INPUTS if (root / name).exists() or (root / name).is_symlink()]
+    if present:  # the marker of a checkout is forged: it is validated as the checkout it is
+        report.problems.append(forged_marker(descriptor, present))
         return None
     report.problems += problems
     formats = {resource.format for resource in descriptor.resources.values()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ai_openness.core.problems import Problem, sort_key, visible
 
@@ -29,7 +30,7 @@ class Report:
     def sorted_problems(self) -> list[Problem]:
         return sorted(set(self.problems), key=sort_key)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "exit_code": self.exit_code,
@@ -68,7 +69,7 @@ def text(report: Report) -> str:
         head = "Cannot validate" if report.unusable else "Invalid"
         lines = [f"{head}: {len(problems)} problem(s) in {visible(report.root)}", ""]
         for problem in problems:
-            lines.append(f"{_where(problem)}: {visible(problem.message)}")
+            lines.append(f"{_where(problem)}: {visible(problem.said)}")
             for label, value in (("value", problem.value), ("expected", problem.expected), ("fix", problem.fix)):
                 if value not in (None, ""):
                     lines.append(f"    {label + ':':<10}{_quoted(value) if label == 'value' else visible(value)}")
@@ -106,7 +107,7 @@ def annotation(problem: Problem | None, message: str, title: str) -> str:
 def github(report: Report) -> str:
     lines = []
     for problem in report.sorted_problems():
-        body = [visible(problem.message)]
+        body = [visible(problem.said)]
         for label, value in (("Value", problem.value), ("Expected", problem.expected), ("Fix", problem.fix)):
             if value not in (None, ""):
                 body.append(f"{label}: {_quoted(value) if label == 'Value' else visible(value)}")

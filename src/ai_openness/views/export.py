@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ai_openness.contract import Contract
 from ai_openness.core.paths import package_root
-from ai_openness.safeio.installed import contract_from_descriptor_file
+from ai_openness.safeio.installed import contract_from_descriptor_file, descriptor_document
 
 PACKAGE_TABLE = "_package"
 COLUMNS_TABLE = "_columns"
@@ -68,12 +68,14 @@ CANNED_QUERIES = {
     },
     "organisations_that_changed_position": {
         "title": "Organisations that changed position, and when",
-        "description": "Each pair of consecutive dated stances of one organisation whose positions differ "
-        "(the table position_changes): the change happened between from_date and to_date. "
-        "Pairs whose dates overlap (a year and a day in it) have no certain order and are "
-        "not counted.",
+        "description": "Each stance, of an organisation or of a person speaking for it, that takes another side "
+        "than the organisation's earlier state (the table position_changes at the organisation level): "
+        "the change happened after from_date and by the later stance. Neutral stances and second reports "
+        "never count; stances whose dates overlap have no known order and make one state "
+        "(from_stance_ids), mixed when they take different sides.",
         "sql": "select c.actor_id, o.name as organisation, o.name_zh as organisation_zh,\n"
-        "       c.from_date, c.from_position, c.to_date, c.to_position, c.from_stance_id, c.to_stance_id\n"
+        "       c.from_date, c.from_position, c.to_date, c.to_position, c.from_stance_id, c.to_stance_id,\n"
+        "       c.from_stance_ids\n"
         "from position_changes c\njoin organisations o on o.organisation_id = c.actor_id\n"
         "where c.actor_type = 'organisation'\norder by c.actor_id, c.to_date, c.from_date",
     },
@@ -92,7 +94,9 @@ def _root(root: Path | None) -> Path:
 
 
 def descriptor(root: Path | None = None) -> dict:
-    return json.loads((_root(root) / "datapackage.json").read_text(encoding="utf-8"))
+    """datapackage.json, read inside the package and checked (see safeio.installed): every
+    resource and column name is a plain identifier before it names a table."""
+    return descriptor_document(_root(root) / "datapackage.json")
 
 
 def contract_of(root: Path | None = None) -> Contract:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ai_openness.contract import DESCRIPTOR, Contract
 from ai_openness.core.paths import package_root
-from ai_openness.safeio.installed import contract_from_descriptor_file, installed_contract
+from ai_openness.safeio.installed import contract_from_descriptor_file, installed_contract, table_file
 
 RELEASES_ENV = "AI_OPENNESS_RELEASES"  # a folder holding release archives
 
@@ -120,7 +120,7 @@ def load(name: str | None = None, *, version: str | None = None, root: str | Pat
         return _load_release(name, version, root)
     contract = _contract(root)
     if name is None:
-        return {n: _frame(_root(root) / "data" / f"{n}.parquet", contract, n) for n in contract.names}
+        return {n: _frame(table_file(_root(root), n), contract, n) for n in contract.names}
     if name not in contract.names:
         raise ValueError(f"no table {name!r}; the tables are: {', '.join(contract.names)}")
-    return _frame(_root(root) / "data" / f"{name}.parquet", contract, name)
+    return _frame(table_file(_root(root), name), contract, name)

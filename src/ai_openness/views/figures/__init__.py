@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ai_openness.views.figures.arguments import argument_counts, arguments_by_position
 from ai_openness.views.figures.common import (
@@ -21,7 +22,7 @@ from ai_openness.views.figures.common import (
 )
 from ai_openness.views.figures.licences import TERMS, licence_cells, licence_matrix
 from ai_openness.views.figures.render import png, render_one, spec
-from ai_openness.views.figures.timeline import stance_timeline, time_domain, timeline_rows
+from ai_openness.views.figures.timeline import change_rows, stance_timeline, time_domain, timeline_rows
 
 __all__ = [
     "FIGURES",
@@ -30,6 +31,7 @@ __all__ = [
     "Figure",
     "actor_labels",
     "argument_counts",
+    "change_rows",
     "cjk_font",
     "draw",
     "drawn_from",
@@ -53,7 +55,7 @@ FIGURES = (
 
 
 def draw(
-    root: Path, progress: Callable = lambda items, description: items, drawn: Path | None = None
+    root: Path, progress: Callable[..., Any] = lambda items, description: items, drawn: Path | None = None
 ) -> dict[str, bytes]:
     """Every figure of the package under `root`: file name -> bytes. A figure already in
     `drawn` from the same specification is kept, not drawn again (render_one)."""
@@ -79,7 +81,7 @@ def generate(
     root: Path | None = None,
     out: Path | None = None,
     check: bool = False,
-    progress: Callable = lambda items, description: items,
+    progress: Callable[..., Any] = lambda items, description: items,
 ) -> tuple[dict[str, int], list[str]]:
     """Draw every figure from the package under `root` into `out` (default: docs/figures/).
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ai_openness.contract import Contract
 from ai_openness.views.figures.common import actor_labels, position_colour
 
 
-def argument_counts(tables: dict) -> list[dict]:
+def argument_counts(tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Stances per argument and position, over the stances that are not a second report of
+    another (repeats empty): a statement reported twice makes its arguments once."""
     stances = tables["stances"].set_index("stance_id")
     labels = actor_labels(tables)
     joined = tables["stance_arguments"].join(stances, on="stance_id")
+    joined = joined[joined["repeats"].isna()]
     rows = []
     for (argument, position), group in joined.groupby(["argument", "position"], observed=True):
         actors = sorted(
@@ -20,7 +26,7 @@ def argument_counts(tables: dict) -> list[dict]:
     return rows
 
 
-def arguments_by_position(tables: dict, contract):
+def arguments_by_position(tables: dict[str, Any], contract: Contract) -> Any:
     import altair as alt
 
     rows = argument_counts(tables)
@@ -54,8 +60,9 @@ def arguments_by_position(tables: dict, contract):
             "Who argues what: the arguments stances make, by position",
             anchor="start",
             subtitle=[
-                "A stance can make several arguments; each counts once per argument "
-                "(from stance_arguments). Hover in the HTML version for who makes them."
+                "A stance can make several arguments; each counts once per argument (from stance_arguments).",
+                "A second report of a statement (repeats) is not counted again. "
+                "Hover in the HTML version for who makes them.",
             ],
         ),
     )

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from ai_openness.contract import Contract
 from ai_openness.safeio.installed import contract_from_descriptor_file
 
 FIGURES_DIR = "docs/figures"
@@ -29,13 +31,13 @@ POSITION_PALETTE = ("#009E73", "#D55E00", "#CC79A7", "#999999", "#0072B2", "#E69
 class Figure:
     name: str
     title: str
-    chart: Callable  # (tables, contract) -> altair chart
+    chart: Callable[..., Any]  # (tables, contract) -> altair chart
 
 
 # --- the contract -------------------------------------------------------------------
 
 
-def drawn_from(root: Path):
+def drawn_from(root: Path) -> tuple[dict[str, Any], Contract]:
     """The tables of the package under `root` and its own contract (the vocabularies the
     figures show), both from that package's datapackage.json and Parquet files."""
     from ai_openness.views.load import load
@@ -43,7 +45,7 @@ def drawn_from(root: Path):
     return load(root=root), contract_from_descriptor_file(Path(root) / "datapackage.json")
 
 
-def position_colours(contract) -> dict[str, str]:
+def position_colours(contract: Contract) -> dict[str, str]:
     """Position -> colour, for every value of stances.position in the contract's order."""
     positions = contract.vocabulary("stances", "position")
     if len(positions) > len(POSITION_PALETTE):
@@ -54,7 +56,7 @@ def position_colours(contract) -> dict[str, str]:
     return dict(zip(positions, POSITION_PALETTE))
 
 
-def position_colour(alt, contract, legend: bool = True):
+def position_colour(alt: Any, contract: Contract, legend: bool = True) -> Any:
     colours = position_colours(contract)
     return alt.Color(
         "position:N",
@@ -64,12 +66,12 @@ def position_colour(alt, contract, legend: bool = True):
     )
 
 
-def actor_labels(tables: dict) -> dict[str, str]:
+def actor_labels(tables: dict[str, Any]) -> dict[str, str]:
     """The name of every person and organisation as its table gives it, in the Latin
     script: every actor has one, and the figures' other text is English. (`name_zh` is
     empty for many organisations and is in the script of the article it was read in, so
     a column of them would mix Simplified and Traditional.)"""
-    labels = {}
+    labels: dict[str, str] = {}
     for table, key in (("people", "person_id"), ("organisations", "organisation_id")):
         frame = tables[table]
         labels.update(zip(frame[key], frame["name"]))
@@ -144,7 +146,7 @@ def embed_font(svg: str) -> str:
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + style, svg, count=1)
 
 
-def configure(chart):
+def configure(chart: Any) -> Any:
     """The look every figure shares."""
     return (
         chart.configure(font=font_stack(), background="white", padding=12)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ai_openness.contract import Contract
+
 # Licence-matrix cells: how much a term leaves the model open to use, and "unknown" for an
 # empty cell that the schema does not give a meaning to, so that no gap reads as "no".
 CELL_KINDS = {
@@ -28,13 +32,13 @@ COMMERCIAL_CELLS = {"allowed": "open", "restricted": "conditional", "prohibited"
 TERMS = ["weights released", "licence", "commercial use", "user limit", "acceptable-use policy", "OSI approved"]
 
 
-def _weights_released(access, withheld: tuple[str, ...]) -> str | None:
+def _weights_released(access: object, withheld: tuple[str, ...]) -> str | None:
     if not isinstance(access, str):
         return None
     return "no" if access in withheld else "yes"
 
 
-def licence_cells(tables: dict, contract) -> list[dict]:
+def licence_cells(tables: dict[str, Any], contract: Contract) -> list[dict[str, Any]]:
     """One cell per model and licence term: a label and a kind (open ... unknown)."""
     import pandas as pd
 
@@ -44,7 +48,7 @@ def licence_cells(tables: dict, contract) -> list[dict]:
     withheld = contract.weights_withheld()
     models = tables["models"].assign(
         released_key=tables["models"]["access"].map(
-            lambda a: {"yes": 0, "no": 1}.get(_weights_released(a, withheld), 2)
+            lambda a: {"yes": 0, "no": 1}.get(_weights_released(a, withheld) or "", 2)
         )
     )
     for order, model in enumerate(models.sort_values(["released_key", "name"]).itertuples(index=False)):
@@ -53,7 +57,7 @@ def licence_cells(tables: dict, contract) -> list[dict]:
         released = _weights_released(model.access, withheld)
         licence = licences.loc[model.licence_id] if isinstance(model.licence_id, str) else None
 
-        def cell(term, value, kind, label=label, order=order, model=model):
+        def cell(term: str, value: str, kind: str, label: str = label, order: int = order, model: Any = model) -> None:
             cells.append(
                 {
                     "model": label,
@@ -108,7 +112,7 @@ def licence_cells(tables: dict, contract) -> list[dict]:
     return cells
 
 
-def licence_matrix(tables: dict, contract):
+def licence_matrix(tables: dict[str, Any], contract: Contract) -> Any:
     import altair as alt
 
     cells = licence_cells(tables, contract)

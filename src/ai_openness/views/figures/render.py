@@ -18,7 +18,9 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from ai_openness.contract import Contract
 from ai_openness.views.figures.common import (
     FIGURES_DIR,
     Figure,
@@ -74,7 +76,7 @@ def javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed in one script, as vl-convert ships them."""
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle(vl_version=vegalite_version())
+    bundle: str = vl_convert.javascript_bundle(vl_version=vegalite_version())  # type: ignore[call-arg]
     # Inlined as is: escaping "</" would also change regular expressions such as /</g. A
     # bundle that could end the <script> early (or open an HTML comment in it) is refused.
     if re.search(r"</script|<!--", bundle, re.IGNORECASE):
@@ -85,7 +87,7 @@ def javascript_bundle() -> str:
     return bundle
 
 
-def _strings(value) -> list[str]:
+def _strings(value: object) -> list[str]:
     """Every string in a JSON-like value (the text a chart can show, tooltips included)."""
     if isinstance(value, str):
         return [value]
@@ -96,11 +98,25 @@ def _strings(value) -> list[str]:
     return []
 
 
-def spec(figure: Figure, tables: dict, contract) -> dict:
-    return configure(figure.chart(tables, contract)).to_dict()
+def script_json(value: object) -> str:
+    """`value` as JSON that can stand inside a <script> element whatever its strings hold.
+
+    Every "<" is written as JSON's \\u003c: inside <script> only "<" starts what the HTML
+    parser acts on ("</script", and "<!--" followed by "<script", after which the page's own
+    </script> no longer ends the element), so a name such as `Elon <!--<script>` stays data.
+    JSON.parse reads \\u003c back as "<".
+    """
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
 
 
-def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None) -> dict[str, bytes]:
+def spec(figure: Figure, tables: dict[str, Any], contract: Contract) -> dict[str, Any]:
+    made: dict[str, Any] = configure(figure.chart(tables, contract)).to_dict()
+    return made
+
+
+def render_one(
+    figure: Figure, tables: dict[str, Any], contract: Contract, drawn: Path | None = None
+) -> dict[str, bytes]:
     """The figure's SVG and HTML. With `drawn` (the folder of the figures already drawn):
     when the page there embeds this very specification, drawn with these library versions
     and this font, both files are kept as they are instead of being drawn again (subsetting
@@ -108,7 +124,7 @@ def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None
     import vl_convert
 
     chart = spec(figure, tables, contract)
-    spec_text = json.dumps(chart, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    spec_text = script_json(chart)
     versions = {
         "vega": vl_convert.get_vega_version(),
         "vegalite": vegalite_version(),
@@ -136,7 +152,7 @@ def render_one(figure: Figure, tables: dict, contract, drawn: Path | None = None
     return dict(zip(names, ((svg.rstrip("\n") + "\n").encode("utf-8"), page.encode("utf-8"))))
 
 
-def _kept(drawn: Path, figure: Figure, spec_text: str, versions: dict) -> tuple[bytes, bytes] | None:
+def _kept(drawn: Path, figure: Figure, spec_text: str, versions: dict[str, Any]) -> tuple[bytes, bytes] | None:
     """The figure's files in `drawn` when its page was drawn from `spec_text` with these
     versions and font (the page records all three), else None."""
     svg, page = drawn / f"{figure.name}.svg", drawn / f"{figure.name}.html"
@@ -154,7 +170,7 @@ def _kept(drawn: Path, figure: Figure, spec_text: str, versions: dict) -> tuple[
     return svg.read_bytes(), text
 
 
-def png(figure: Figure, tables: dict, contract, scale: float = 1.0) -> bytes:
+def png(figure: Figure, tables: dict[str, Any], contract: Contract, scale: float = 1.0) -> bytes:
     """A PNG of one figure (for a quick look; the committed figures are SVG and HTML)."""
     import vl_convert
 
