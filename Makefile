@@ -10,9 +10,10 @@ TEST_STAMP := $(VENV)/.installed-test
 # the figures (Altair, vl-convert and a CJK font).
 EXTRAS := tools,figures
 # What `make check`, `make test` and `make release-check` add: database exports (sqlite-utils,
-# DuckDB), Datasette, the test tools, the linters and what a release needs (hatchling,
-# mlcroissant). Only `bench` is left out.
-TEST_EXTRAS := $(EXTRAS),export,browse,test,release,lint
+# DuckDB), Datasette, the test tools, the linters, what a release needs (hatchling,
+# mlcroissant) and Dask's `distributed` (the per-source stage on a cluster). Only `bench` is
+# left out.
+TEST_EXTRAS := $(EXTRAS),export,browse,test,release,lint,distributed
 # The tests a change of sources/ or codings/ can break (CONTRIBUTING.md, section 4), in one
 # process: they take seconds, less than starting two workers that each collect every test.
 DATA_TESTS := -m data -n 0
@@ -113,6 +114,7 @@ release-check: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/incremental.py --sizes 10k 100k 1m
 	$(BIN)/python benchmarks/report.py --write
 
 clean:

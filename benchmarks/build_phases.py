@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ai_openness.compile import collect, inputs, write
 from ai_openness.compile.check import check_rows
-from ai_openness.compile.records import validate_rows
+from ai_openness.compile.records import yaml_problems
 from ai_openness.safeio.schema import contract_for_build
 
 
@@ -57,14 +57,14 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
     lap("read stances and locate quotes")
     for name in contract.names:
         if name not in contract.matched_tables + contract.derived_tables:
-            validate_rows(contract, name, read.tables[name])
-    lap("type rows (pydantic)")
+            yaml_problems(contract, name, read.tables[name])
+    lap("YAML forms of the values")
     check_rows(
         contract,
         {n: read.tables[n] for n in contract.names if n not in contract.matched_tables + contract.derived_tables},
         dt.date.today(),
     )
-    lap("keys and rules (the checking engine)")
+    lap("type cells, keys and rules (the checking engine)")
     mentions = collect.mention_table(read, contract)
     lap("find mentions")
     tables = collect.assemble(contract, read, mentions)

@@ -22,7 +22,8 @@ CSV are updated, so the faults are in the rows, not in stale metadata.
     foreign-key     organisations.parent_id      an id no organisation has (self-reference)
     foreign-key     mentions.source_id           an id no source has
     quote           stances.quote_start/_end     both shifted by one
-    source-text-changed sources.sha256              the stored text changed by one character
+    source-text-changed sources.sha256              the stored text changed by one character (found
+                                                    at its sha256 line in sources/articles.yaml)
     twin            stances.quote_en             changed in the Parquet twin only
     twin            models.name                  changed in the Parquet twin only
 """
@@ -195,7 +196,11 @@ def inject(root: Path, seed: int = 1) -> list[Expected]:
     text_path = root / sources.cell(row, "path")
     text = text_path.read_text(encoding="utf-8")
     text_path.write_text(text[:-2] + ("。" if text[-2] != "。" else "，") + text[-1:], encoding="utf-8")
-    expect("sources", row, "sha256", "source-text-changed")
+    # Reported once, at the coding that records the hash (the checkout is rebuilt from it).
+    recorded = sources.cell(row, "sha256")
+    listed = (root / "sources/articles.yaml").read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(listed, 1) if text.lstrip().startswith("sha256:") and recorded in text)
+    expected.append(Expected("sources/articles.yaml", line, "sha256", "source-text-changed"))
 
     # A twin that differs is reported on the CSV line whose cell it contradicts.
     row = pick("stances", taken["stances"])

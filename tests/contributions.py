@@ -405,7 +405,7 @@ def quote_end_before_start(root: Path, outside: Path) -> None:
     set_cell(root, "stances", 3, "quote_end", "30")
 
 
-@case("sha-mismatch", 1, "data/sources.csv", 2, "does not match its recorded SHA-256")
+@case("sha-mismatch", 1, ARTICLES, line_containing(ARTICLES, "sha256:"), "does not match its recorded SHA-256")
 def sha_mismatch(root: Path, outside: Path) -> None:
     with open(root / "sources/articles/mini.txt", "ab") as handle:
         handle.write("改".encode())
@@ -621,7 +621,7 @@ def article_not_listed(root: Path, outside: Path) -> None:
     (root / "sources/articles/extra.txt").write_text("另一篇文章。\n", encoding="utf-8")
 
 
-@case("article-hash-wrong", 1, ARTICLES, line_containing(ARTICLES, "sha256:"), "a stored source must not change")
+@case("article-hash-wrong", 1, ARTICLES, line_containing(ARTICLES, "sha256:"), "does not match its recorded SHA-256")
 def article_hash_wrong(root: Path, outside: Path) -> None:
     replace(root, ARTICLES, "sha256: e", "sha256: f")
 

@@ -35,7 +35,7 @@ def _with_stance(built_mini: Path, tmp_path: Path, dating: str) -> Path:
             "    date: 2023\n    date_basis: stated\n    undated_reason: ongoing\n",
             "a dated stance has no undated_reason",
         ),
-        ("    undated_reason: someday\n", "not in the vocabulary"),
+        ("    undated_reason: someday\n", "not in the column's vocabulary"),
     ],
 )
 def test_bad_undated_reason_stops_the_build(built_mini, tmp_path, capsys, dating, problem):

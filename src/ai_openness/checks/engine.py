@@ -101,6 +101,7 @@ class Engine:
         self.unreadable: set[str] = set()
         self.targets: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}  # referenced key values per table
         self.kept: dict[str, pl.DataFrame] = {}
+        self.typed: dict[str, pl.DataFrame] = {}  # tables given in memory, typed by their schemas
         self.referenced: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         for name in names:
             for fk in contract.foreign_keys(name):
@@ -156,7 +157,7 @@ class Engine:
         for name in _order(self.contract, self.names):
             frame, self.rels[name] = frames[name], name
             state = self._state(name, name, True, 0, None)
-            self.chunk(state, frame, 0)
+            self.typed[name] = self.chunk(state, frame, 0)
             later += self._finish(state, frame.height, partial(_reread, [frame], name, self.contract))
         self.finish(later)
 
@@ -312,7 +313,8 @@ class Engine:
             return None
         return Twin(twin.file, twin.path, resource.path, twin.schema, self.limits, found.size)
 
-    def chunk(self, state: _TableState, chunk: pl.DataFrame, row0: int) -> None:
+    def chunk(self, state: _TableState, chunk: pl.DataFrame, row0: int) -> pl.DataFrame:
+        """Check one chunk of rows; return its cells typed by the schema (null where invalid)."""
         rel, schema = state.rel, self.contract.schema(state.name)
         if self.limits.cell_chars is not None and state.longest > self.limits.cell_chars:
             check_limits(rel, chunk, row0, self.limits.cell_chars, self.findings)
@@ -351,6 +353,7 @@ class Engine:
             state.kept.append(numbered.select("row", *state.keep).with_columns(invalid.alias(table_rules.INVALID)))
         if state.twin:
             state.twin.compare(chunk, cells, row0, self.findings)
+        return typed
 
     def reread(self, resource: Resource, rows: np.ndarray, columns: list[str]) -> pl.DataFrame:
         """The typed `columns` of some rows, read again."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ai_openness.commands.common import report, root_of, stale
+from ai_openness.commands.common import add_stage_arguments, report, root_of, stage_of, stale
 from ai_openness.commands.console import Output, escaped_lines
 
 NAME = "build"
@@ -22,13 +22,18 @@ EXAMPLES = [
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    add_stage_arguments(parser)
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
     from ai_openness.compile.pipeline import build
 
-    with out.status("Building the package…"):
-        result, outdated = build(root_of(args.root), check=args.check)
+    cache, run = stage_of(args)
+    try:
+        with out.status("Building the package…"):
+            result, outdated = build(root_of(args.root), check=args.check, cache=cache, run=run)
+    finally:
+        run.close()
     code = 1 if args.check and outdated else 0
     if out.fmt == "json":
         return report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ai_openness.commands.common import UsageError, root_of
+from ai_openness.commands.common import UsageError, add_stage_arguments, root_of, stage_of
 from ai_openness.commands.console import Output, as_json
 from ai_openness.core.limits import STRICT, TRUSTED
 
@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read without the limits on file sizes, columns and cell lengths that a contribution "
         "is held to (for a package you made, such as the million-stance benchmark)",
     )
+    add_stage_arguments(parser)
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
@@ -34,8 +35,13 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     if args.directory and args.root and root_of(args.directory) != root_of(args.root):
         raise UsageError(f"two package directories given ({args.directory} and --root {args.root}); give one")
-    with out.status("Validating…"):
-        result = validate(root_of(args.root or args.directory), limits=TRUSTED if args.trusted else STRICT)
+    cache, run = stage_of(args)
+    try:
+        with out.status("Validating…"):
+            root = root_of(args.root or args.directory)
+            result = validate(root, limits=TRUSTED if args.trusted else STRICT, cache=cache, run=run)
+    finally:
+        run.close()
     if args.format != "text" or not result.valid or not args.quiet:  # problems print even with --quiet
         rendered = RENDER[args.format](result)
         # The report escapes what it prints; JSON gets the same escaping as every JSON document.

@@ -13,14 +13,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ai_openness.compile import mentions
+from ai_openness.compile.cache import Cache, NoCache
 from ai_openness.compile.changes import position_changes
 from ai_openness.compile.check import check_rows
-from ai_openness.compile.inputs import Inputs, read_all
-from ai_openness.compile.records import validate_rows
+from ai_openness.compile.executors import Executor
+from ai_openness.compile.inputs import (
+    Inputs,
+    alias_rows,
+    read_entities,
+    read_excluded,
+    read_retired,
+    read_sources,
+    unread_tables,
+)
+from ai_openness.compile.records import yaml_problems
+from ai_openness.compile.source import LocatedRows, arguments_of, derive_mentions, derive_stances
 from ai_openness.contract import Contract
-from ai_openness.core.problems import BuildFailed
+from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.safeio.inputs import input_problems
 from ai_openness.safeio.schema import contract_for_build
+
+FIX = "fix the coding as the message says, then run `ai-openness build`"
 
 
 def _sort_key(contract: Contract, name: str):
@@ -58,39 +71,53 @@ def without_cycle_collection():
 
 
 def collect(
-    root: Path, today: dt.date | None = None, contract: Contract | None = None
+    root: Path,
+    today: dt.date | None = None,
+    contract: Contract | None = None,
+    cache: Cache | None = None,
+    run: Executor | None = None,
 ) -> tuple[dict[str, list[dict]], Inputs]:
     """Read and check every input; raise BuildFailed listing every problem found.
 
-    `contract` defaults to the one the package under `root` is built with (contract_for_build).
+    `contract` defaults to the one the package under `root` is built with (contract_for_build);
+    the per-source stage reads and writes `cache` (default: none) and runs on `run` (default:
+    in this process).
     """
     contract = contract or contract_for_build(root)
     with without_cycle_collection():
-        return _collect(root, today, contract)
+        return _collect(root, today, contract, cache or NoCache(), run or Executor())
 
 
-def _collect(root: Path, today: dt.date | None, contract: Contract) -> tuple[dict, Inputs]:
+def _collect(root: Path, today: dt.date | None, contract: Contract, cache: Cache, run: Executor) -> tuple[dict, Inputs]:
     unsafe = input_problems(root)  # links out, special files, too deep, too large: before anything is read
     if unsafe:
         raise BuildFailed(unsafe)
-    inputs = read_all(root, contract)
-    problems = list(inputs.problems)
-    for name in contract.names:
-        if name not in contract.matched_tables + contract.derived_tables:
-            _, found = validate_rows(contract, name, inputs.tables[name])
-            problems += found
-    if problems:  # rules across rows need well-typed rows
-        raise BuildFailed(problems)
-    # The rules across rows and tables: the checking engine's, run on the tables to be written.
+    inputs = Inputs()
+    read_sources(root, inputs, contract)
+    aliases = read_entities(root, inputs, contract)
+    inputs.tables["aliases"] = alias_rows(aliases)
+    inputs.aliases = [a for a, _ in aliases]
+    inputs.alias_origins = dict(aliases)
+    stances = derive_stances(root, inputs, contract, cache, run)  # the per-source stage, cached
+    inputs.tables["stances"] = LocatedRows(stances)
+    inputs.tables["stance_arguments"] = LocatedRows(arguments_of(contract, stances), {"argument": "arguments"})
+    read_excluded(root, inputs)
+    read_retired(root, inputs)
     checked = {
         name: inputs.tables[name]
         for name in contract.names
         if name in inputs.tables and name not in contract.matched_tables + contract.derived_tables
     }
-    problems = check_rows(contract, checked, today or dt.date.today())
+    problems = list(inputs.problems)
+    for name, rows in checked.items():
+        if not isinstance(rows, LocatedRows):  # the stage checked its own rows' YAML forms
+            problems += yaml_problems(contract, name, rows)
+    # Every rule on cells, rows and tables is the checking engine's, run on the tables to be
+    # written; a value the YAML reader refused is left out and not reported again.
+    problems += check_rows(contract, checked, today or dt.date.today(), unread_tables(inputs))
     if problems:
-        raise BuildFailed(problems)
-    return assemble(contract, inputs, mention_table(inputs, contract)), inputs
+        raise BuildFailed([p if p.fix else Problem(**{**p.to_dict(), "fix": FIX}) for p in problems])
+    return assemble(contract, inputs, derive_mentions(inputs, contract, cache, run)), inputs
 
 
 def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
@@ -102,6 +129,10 @@ def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
             continue
         if name == "position_changes":  # from the checked stances, sorted above it
             rows = position_changes(tables["stances"])
+        elif isinstance(inputs.tables[name], LocatedRows):  # typed by the engine: sorted as below
+            typed = inputs.tables[name].typed.sort(contract.primary_key(name), nulls_last=True, maintain_order=True)
+            tables[name] = typed.to_dicts() if name == "stances" else typed.to_arrow()
+            continue
         else:
             rows = [r.values for r in inputs.tables[name]]
         tables[name] = sorted(rows, key=_sort_key(contract, name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,15 +20,22 @@ from ai_openness.compile.entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, 
 from ai_openness.compile.mentions import Alias
 from ai_openness.compile.records import Row
 from ai_openness.contract import Contract
+from ai_openness.core import errors
 from ai_openness.core.characters import name_problem, reveal
 from ai_openness.core.dates import derived_date_columns, last_day, partial_date
 from ai_openness.core.errors import error_type
 from ai_openness.core.find import occurrences
-from ai_openness.core.limits import MAX_INPUT_BYTES, MAX_INPUT_FILES, MAX_NOT_CONTENT, MAX_QUOTE_DIAGNOSES
-from ai_openness.core.problems import BuildFailed, Problem, shorten, visible
+from ai_openness.core.limits import (
+    MAX_INPUT_BYTES,
+    MAX_INPUT_FILES,
+    MAX_NOT_CONTENT,
+    MAX_QUOTE_DIAGNOSES,
+    input_bytes,
+)
+from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
-from ai_openness.safeio.yamlio import Located, LocatedList, read_yaml
+from ai_openness.safeio.yamlio import Located, LocatedList, parse_yaml, read_yaml
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),
@@ -50,10 +58,11 @@ class Inputs:
     alias_origins: dict[Alias, Row] = field(default_factory=dict)  # where each alias is declared
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # listed sources whose text could not be used
-    diagnosed: int = 0  # quotes not found that were explained in detail
+    unread: set[str] = field(default_factory=set)  # files of entries that could not be read at all
 
 
-def _entries(root: Path, rel: str, problems: list[Problem], required: bool = True) -> list[Located]:
+def _entries(root: Path, rel: str, inputs: Inputs, required: bool = True) -> list[Located]:
+    problems = inputs.problems
     path = root / rel
     if not path.is_file():
         if required:
@@ -63,10 +72,12 @@ def _entries(root: Path, rel: str, problems: list[Problem], required: bool = Tru
         data = read_yaml(path, root)
     except BuildFailed as failed:
         problems.extend(failed.problems)
+        inputs.unread.add(rel)
         return []
     if data is None:
         return []
     if not isinstance(data, list):
+        inputs.unread.add(rel)
         problems.append(
             Problem(
                 rel,
@@ -123,7 +134,7 @@ def _refuse_generated(row: Row, columns: tuple[str, ...], problems: list[Problem
 def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
     rows, listed = [], set()
     for rel in SOURCE_FILES:
-        for entry in _entries(root, rel, inputs.problems):
+        for entry in _entries(root, rel, inputs):
             values = dict(entry)
             row = Row(values, rel, entry)
             raw_markers = values.get("not_content")
@@ -188,17 +199,17 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
         inputs.unreadable.add(source_id)
         return
     if row.values.get("sha256") != digest:
+        # The engine's stored-text rule, in the catalogue's words, at the coding's line.
+        recorded = row.values.get("sha256")
         inputs.problems.append(
-            Problem(
+            errors.problem(
+                "source-text-changed",
                 row.file,
                 row.line("sha256"),
                 "sha256",
-                f"the stored text's SHA-256 is {digest}; a stored source must not change",
-                row.values.get("sha256"),
+                None if recorded is None else shown(recorded),
                 expected=digest,
-                fix="restore the stored text from git (`git checkout -- " + rel + "`); if the change "
-                f"is intended, record the new hash: sha256: {digest}",
-                code="source-text-changed",
+                path=shown(rel),
             )
         )
         inputs.unreadable.add(source_id)
@@ -339,14 +350,14 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
     aliases: list[tuple[Alias, Row]] = []
     for resource, (rel, id_field, entity_type) in ENTITY_FILES.items():
         rows = []
-        for entry in _entries(root, rel, inputs.problems):
+        for entry in _entries(root, rel, inputs):
             values = dict(entry)
             row = Row(values, rel, entry)
             raw_aliases = values.get("aliases")
             _extra(row, values, resource, inputs.problems, default=list)
             _refuse_generated(row, contract.generated_columns(resource), inputs.problems)
             if resource == "models":
-                _expand_date(row, "released", inputs.problems)
+                _expand_date(row, "released")
             if resource == "licences" and isinstance(values.get("licence_id"), str):
                 values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
@@ -398,12 +409,14 @@ def _alias_line(row: Row, alias: str) -> dict[str, int]:
     return {"alias": line} if line else {}
 
 
-def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
+def _expand_date(row: Row, key: str) -> None:
     """Set a date column's generated companions from how the date is written.
 
     `2024` -> 2024-01-01, precision year, end 2024-12-31; `2024-05` -> 2024-05-01, month,
     2024-05-31; a day -> that day twice. All three are empty for an undated row. (A coding
     that writes a companion is refused by _refuse_generated: the contract lists them.)
+    A value that is not such a date is left as written, for the engine's date rule (a text
+    such as 2023-02-30) or the YAML reader's (a date with a time) to report once.
     """
     precision_key, end_key = derived_date_columns(key)
     row.values[precision_key] = row.values[end_key] = None
@@ -411,14 +424,7 @@ def _expand_date(row: Row, key: str, problems: list[Problem]) -> None:
         return
     try:
         first, precision = partial_date(row.values[key])
-    except ValueError as exc:
-        if str(exc).startswith("expected a date written"):  # another form: say which, with an example
-            entry = error_type("date-format")
-            params = {"form": "YYYY, YYYY-MM or YYYY-MM-DD", "got": repr(row.values[key]), "example": "2024-03"}
-            problems.append(row.problem(key, entry.message(**params), row.values[key], None, entry.fix_for(**params)))
-        else:
-            problems.append(row.problem(key, str(exc), row.values[key]))
-        row.values[key] = None
+    except ValueError:
         return
     row.values[key], row.values[precision_key], row.values[end_key] = first, precision, last_day(first, precision)
 
@@ -435,96 +441,155 @@ def _set_actor(row: Row) -> None:
         row.extra["unresolved"] = (*row.extra["unresolved"], "actor_id", "actor_type")
 
 
+@dataclass
+class StanceFile:
+    """What one stance file gives: its rows and problems, and the source it names."""
+
+    rows: list[Row] = field(default_factory=list)
+    arguments: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    source_id: str | None = None
+
+
+def stance_file(
+    rel: str, text: str, source_text: Callable[[str], str | None], known: Callable[[str], bool], contract: Contract
+) -> StanceFile:
+    """One stance file (its YAML text) -> its stance and argument rows, located, with their
+    quotes pinned in the stored text `source_text(source_id)` gives; a pure function of its
+    arguments. `known(source_id)`: whether the source is listed (its text may be unreadable)."""
+    out = StanceFile()
+    try:
+        document = parse_yaml(text, rel)
+    except BuildFailed as failed:
+        out.problems.extend(failed.problems)
+        return out
+    if not isinstance(document, Located):
+        out.problems.append(
+            Problem(
+                rel,
+                1,
+                None,
+                "expected `source_id:` and a `stances:` list",
+                fix="start the file with `source_id: …` then `stances:`",
+            )
+        )
+        return out
+    frame = Row(dict(document), rel, document)
+    for key in set(document) - set(STANCE_FILE):
+        out.problems.append(
+            frame.problem(
+                key,
+                f"`{key}` is not a key of a stance file; expected {' and '.join(STANCE_FILE)} (stances go in the list)",
+            )
+        )
+    checked = {
+        key: _checked(frame, key, document.get(key), declared, out.problems) for key, declared in STANCE_FILE.items()
+    }
+    for key in STANCE_FILE:
+        if document.get(key) is None:
+            out.problems.append(frame.problem(key, f"`{key}:` is missing", fix=STANCE_FILE[key].example))
+    source_id, entries = checked["source_id"], checked["stances"]
+    out.source_id = source_id
+    if source_id is None or entries is None:
+        return out
+    if not known(source_id):
+        out.problems.append(
+            Problem(
+                rel,
+                document.line_of("source_id"),
+                "source_id",
+                "no stored source with this id in sources/articles.yaml",
+                source_id,
+            )
+        )
+    text_of_source, diagnosed = source_text(source_id), [0]
+    raw = document["stances"]
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Located):
+            out.problems.append(Problem(rel, raw.line_of(index), None, "each stance must be a mapping"))
+            continue
+        row = _stance_row(rel, source_id, entry, text_of_source, diagnosed, out.problems, contract)
+        out.rows.append(row)
+        for argument in row.extra["arguments"]:
+            out.arguments.append(
+                Row(
+                    {"stance_id": row.values.get("stance_id"), "argument": argument},
+                    rel,
+                    entry,
+                    {"key_map": {"argument": "arguments"}},
+                )
+            )
+    return out
+
+
+def stance_files(root: Path) -> list[Path]:
+    return sorted((root / "codings" / "stances").glob("*.yaml"))
+
+
+def read_text_of(path: Path, root: Path) -> str:
+    """A YAML file's text, within its size limit; a located BuildFailed if it cannot be read."""
+    rel = path.relative_to(root).as_posix()
+    if path.stat().st_size > input_bytes(rel):
+        raise BuildFailed([Problem(rel, None, None, f"is larger than {input_bytes(rel)} bytes; split it")])
+    try:
+        return decoded(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise BuildFailed([Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+
+
+def decoded(data: bytes) -> str:
+    """UTF-8 bytes as text with universal newlines, as Path.read_text reads them."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
     stances, arguments = [], []
-    folder = root / "codings" / "stances"
-    for path in sorted(folder.glob("*.yaml")):
+    for path in stance_files(root):
         rel = path.relative_to(root).as_posix()
         try:
-            document = read_yaml(path, root)
+            text = read_text_of(path, root)
         except BuildFailed as failed:
             inputs.problems.extend(failed.problems)
             continue
-        if not isinstance(document, Located):
-            inputs.problems.append(
-                Problem(
-                    rel,
-                    1,
-                    None,
-                    "expected `source_id:` and a `stances:` list",
-                    fix="start the file with `source_id: …` then `stances:`",
-                )
-            )
-            continue
-        frame = Row(dict(document), rel, document)
-        for key in set(document) - set(STANCE_FILE):
-            inputs.problems.append(
-                frame.problem(
-                    key,
-                    f"`{key}` is not a key of a stance file; expected "
-                    f"{' and '.join(STANCE_FILE)} (stances go in the list)",
-                )
-            )
-        checked = {
-            key: _checked(frame, key, document.get(key), declared, inputs.problems)
-            for key, declared in STANCE_FILE.items()
-        }
-        for key in STANCE_FILE:
-            if document.get(key) is None:
-                inputs.problems.append(frame.problem(key, f"`{key}:` is missing", fix=STANCE_FILE[key].example))
-        source_id, entries = checked["source_id"], checked["stances"]
-        if source_id is None or entries is None:
-            continue
-        if source_id not in inputs.texts and source_id not in inputs.unreadable:
-            inputs.problems.append(
-                Problem(
-                    rel,
-                    document.line_of("source_id"),
-                    "source_id",
-                    "no stored source with this id in sources/articles.yaml",
-                    source_id,
-                )
-            )
-        raw = document["stances"]
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, Located):
-                inputs.problems.append(Problem(rel, raw.line_of(index), None, "each stance must be a mapping"))
-                continue
-            row = _stance_row(rel, source_id, entry, inputs, contract)
-            stances.append(row)
-            for argument in row.extra["arguments"]:
-                arguments.append(
-                    Row(
-                        {"stance_id": row.values.get("stance_id"), "argument": argument},
-                        rel,
-                        entry,
-                        {"key_map": {"argument": "arguments"}},
-                    )
-                )
+        found = stance_file(
+            rel, text, inputs.texts.get, lambda s: s in inputs.texts or s in inputs.unreadable, contract
+        )
+        inputs.problems += found.problems
+        stances += found.rows
+        arguments += found.arguments
     inputs.tables["stances"] = stances
     inputs.tables["stance_arguments"] = arguments
 
 
-def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contract: Contract) -> Row:
+def _stance_row(
+    rel: str,
+    source_id: str,
+    entry: Located,
+    text: str | None,
+    diagnosed: list[int],
+    problems: list[Problem],
+    contract: Contract,
+) -> Row:
+    """`diagnosed`: quotes of this file not found so far, explained in detail up to a limit."""
     values = dict(entry)
     row = Row(values, rel, entry, {"unresolved": ("quote_start", "quote_end")})
-    _extra(row, values, "stances", inputs.problems)
+    _extra(row, values, "stances", problems)
     row.extra["arguments"] = row.extra["arguments"] or []
-    _refuse_generated(row, contract.generated_columns("stances"), inputs.problems)
+    _refuse_generated(row, contract.generated_columns("stances"), problems)
     values["source_id"] = source_id
-    _expand_date(row, "date", inputs.problems)
+    _expand_date(row, "date")
     _set_actor(row)
-    text, quote = inputs.texts.get(source_id), values.get("quote")
+    quote = values.get("quote")
     if text is not None and isinstance(quote, str) and quote and "occurrence" not in row.extra.get("invalid", ()):
-        explain = inputs.diagnosed < MAX_QUOTE_DIAGNOSES
+        explain = diagnosed[0] < MAX_QUOTE_DIAGNOSES
         try:
             values["quote_start"], values["quote_end"] = quotes.locate(
                 text, quote, row.extra["occurrence"], explain=explain
             )
             row.extra["unresolved"] = tuple(k for k in row.extra["unresolved"] if not k.startswith("quote_"))
         except quotes.NotFound as exc:
-            inputs.diagnosed += 1
-            inputs.problems.append(
+            diagnosed[0] += 1
+            problems.append(
                 Problem(
                     rel,
                     row.line("quote"),
@@ -542,7 +607,7 @@ def _stance_row(rel: str, source_id: str, entry: Located, inputs: Inputs, contra
 def read_excluded(root: Path, inputs: Inputs) -> None:
     rel = "codings/excluded.yaml"
     rows = []
-    for entry in _entries(root, rel, inputs.problems, required=False):
+    for entry in _entries(root, rel, inputs, required=False):
         row = Row(dict(entry), rel, entry)
         for key in set(entry) - set(EXCLUDED):
             inputs.problems.append(
@@ -563,7 +628,15 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
 def read_retired(root: Path, inputs: Inputs) -> None:
     """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
     rel = "codings/retired.yaml"
-    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs.problems, required=False)]
+    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs, required=False)]
+
+
+def unread_tables(inputs: Inputs) -> set[str]:
+    """Tables whose coding file could not be read: a reference to them is not checked, since
+    every one would dangle (the file's problem is reported instead)."""
+    files = {rel: resource for resource, (rel, _, _) in ENTITY_FILES.items()}
+    files |= dict.fromkeys(SOURCE_FILES, "sources") | {"codings/retired.yaml": "retired_ids"}
+    return {files[rel] for rel in inputs.unread if rel in files}
 
 
 def read_all(root: Path, contract: Contract) -> Inputs:

@@ -184,9 +184,6 @@ def mention_table(
     alias, before the rows can exhaust memory.
     """
     matcher = AliasMatcher(aliases)
-    kinds = pa.array([a.entity_type for a in matcher.aliases], pa.string())
-    ids = pa.array([a.entity_id for a in matcher.aliases], pa.string())
-    spellings = pa.array([a.alias for a in matcher.aliases], pa.string())
     counts = np.zeros(len(matcher.aliases), dtype=np.int64)
     batches, rows = [], 0
     for chunk in _chunks(sorted(texts), texts):
@@ -195,28 +192,76 @@ def mention_table(
         rows += len(found.alias)
         if not len(found.alias):
             continue
-        sliced = [
-            texts[chunk[t]][s:e] for t, s, e in zip(found.text.tolist(), found.start.tolist(), found.end.tolist())
-        ]
-        alias = pa.array(found.alias)
-        columns = {
-            "source_id": pa.array(chunk, pa.string()).take(pa.array(found.text)),
-            "start": found.start,
-            "end": found.end,
-            "entity_type": kinds.take(alias),
-            "entity_id": ids.take(alias),
-            "alias": spellings.take(alias),
-            "text": sliced,
-            "in_content": _in_content(found, chunk, not_content),
-        }
-        # A column the schema adds and the build does not fill is written empty.
-        batches.append(
-            pa.record_batch(
-                [
-                    pa.array(columns[f.name], f.type) if f.name in columns else pa.nulls(len(sliced), f.type)
-                    for f in schema
-                ],
-                schema=schema,
-            )
-        )
+        batches.append(_batch(found, chunk, [texts[s] for s in chunk], not_content, matcher, schema))
     return pa.Table.from_batches(batches, schema=schema)
+
+
+def _batch(
+    found: Found,
+    chunk: list[str],
+    texts: list[str],
+    not_content: dict[str, list[tuple[int, int]]],
+    matcher: AliasMatcher,
+    schema: pa.Schema,
+) -> pa.RecordBatch:
+    """The mention rows of a chunk of sources (ids `chunk`, texts `texts`), in text order."""
+    sliced = [texts[t][s:e] for t, s, e in zip(found.text.tolist(), found.start.tolist(), found.end.tolist())]
+    alias = pa.array(found.alias)
+    columns = {
+        "source_id": pa.array(chunk, pa.string()).take(pa.array(found.text)),
+        "start": found.start,
+        "end": found.end,
+        "entity_type": pa.array([a.entity_type for a in matcher.aliases], pa.string()).take(alias),
+        "entity_id": pa.array([a.entity_id for a in matcher.aliases], pa.string()).take(alias),
+        "alias": pa.array([a.alias for a in matcher.aliases], pa.string()).take(alias),
+        "text": sliced,
+        "in_content": _in_content(found, chunk, not_content),
+    }
+    # A column the schema adds and the build does not fill is written empty.
+    return pa.record_batch(
+        [pa.array(columns[f.name], f.type) if f.name in columns else pa.nulls(len(sliced), f.type) for f in schema],
+        schema=schema,
+    )
+
+
+def source_tables(
+    aliases: list[Alias], schema: pa.Schema, items: list[tuple[str, str, list[tuple[int, int]]]]
+) -> tuple[pa.Table, list[int]]:
+    """The mentions of `items` (source id, stored text, spans that are not content), in the
+    order given, and where each source's rows start (and the last ends): the per-source
+    part of mention_table, which matches a chunk of texts in one call. One table, not a
+    slice per source: a slice sent to another process would carry the whole chunk's
+    buffers. The limits on matches are checked on the whole table (check_counts)."""
+    matcher = AliasMatcher(aliases)
+    ids = [source_id for source_id, _, _ in items]
+    found = matcher.match([text for _, text, _ in items])
+    batch = _batch(found, ids, [text for _, text, _ in items], {s: spans for s, _, spans in items}, matcher, schema)
+    return pa.Table.from_batches([batch], schema), np.searchsorted(found.text, np.arange(len(items) + 1)).tolist()
+
+
+def check_counts(table: pa.Table, aliases: list[Alias], origins: dict | None = None) -> None:
+    """The limits mention_table applies while it matches, on a table assembled from the
+    sources' rows: the first alias (in source and text order) matched more than
+    MAX_MENTIONS_PER_ALIAS times, else more than MAX_MENTIONS rows in all."""
+    frame = pl.from_arrow(table.select(["entity_type", "entity_id", "alias"])).with_row_index("at")
+    over = (
+        frame.with_columns(pl.int_range(pl.len()).over("entity_type", "entity_id", "alias").alias("n"))
+        .filter(pl.col("n") == MAX_MENTIONS_PER_ALIAS)
+        .sort("at")
+    )
+    if over.height and over["at"][0] < MAX_MENTIONS:
+        kind, entity, spelling = over.row(0)[1:4]
+        raise BuildFailed([_too_common(Alias(kind, entity, spelling), origins)])
+    if table.num_rows > MAX_MENTIONS:
+        raise BuildFailed(
+            [
+                Problem(
+                    "codings",
+                    None,
+                    "aliases",
+                    f"the aliases match more than {MAX_MENTIONS} places in the stored sources",
+                    expected=f"at most {MAX_MENTIONS} mentions",
+                    fix="remove aliases that are common words",
+                )
+            ]
+        )

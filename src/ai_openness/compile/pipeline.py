@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ai_openness.compile import docs, metadata
+from ai_openness.compile.cache import Cache
 from ai_openness.compile.collect import collect, without_cycle_collection
 from ai_openness.compile.coverage import summarise
+from ai_openness.compile.executors import Executor
 from ai_openness.compile.inputs import Inputs
 from ai_openness.compile.write import render
 from ai_openness.contract import DESCRIPTOR, Contract
@@ -68,14 +70,21 @@ def released(contract: Contract) -> str | None:
     return str(value) if value else None
 
 
-def build(root: Path, check: bool = False, contract: Contract | None = None) -> tuple[Result, list[str]]:
+def build(
+    root: Path,
+    check: bool = False,
+    contract: Contract | None = None,
+    cache: Cache | None = None,
+    run: Executor | None = None,
+) -> tuple[Result, list[str]]:
     """Regenerate the package under `root` (with its own schema/, see contract_for_build).
 
-    With check=True nothing is written and the stale files are returned instead.
+    With check=True nothing is written and the stale files are returned instead. The
+    per-source stage reads and writes `cache` and runs on `run` (collect).
     """
     contract = contract or contract_for_build(root)
     with without_cycle_collection():
-        tables, inputs = collect(root, contract=contract)
+        tables, inputs = collect(root, contract=contract, cache=cache, run=run)
         files = render(contract, tables)
         files |= metadata.render(contract, files[DESCRIPTOR], released(contract))
         files |= readme(root, tables, inputs, contract)

@@ -6,12 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ai_openness.contract import Contract
+from ai_openness.contract.types import TYPES, python_type
 from ai_openness.core.characters import reveal
-from ai_openness.core.errors import error_type
 from ai_openness.core.problems import Problem, shorten
 from ai_openness.safeio.yamlio import Located
-
-DATE_EXAMPLE = "2024-03-25"  # a date as the codings write it
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,10 @@ class Row:
         reported where its value should have come from, so no rule reports it again."""
         return key in self.extra.get("unresolved", ())
 
+    def mark_unresolved(self, key: str) -> None:
+        if key not in self.extra.get("unresolved", ()):
+            self.extra["unresolved"] = (*self.extra.get("unresolved", ()), key)
+
     def problem(
         self, key: str | None, message: str, value: object = None, expected: str | None = None, fix: str | None = None
     ) -> Problem:
@@ -60,37 +62,62 @@ class Row:
         return Problem(self.file, self.line(key), key, message, shown, expected, fix)
 
 
-def validate_rows(contract: Contract, resource: str, rows: list[Row]) -> tuple[list[Row], list[Problem]]:
-    """Check each row against the record model derived from the Table Schema.
+def yaml_problems(contract: Contract, resource: str, rows: list[Row]) -> list[Problem]:
+    """What only the YAML reader can tell about a coding's column values; the rest is the engine's.
 
-    Returns the rows with typed, normalised values, and the problems found.
+    A key that is not a column, and a value whose YAML form cannot be the column's cell: a
+    list or a mapping where one value goes, or a value YAML read as something else than it
+    reads (`NO` as a truth value, `1.10` as a number) in a column of text. Each is one
+    located problem with the YAML hint; the value is left out of the row and marked
+    unresolved, so the engine, which checks the cells (types, vocabularies, patterns,
+    required), does not report it again.
     """
-    model = contract.pydantic_model(resource)
-    from pydantic import ValidationError
-
+    fields = {f["name"]: f.get("type", "string") for f in contract.fields(resource)}
+    columns = ", ".join(fields)
     problems: list[Problem] = []
     for row in rows:
-        try:
-            row.values = model.model_validate(row.values).model_dump()
-        except ValidationError as exc:
-            for error in exc.errors():
-                key = str(error["loc"][0]) if error["loc"] else None
-                if row.unresolved(key):
-                    continue  # already reported where the value should have come from
-                if error["type"] == "extra_forbidden":
-                    message = f"`{key}` is not a field of {resource}; expected one of: {', '.join(model.model_fields)}"
-                elif error["type"].startswith("date_") and isinstance(error.get("input"), str):
-                    entry = error_type("date-format")
-                    params = {"form": "YYYY-MM-DD", "got": repr(error["input"]), "example": DATE_EXAMPLE}
-                    problems.append(
-                        row.problem(key, entry.message(**params), error["input"], "YYYY-MM-DD", entry.fix_for(**params))
-                    )
-                    continue
-                else:
-                    message = _explain(error)
-                value = None if error["type"] == "missing" else error.get("input")
-                problems.append(row.problem(key, message, value))
-    return rows, problems
+        for key in [k for k in row.values if k not in fields]:
+            if not row.unresolved(key):
+                message = f"`{key}` is not a field of {resource}; expected one of: {columns}"
+                problems.append(row.problem(key, message, fix="remove the key, or correct its name"))
+            del row.values[key]
+        for key, value in row.values.items():
+            why = _yaml_form(fields[key], value)
+            if why is None:
+                continue
+            if not row.unresolved(key):
+                fix = "write one value" if isinstance(value, (list, dict)) else f'write it in quotes: {key}: "…"'
+                problems.append(row.problem(key, why, value, fix=fix + ", then run `ai-openness build`"))
+            row.values[key] = None
+            row.mark_unresolved(key)
+    return problems
+
+
+def _forms(kind: str) -> tuple[type, ...]:
+    """The Python types the YAML reader gives that can be a cell of a column of type `kind`
+    as written: the contract's Python type of the column (a whole number for a number too),
+    and text, which the engine reads as the column's type, as it reads a CSV cell."""
+    typed = python_type(kind) if kind in TYPES else str
+    return (str, typed, int) if typed is float else (str, typed)
+
+
+def _yaml_form(kind: str, value: object) -> str | None:
+    """Why a YAML value cannot be a cell of a column of type `kind` (None when it can)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        example = "write one value" if isinstance(value, dict) else "write one value, without [ ]"
+        return f"is {_read_as(value)}, but one value is expected; {example}"
+    forms = _forms(kind)
+    wrong_bool = isinstance(value, bool) and bool not in forms
+    wrong_time = isinstance(value, dt.datetime)
+    if isinstance(value, forms) and not wrong_bool and not wrong_time:
+        return None
+    if wrong_time and kind == "date":
+        return "is read as a date and time, but a date is expected; write the date without a time"
+    if kind == "string" or wrong_bool:
+        return f"is read as {_read_as(value)}, but text is expected; put the value in quotes"
+    return f"is read as {_read_as(value)}, but a value of type {kind} is expected; put the value in quotes"
 
 
 _READ_AS = (
@@ -106,18 +133,3 @@ _READ_AS = (
 
 def _read_as(value: object) -> str:
     return next((words for kind, words in _READ_AS if isinstance(value, kind)), "not text")
-
-
-def _explain(error: dict) -> str:
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "literal_error":
-        return f"not in the vocabulary; expected one of: {ctx.get('expected', '')}"
-    if kind == "string_pattern_mismatch":
-        return f"does not match the required pattern {ctx.get('pattern')}"
-    if kind == "missing":
-        return "is required"
-    if isinstance(value, (list, dict)):
-        return f"is {_read_as(value)}, but one value is expected ({error['msg']})"
-    if kind == "string_type":
-        return f"is read as {_read_as(value)}, but text is expected; put the value in quotes"
-    return error["msg"]

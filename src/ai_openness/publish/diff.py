@@ -22,7 +22,8 @@ from ai_openness.contract.objects import NAME
 from ai_openness.core.limits import TRUSTED
 from ai_openness.core.problems import Problem, Unreadable, shown
 from ai_openness.publish.frames import read_frame
-from ai_openness.safeio.descriptor import read_descriptor
+from ai_openness.safeio.descriptor import Resource, read_descriptor
+from ai_openness.safeio.scan import scan
 
 
 @dataclass
@@ -114,22 +115,36 @@ class PackageDiff:
 
 @dataclass
 class _Version:
+    root: Path
     version: str | None
     contract: Contract  # the version's own schemas, as its descriptor gives them
-    tables: dict[str, pl.DataFrame]  # every cell as text, "" when empty
+    resources: dict[str, Resource]
+    columns: dict[str, list[str]]  # each table's header
 
     @property
     def schemas(self) -> dict[str, dict]:
         return {name: self.contract.schema(name) for name in self.contract.names}
 
+    def table(self, name: str) -> pl.DataFrame | None:
+        """One table, every cell as text ("" when empty), read when it is compared and let go
+        after: only two tables (one of each version) are held at a time."""
+        if name not in self.resources:
+            return None
+        table, problems = read_frame(self.resources[name], DESCRIPTOR, TRUSTED)
+        if problems:
+            raise Unreadable([Problem(**{**p.to_dict(), "file": f"{self.root}/{p.file}"}) for p in problems])
+        return table
+
 
 def _read(root: Path) -> _Version:
     descriptor, problems = read_descriptor(root, DESCRIPTOR, TRUSTED.descriptor_bytes)
-    tables = {}
+    columns = {}
     for name, resource in descriptor.resources.items() if descriptor else []:
-        table, found = read_frame(resource, DESCRIPTOR, TRUSTED)
-        problems += found
-        tables[name] = table
+        found = scan(resource.file, resource.path)  # every table readable before any is compared
+        if found.problem is not None:
+            problems.append(found.problem)
+            continue
+        columns[name] = pl.read_csv(resource.file, n_rows=0, infer_schema=False).columns
     for name, resource in descriptor.resources.items() if descriptor else []:
         # The contract below is made of these: a name that is no identifier, or a schema of
         # another shape, is a finding here, not an error in the contract's own objects.
@@ -153,7 +168,7 @@ def _read(root: Path) -> _Version:
         {name: r.schema for name, r in descriptor.resources.items()},
         f"{root}/{DESCRIPTOR}",
     )
-    return _Version(str(version) if version is not None else None, contract, tables)
+    return _Version(root, str(version) if version is not None else None, contract, descriptor.resources, columns)
 
 
 def _fields(schema: dict) -> dict[str, dict]:
@@ -193,15 +208,14 @@ def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
 
 def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
     """The primary key both versions can be matched by (head's first), else the shared columns."""
-    columns_base = set(base.tables[name].columns) if name in base.tables else set()
-    columns_head = set(head.tables[name].columns) if name in head.tables else set()
+    columns_base = set(base.columns.get(name, []))
+    columns_head = set(head.columns.get(name, []))
     for version in (head, base):
         key = version.contract.primary_key(name) if name in version.contract.names else []
         if key and set(key) <= columns_base and set(key) <= columns_head:
             return key
-    table = head.tables.get(name)
-    table = table if table is not None else base.tables[name]
-    return [c for c in table.columns if c in columns_base and c in columns_head] or table.columns
+    header = head.columns[name] if name in head.columns else base.columns[name]
+    return [c for c in header if c in columns_base and c in columns_head] or header
 
 
 def _rows(table: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
@@ -211,21 +225,43 @@ def _rows(table: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
     return table.unique(subset=key, keep="first", maintain_order=True).sort(key)
 
 
+def _fingerprint(columns: list[str]) -> list[pl.Expr]:
+    """Two 64-bit hashes of a row's cells (with different seeds): rows whose fingerprints are
+    equal are taken as equal, so only the few rows that differ are joined in full."""
+    cells = pl.concat_str([pl.col(c).str.len_bytes().cast(pl.String) + ":" + pl.col(c) for c in columns])
+    return [cells.hash(seed=1).alias("|h1"), cells.hash(seed=2).alias("|h2")]
+
+
 def table_diff(name: str, base: _Version, head: _Version) -> TableDiff:
     """Joins on the key, column by column: the changed cells are found without a Python loop
-    over the rows, so a table of millions of rows is compared in seconds."""
+    over the rows, so a table of millions of rows is compared in seconds. The two versions'
+    rows are matched by their keys and fingerprints first; only the rows that differ are
+    joined cell by cell, so memory stays near the two tables' own size."""
     key = _match_key(name, base, head)
-    old, new = _rows(base.tables.get(name), key), _rows(head.tables.get(name), key)
+    old, new = _rows(base.table(name), key), _rows(head.table(name), key)
     result = TableDiff(name, key)
     result.added = new.join(old.select(key), on=key, how="anti", maintain_order="left").to_dicts()
     result.removed = old.join(new.select(key), on=key, how="anti", maintain_order="left").to_dicts()
     shared = [c for c in new.columns if c in old.columns and c not in key]
-    both = new.join(old.select(key + shared), on=key, how="inner", suffix="|old", maintain_order="left")
+    if not shared:
+        return result
+    hashed_new = new.select(*key, *_fingerprint(shared))
+    hashed_old = old.select(*key, *_fingerprint(shared))
+    differing = (
+        hashed_new.join(hashed_old, on=key, how="inner", suffix="|old", maintain_order="left")
+        .filter((pl.col("|h1") != pl.col("|h1|old")) | (pl.col("|h2") != pl.col("|h2|old")))
+        .select(key)
+    )
+    del hashed_new, hashed_old
+    candidates = new.join(differing, on=key, how="semi", maintain_order="left")
+    both = candidates.join(
+        old.join(differing, on=key, how="semi").select(key + shared), on=key, how="inner", suffix="|old"
+    )
+    both = both.sort(key) if both.height else both
     differs = [pl.col(c) != pl.col(f"{c}|old") for c in shared]
-    if differs:
-        for row in both.filter(pl.any_horizontal(differs)).iter_rows(named=True):
-            fields = {c: (row[f"{c}|old"], row[c]) for c in shared if row[c] != row[f"{c}|old"]}
-            result.changed.append(RowChange({c: row[c] for c in key}, fields))
+    for row in both.filter(pl.any_horizontal(differs)).iter_rows(named=True):
+        fields = {c: (row[f"{c}|old"], row[c]) for c in shared if row[c] != row[f"{c}|old"]}
+        result.changed.append(RowChange({c: row[c] for c in key}, fields))
     return result
 
 

@@ -19,7 +19,7 @@ from ai_openness.core.problems import Problem
 from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
 from ai_openness.safeio.files import REGENERATE
 from ai_openness.safeio.installed import installed_contract
-from ai_openness.validate.generated import generated_problems
+from ai_openness.validate.generated import generated_problems, said_once
 from ai_openness.validate.report import Report
 
 __all__ = ["Report", "validate"]
@@ -77,12 +77,19 @@ def _with_origins(
 
 
 def validate(
-    root: Path, today: dt.date | None = None, limits: Limits = STRICT, contract: Contract | None = None
+    root: Path,
+    today: dt.date | None = None,
+    limits: Limits = STRICT,
+    contract: Contract | None = None,
+    cache=None,
+    run=None,
 ) -> Report:
     """Validate the package under `root` against `contract` (default: the installed one).
 
     Only a trusted contract's schemas are evaluated (see pin_schemas), so a contribution's
     descriptors are checked against the installed package's, not against their own.
+    `cache` and `run`: where the rebuild of a checkout keeps its per-source rows and runs
+    (compile/source.py); neither can change what is reported.
     """
     root = Path(root).absolute()
     report = Report(str(root))
@@ -117,10 +124,10 @@ def validate(
     findings, files, rows = check_tables(
         root, csv_descriptor, parquet_descriptor.resources, limits, today or dt.date.today(), has_sources
     )
-    problems, origins, skipped = generated_problems(root)
+    problems, origins, skipped = generated_problems(root, cache, run)
     if skipped:
         report.skipped.append(skipped)
-    located = findings.located(files)
+    located = said_once(findings.located(files), problems)
     report.problems += _with_origins(contract, located + problems, files, csv_descriptor, origins)
     report.rows = rows
     return report

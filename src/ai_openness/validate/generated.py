@@ -70,9 +70,12 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
     return problems
 
 
-def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple, str]], str | None]:
+def generated_problems(
+    root: Path, cache=None, run=None
+) -> tuple[list[Problem], dict[str, dict[tuple, str]], str | None]:
     """(problems, origins, why skipped). `origins` maps a table and its primary key to the
-    coding line the row comes from."""
+    coding line the row comes from. Only the sources whose inputs changed since `cache` last
+    saw them are derived again (compile/source.py); the comparison is of every byte."""
     from ai_openness.compile.pipeline import collect, readme
     from ai_openness.compile.write import render
 
@@ -80,7 +83,7 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
         return [], {}, "no sources/ or codings/ here, so the generated files were not compared with them"
     try:  # collect checks the inputs can be read safely (input_problems) before it reads them
         contract = contract_for_build(root)  # the package's own schema/, read safely
-        tables, inputs = collect(root, contract=contract)
+        tables, inputs = collect(root, contract=contract, cache=cache, run=run)
         files = render(contract, tables)
         if (root / "README.md").is_file() or (root / "README.md").is_symlink():
             contained(root, "README.md")
@@ -93,9 +96,20 @@ def generated_problems(root: Path) -> tuple[list[Problem], dict[str, dict[tuple,
     origins = {}
     for name, rows in inputs.tables.items():
         key = contract.primary_key(name)
+        if hasattr(rows, "origins"):  # rows of the per-source stage, kept as columns
+            origins[name] = rows.origins(key)
+            continue
         origins[name] = {
             tuple(cell_text(row.values.get(c)) for c in key): f"{row.file}:{row.line()}"
             for row in rows
             if row.origin is not None
         }
     return compare(root, files), origins, None
+
+
+def said_once(located: list[Problem], rebuilt: list[Problem]) -> list[Problem]:
+    """The findings on the published tables less those the rebuild made at the codings in the
+    same words (a changed stored text: at its sha256 line in sources/articles.yaml, not also
+    at its row of data/sources.csv)."""
+    at_codings = {(p.message, p.value) for p in rebuilt if p.field == "sha256"}
+    return [p for p in located if not (p.field == "sha256" and (p.message, p.value) in at_codings)]

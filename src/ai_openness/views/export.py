@@ -134,24 +134,47 @@ def _foreign_keys(contract: Contract, name: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def _levels(contract: Contract, name: str, rows: list[dict]) -> list[int]:
+    """Each row's depth along the table's references to itself (0: it refers to no other row
+    of the table), so that rows inserted level by level refer only to rows already stored,
+    as DuckDB checks a foreign key. Linear: each row is visited once."""
+    own = [(column, target) for column, table, target in _foreign_keys(contract, name) if table == name]
+    if not own:
+        return [0] * len(rows)
+    index = {(target, row[target]): i for i, row in enumerate(rows) for _, target in own}
+    parents = [
+        {j for c, t in own if row[c] is not None and (j := index.get((t, row[c]))) is not None and j != i}
+        for i, row in enumerate(rows)
+    ]
+    level: list[int | None] = [None] * len(rows)
+    visiting: set[int] = set()
+    for start in range(len(rows)):
+        stack = [start]
+        while stack:
+            i = stack[-1]
+            if level[i] is not None:
+                stack.pop()
+                continue
+            visiting.add(i)
+            waiting = [j for j in parents[i] if level[j] is None and j not in visiting]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            # A parent still being visited is a cycle: the database reports it.
+            level[i] = 1 + max((level[j] for j in parents[i] if level[j] is not None), default=-1)
+            visiting.discard(i)
+            stack.pop()
+    return [lv or 0 for lv in level]
+
+
 def _insertion_order(contract: Contract, name: str, rows: list[dict]) -> list[list[dict]]:
     """Rows in batches that each refer only to rows of earlier batches (for a table that
     refers to itself: DuckDB checks a foreign key against rows already stored)."""
-    own = [(column, target) for column, table, target in _foreign_keys(contract, name) if table == name]
-    if not own:
-        return [rows]
-    stored: dict[str, set] = {target: set() for _, target in own}
-    batches, pending = [], rows
-    while pending:
-        ready = [r for r in pending if all(r[c] is None or r[c] in stored[t] or r[c] == r[t] for c, t in own)]
-        if not ready:  # a cycle: let the database report it
-            ready = pending
-        batches.append(ready)
-        for r in ready:
-            for _, target in own:
-                stored[target].add(r[target])
-        pending = [r for r in pending if r not in ready]
-    return batches
+    levels = _levels(contract, name, rows)
+    batches: list[list[dict]] = [[] for _ in range(max(levels, default=-1) + 1)]
+    for row, level in zip(rows, levels, strict=True):
+        batches[level].append(row)
+    return batches or [rows]
 
 
 def _about_rows(root: Path | None, contract: Contract) -> tuple[list[dict], list[dict], list[dict]]:
@@ -377,16 +400,7 @@ def export_duckdb(
                         con.execute(
                             f"COMMENT ON COLUMN {_q(name)}.{_q(field['name'])} IS {_literal(field['description'])}"
                         )
-                rows = table_rows(name, root)
-                columns = [f["name"] for f in fields]
-                insert = (
-                    f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in columns)}) "
-                    f"VALUES ({', '.join('?' for _ in columns)})"
-                )
-                for batch in _insertion_order(contract, name, rows):
-                    if batch:
-                        con.executemany(insert, [[row[c] for c in columns] for row in batch])
-                counts[name] = len(rows)
+                counts[name] = _load_duckdb(con, contract, name, root)
             package, _, _ = _about_rows(root, contract)
             con.execute(f"CREATE TABLE {PACKAGE_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
             con.execute(f"COMMENT ON TABLE {PACKAGE_TABLE} IS 'Package metadata from datapackage.json.'")
@@ -398,6 +412,27 @@ def export_duckdb(
 
     _replace_atomically(Path(path), write)
     return counts
+
+
+def _load_duckdb(con, contract: Contract, name: str, root: Path | None) -> int:
+    """One table into its constrained DuckDB table, as Arrow columns in one INSERT per level
+    of self-reference (linear: no Python row is made, and DuckDB checks every constraint)."""
+    import pyarrow as pa
+
+    from ai_openness.views.load import load
+
+    frame = load(name, root=root)
+    columns = [f["name"] for f in contract.fields(name)]
+    own = {c for c, table, t in _foreign_keys(contract, name) if table == name}
+    keys = sorted(own | {t for c, table, t in _foreign_keys(contract, name) if table == name})
+    levels = _levels(contract, name, frame[keys].astype(object).where(frame[keys].notna(), None).to_dict("records"))
+    incoming = pa.Table.from_pandas(frame[columns], preserve_index=False).append_column("__level", pa.array(levels))
+    con.register("__incoming", incoming)
+    selected = ", ".join(_q(c) for c in columns)
+    for level in range(max(levels, default=-1) + 1):
+        con.execute(f"INSERT INTO {_q(name)} ({selected}) SELECT {selected} FROM __incoming WHERE __level = ?", [level])
+    con.unregister("__incoming")
+    return len(frame)
 
 
 EXPORTERS: dict[str, Callable[..., dict[str, int]]] = {"sqlite": export_sqlite, "duckdb": export_duckdb}
