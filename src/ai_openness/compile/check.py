@@ -106,7 +106,8 @@ def _coding_files(rows: list[Row]) -> str:
 def _published_at(finding: Finding, rows: list[Row], tables: dict[str, list[Row]]) -> tuple[str, str]:
     """The message and fix of a stance dated after its article, naming the line of the
     article's `published` in sources/articles.yaml."""
-    source_id = rows[finding.row].values.get("source_id")
+    typed = getattr(rows, "typed", None)  # a stance table is held as columns (source.LocatedRows)
+    source_id = typed["source_id"][finding.row] if typed is not None else rows[finding.row].values.get("source_id")
     source = next((r for r in tables.get("sources", []) if r.values.get("source_id") == source_id), None)
     if source is None or source.origin is None:
         return finding.message, finding.fix or FIX
