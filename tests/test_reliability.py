@@ -119,7 +119,11 @@ def test_the_sentences_file_is_the_sentence_rule_applied_to_the_articles():
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames) == SENTENCE_COLUMNS  # ids, sources, offsets, texts: no labels
         committed = list(reader)
-    assert committed == [{k: str(v) for k, v in row.items()} for row in sentence_rows(ROOT)]
+    # The study's articles (an article added since has no sentences listed yet).
+    studied = {row["source_id"] for row in committed}
+    assert committed == [
+        {k: str(v) for k, v in row.items()} for row in sentence_rows(ROOT) if row["source_id"] in studied
+    ]
     for row in committed:  # each text is the article's, at its offsets
         text = (ROOT / "sources" / "articles" / f"{row['source_id']}.txt").read_text(encoding="utf-8")
         assert text[int(row["start"]) : int(row["end"])] == row["text"]
@@ -214,3 +218,18 @@ def test_the_readers_agreement_is_recomputed_and_quoted_in_the_codebook():
         assert adjudicated[sentence_id]["note"].startswith("adjudicated") and "§" in adjudicated[sentence_id]["note"]
     changed = [s for s in first if first[s]["label"] != adjudicated[s]["label"]]
     assert set(changed) <= {s for s, _, _ in result.disagreements}
+
+
+def test_an_article_added_after_the_labels_is_not_scored_and_is_named():
+    from ai_openness.views.reliability import sweep_score
+
+    rows = [
+        {"sentence_id": "000-001", "source_id": "000", "start": 0, "text": "a"},
+        {"sentence_id": "000-002", "source_id": "000", "start": 5, "text": "b"},
+        {"sentence_id": "009-001", "source_id": "009", "start": 0, "text": "new"},
+    ]
+    score = sweep_score(rows, {("000", 0)}, {"000-001": 1, "000-002": 0})
+    assert (score.sentences, score.labelled, score.listed, score.found) == (2, 1, 1, 1)
+    assert score.unlabelled_sources == ["009"] and score.missed == []
+    with pytest.raises(ValueError):  # a sentence of a labelled article without a label is still an error
+        sweep_score(rows, set(), {"000-001": 1})

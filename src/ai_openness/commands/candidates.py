@@ -132,6 +132,7 @@ def _score(root: Path, out: Output) -> int:
             "precision": round(score.precision, 4),
             "recall": round(score.recall, 4),
             "missed": [r["sentence_id"] for r in score.missed[:JSON_PASSAGES]],
+            "unlabelled_sources": score.unlabelled_sources,
         }
         return report(out, code, data)
     out.line(
@@ -142,4 +143,6 @@ def _score(root: Path, out: Output) -> int:
     out.line(f"recall {score.recall:.1%} ({score.found}/{score.labelled})")
     for row in score.missed:
         out.line(f"  missed {row['sentence_id']} {shorten(row['text'], PASSAGE_CHARACTERS)}")
+    if score.unlabelled_sources:
+        out.line(f"Not scored, no labels yet (added since {LABELS} was made): {', '.join(score.unlabelled_sources)}")
     return code

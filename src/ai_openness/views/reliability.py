@@ -259,6 +259,7 @@ class SweepScore:
     listed: int
     found: int  # listed and labelled 1
     missed: list[dict[str, Any]]  # labelled 1, not listed: sentence rows
+    unlabelled_sources: list[str] = field(default_factory=list)  # articles added since the labels were made
 
     @property
     def precision(self) -> float:
@@ -283,7 +284,13 @@ def read_labels(root: Path, rel: str = LABELS) -> dict[str, int]:
 
 def sweep_score(rows: list[dict[str, Any]], listed: set[tuple[str, int]], labels: dict[str, int]) -> SweepScore:
     """Score the sweep: `rows` are the content sentences (sentence_rows), `listed` the
-    (source_id, start) of each sentence the sweep lists, `labels` the labels by sentence id."""
+    (source_id, start) of each sentence the sweep lists, `labels` the labels by sentence id.
+
+    Only the articles the labels cover are scored: an article added since they were made has
+    no labels yet, which is expected (and counted in `unlabelled_sources`), never an error."""
+    labelled_sources = {r["source_id"] for r in rows if r["sentence_id"] in labels}
+    unlabelled_sources = sorted({r["source_id"] for r in rows} - labelled_sources)
+    rows = [r for r in rows if r["source_id"] in labelled_sources]
     unknown = sorted(set(labels) - {r["sentence_id"] for r in rows})
     unlabelled = sorted({r["sentence_id"] for r in rows} - set(labels))
     if unknown or unlabelled:
@@ -299,4 +306,5 @@ def sweep_score(rows: list[dict[str, Any]], listed: set[tuple[str, int]], labels
         listed=sum(is_listed for _, is_listed in hit),
         found=sum(is_listed and labels[r["sentence_id"]] for r, is_listed in hit),
         missed=[r for r, is_listed in hit if labels[r["sentence_id"]] and not is_listed],
+        unlabelled_sources=unlabelled_sources,
     )
