@@ -82,14 +82,15 @@ coverage: $(STAMP)
 candidates: $(STAMP)
 	$(BIN)/ai-openness candidates
 
-# The generated files are current, the code is linted and formatted (ruff), and the layers
-# run one way (import-linter: [tool.importlinter] in pyproject.toml).
+# The generated files are current, the code is linted and formatted (ruff), the layers run
+# one way (import-linter: [tool.importlinter] in pyproject.toml) and src/ is typed (mypy --strict).
 check: $(TEST_STAMP)
 	$(BIN)/ai-openness build --check
 	$(BIN)/ai-openness figures --check
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest

@@ -59,7 +59,7 @@ def add_stage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="derive every source again; keep nothing")
 
 
-def stage_of(args: argparse.Namespace):
+def stage_of(args: argparse.Namespace) -> tuple[Any, Any]:
     """(cache, executor) from the options of add_stage_arguments."""
     from ai_openness.compile.cache import Cache, NoCache, default_folder
     from ai_openness.compile.executors import executor

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -30,7 +32,7 @@ from ai_openness.core.problems import Problem
 FIX = "correct the coding at this line, then run `ai-openness build`"
 
 
-def frame(contract: Contract, name: str, rows: list[Row]) -> pl.DataFrame:
+def frame(contract: Contract, name: str, rows: Sequence[Row]) -> pl.DataFrame:
     """A table's rows as the CSV would hold them."""
 
     def text(value: object) -> str | None:
@@ -39,14 +41,14 @@ def frame(contract: Contract, name: str, rows: list[Row]) -> pl.DataFrame:
 
     columns = contract.columns(name)
     if isinstance(rows, LocatedRows):  # already cells, from the per-source stage
-        return pl.from_arrow(rows.table.select(columns))
+        return cast(pl.DataFrame, pl.from_arrow(rows.table.select(columns)))
     return pl.DataFrame(
         {c: [text(row.values.get(c)) for row in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
     )
 
 
 def check_rows(
-    contract: Contract, tables: dict[str, list[Row]], today: dt.date, unread: set[str] = frozenset()
+    contract: Contract, tables: dict[str, Sequence[Row]], today: dt.date, unread: Collection[str] = frozenset()
 ) -> list[Problem]:
     """The engine's findings on `tables`, at their codings. Each row's values become its
     cells as the engine typed them (dates, integers, truth values). `unread`: tables whose
@@ -58,8 +60,9 @@ def check_rows(
     engine.run_frames({name: frame(contract, name, tables[name]) for name in names})
     found = engine.findings.found
     for name in names:  # a cell reported as invalid is None; the build stops on the report
-        if isinstance(tables[name], LocatedRows):
-            tables[name].typed = engine.typed[name]
+        rows = tables[name]
+        if isinstance(rows, LocatedRows):
+            rows.typed = engine.typed[name]
             continue
         for row, values in zip(tables[name], engine.typed[name].iter_rows(named=True)):
             row.values = values
@@ -94,7 +97,7 @@ def _date_forms(contract: Contract, name: str) -> dict[str, tuple[str, str]]:
     }
 
 
-def _coding_files(rows: list[Row]) -> str:
+def _coding_files(rows: Sequence[Row]) -> str:
     """The coding file (or files) a table's rows are written in: codings/people.yaml, or
     codings/stances/<source_id>.yaml for a table written one file per source."""
     files = sorted({row.file for row in rows if row.origin is not None})
@@ -103,10 +106,12 @@ def _coding_files(rows: list[Row]) -> str:
     return " and ".join(files) or "its coding"
 
 
-def _published_at(finding: Finding, rows: list[Row], tables: dict[str, list[Row]]) -> tuple[str, str]:
+def _published_at(finding: Finding, rows: Sequence[Row], tables: dict[str, Sequence[Row]]) -> tuple[str, str]:
     """The message and fix of a stance dated after its article, naming the line of the
     article's `published` in sources/articles.yaml."""
     typed = getattr(rows, "typed", None)  # a stance table is held as columns (source.LocatedRows)
+    if finding.row is None:
+        return finding.message, finding.fix or FIX
     source_id = typed["source_id"][finding.row] if typed is not None else rows[finding.row].values.get("source_id")
     source = next((r for r in tables.get("sources", []) if r.values.get("source_id") == source_id), None)
     if source is None or source.origin is None:
@@ -123,8 +128,8 @@ def _published_at(finding: Finding, rows: list[Row], tables: dict[str, list[Row]
 
 def _at_coding(
     finding: Finding,
-    rows: list[Row],
-    tables: dict[str, list[Row]] | None = None,
+    rows: Sequence[Row],
+    tables: dict[str, Sequence[Row]] | None = None,
     date_forms: dict[str, tuple[str, str]] | None = None,
 ) -> Problem:
     if finding.row is None:  # not made on tables in memory; kept rather than lost

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import operator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile import mentions
 from ai_openness.compile.cache import Cache, NoCache
@@ -36,7 +38,7 @@ from ai_openness.safeio.schema import contract_for_build
 FIX = "fix the coding as the message says, then run `ai-openness build`"
 
 
-def _sort_key(contract: Contract, name: str):
+def _sort_key(contract: Contract, name: str) -> Callable[[dict[str, Any]], Any]:
     columns = contract.primary_key(name)
     if set(columns) <= contract.required(name):
         # Checked rows have no empty required cell, so the plain values order the rows
@@ -45,7 +47,7 @@ def _sort_key(contract: Contract, name: str):
     return lambda row: tuple((row[c] is None, row[c]) for c in columns)
 
 
-def mention_table(inputs: Inputs, contract: Contract):
+def mention_table(inputs: Inputs, contract: Contract) -> Any:
     """The mentions table, as Arrow columns (a table of millions of rows)."""
     return mentions.mention_table(
         inputs.texts, inputs.not_content, inputs.aliases, contract.arrow_schema("mentions"), inputs.alias_origins
@@ -53,7 +55,7 @@ def mention_table(inputs: Inputs, contract: Contract):
 
 
 @contextmanager
-def without_cycle_collection():
+def without_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector while the package is read and rendered.
 
     A large package is tens of millions of objects that all live until the tables are
@@ -76,7 +78,7 @@ def collect(
     contract: Contract | None = None,
     cache: Cache | None = None,
     run: Executor | None = None,
-) -> tuple[dict[str, list[dict]], Inputs]:
+) -> tuple[dict[str, list[dict[str, Any]]], Inputs]:
     """Read and check every input; raise BuildFailed listing every problem found.
 
     `contract` defaults to the one the package under `root` is built with (contract_for_build);
@@ -88,7 +90,9 @@ def collect(
         return _collect(root, today, contract, cache or NoCache(), run or Executor())
 
 
-def _collect(root: Path, today: dt.date | None, contract: Contract, cache: Cache, run: Executor) -> tuple[dict, Inputs]:
+def _collect(
+    root: Path, today: dt.date | None, contract: Contract, cache: Cache, run: Executor
+) -> tuple[dict[str, Any], Inputs]:
     unsafe = input_problems(root)  # links out, special files, too deep, too large: before anything is read
     if unsafe:
         raise BuildFailed(unsafe)
@@ -120,17 +124,17 @@ def _collect(root: Path, today: dt.date | None, contract: Contract, cache: Cache
     return assemble(contract, inputs, derive_mentions(inputs, contract, cache, run)), inputs
 
 
-def assemble(contract: Contract, inputs: Inputs, mentions) -> dict:
+def assemble(contract: Contract, inputs: Inputs, mentions: Any) -> dict[str, Any]:
     """Every table, sorted by its primary key: checked rows as dicts, mentions as Arrow columns."""
-    tables: dict = {}
+    tables: dict[str, Any] = {}
     for name in contract.names:
         if name in contract.matched_tables:  # sorted as below (nulls last)
             tables[name] = mentions.sort_by([(c, "ascending") for c in contract.primary_key(name)])
             continue
         if name == "position_changes":  # from the checked stances, sorted above it
             rows = position_changes(tables["stances"])
-        elif isinstance(inputs.tables[name], LocatedRows):  # typed by the engine: sorted as below
-            typed = inputs.tables[name].typed.sort(contract.primary_key(name), nulls_last=True, maintain_order=True)
+        elif isinstance(located := inputs.tables[name], LocatedRows):  # typed by the engine: sorted as below
+            typed = located.typed.sort(contract.primary_key(name), nulls_last=True, maintain_order=True)
             tables[name] = typed.to_dicts() if name == "stances" else typed.to_arrow()
             continue
         else:

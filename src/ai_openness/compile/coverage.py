@@ -21,9 +21,11 @@ import itertools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile.collect import collect
 from ai_openness.compile.inputs import Inputs
@@ -72,7 +74,7 @@ class Coverage:
     sources: list[SourceCoverage]
     never_mentioned: list[str]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"sources": [vars(s) for s in self.sources], "never_mentioned": self.never_mentioned}
 
     def text(self) -> str:
@@ -112,7 +114,7 @@ MAX_UNKNOWN_RUN = 6
 
 
 @cache
-def _tagger():
+def _tagger() -> tuple[Any, dict[str, int], dict[str, Any]]:
     """jieba's part-of-speech tagger, its dictionary's word frequencies and the characters its
     Markov model knows (loaded once)."""
     import jieba
@@ -123,10 +125,13 @@ def _tagger():
     return jieba.posseg.dt, jieba.dt.FREQ, jieba.posseg.char_state_tab_P
 
 
-def _phrase(word: str, frequency: dict, tags: dict) -> bool:
+def _phrase(word: str, frequency: dict[str, Any], tags: dict[str, Any]) -> bool:
     """A word of four or more characters made of two common words neither of which is a name
     (展望未来 = 展望 + 未来, 市场秩序): a phrase jieba's dictionary tags as a name."""
-    common = lambda part: frequency.get(part, 0) >= MAX_NAME_FREQUENCY and not tags.get(part, "").startswith("nr")
+
+    def common(part: str) -> bool:
+        return bool(frequency.get(part, 0) >= MAX_NAME_FREQUENCY and not tags.get(part, "").startswith("nr"))
+
     return len(word) >= 4 and any(common(word[:i]) and common(word[i:]) for i in range(1, len(word)))
 
 
@@ -134,7 +139,9 @@ def _tagged(folded: str) -> list[tuple[str, str]]:
     """(word, tag) of the whole text: the dictionary's words, and the Markov model's tags on
     each short run of single characters it knows (see MAX_UNKNOWN_RUN)."""
     tagger, frequency, known = _tagger()
-    words, run, out = [(w.word, w.flag) for w in tagger.cut(folded, HMM=False)], [], []
+    words = [(w.word, w.flag) for w in tagger.cut(folded, HMM=False)]
+    run: list[tuple[str, str]] = []
+    out: list[tuple[str, str]] = []
 
     def flush() -> None:
         text = "".join(word for word, _ in run)
@@ -191,7 +198,7 @@ def _normal(name: str) -> str:
     return re.sub(r"[\W_]+", "", name)
 
 
-def _explained_by(names: set[str]):
+def _explained_by(names: set[str]) -> Callable[[str], bool]:
     """Whether a candidate is a coded name (an alias or a licence id, compared by _normal), or
     begins with one followed by a space or a hyphen ("GPT-4 Turbo" begins with "GPT-4")."""
     normal = {_normal(n) for n in names} - {""}
@@ -210,7 +217,7 @@ def coverage(root: Path) -> Coverage:
     return summarise(*collect(root))
 
 
-def _columns(table):
+def _columns(table: Any) -> Iterator[tuple[Any, ...]]:
     """(source_id, entity_type, entity_id, start, end) of each mention in the sources'
     content, from the Arrow columns the build holds the mentions in."""
     names = ("source_id", "entity_type", "entity_id", "start", "end")
@@ -222,7 +229,7 @@ class _Spans:
     """Spans [start, end) that answer "does any overlap this one?" in logarithmic time: the
     question is asked for every candidate sentence, and a text can hold millions of spans."""
 
-    def __init__(self, spans):
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
         self.starts = [s for s, _ in ordered]
         self.reach = list(itertools.accumulate((e for _, e in ordered), max))  # furthest end so far
@@ -232,7 +239,7 @@ class _Spans:
         return before > 0 and self.reach[before - 1] > start
 
 
-def summarise(tables: dict, inputs: Inputs) -> Coverage:
+def summarise(tables: dict[str, Any], inputs: Inputs) -> Coverage:
     excluded = {fold(str(r.values.get("name", ""))) for r in inputs.excluded}
     # Every coded name explains a candidate: the aliases (licences' too) and the licence ids.
     coded = _explained_by({str(r["alias"]) for r in tables["aliases"]} | {r["licence_id"] for r in tables["licences"]})
@@ -242,13 +249,13 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
         with_stance.setdefault(stance["source_id"], set()).update(refs)
     stance_counts = Counter(s["source_id"] for s in tables["stances"] if not s.get("repeats"))
     second_reports = Counter(s["source_id"] for s in tables["stances"] if s.get("repeats"))
-    mentioned_anywhere = set()
+    mentioned_anywhere: set[tuple[str, str]] = set()
     report = []
     # Each source's mentions, gathered in one pass: scanning every mention for every source
     # grew with sources × mentions (40 s at 1,000 articles, and a hundred times that at 10,000).
-    by_source: dict[str, list[tuple]] = {}
+    by_source: dict[str, list[tuple[Any, ...]]] = {}
     for source_id, *mention in _columns(tables["mentions"]):
-        by_source.setdefault(source_id, []).append(mention)
+        by_source.setdefault(source_id, []).append(tuple(mention))
     for source_id, text in sorted(inputs.texts.items()):
         mentions = by_source.get(source_id, [])
         entities = {(entity_type, entity_id) for entity_type, entity_id, _, _ in mentions}
@@ -277,8 +284,8 @@ def summarise(tables: dict, inputs: Inputs) -> Coverage:
                 excluded_candidates=excluded_count,
             )
         )
-    coded = {("organisation", r["organisation_id"]) for r in tables["organisations"]}
-    coded |= {("person", r["person_id"]) for r in tables["people"]}
-    coded |= {("model", r["model_id"]) for r in tables["models"]}
-    never = sorted(f"{t}:{i}" for t, i in coded - mentioned_anywhere)
+    entities_coded = {("organisation", r["organisation_id"]) for r in tables["organisations"]}
+    entities_coded |= {("person", r["person_id"]) for r in tables["people"]}
+    entities_coded |= {("model", r["model_id"]) for r in tables["models"]}
+    never = sorted(f"{t}:{i}" for t, i in entities_coded - mentioned_anywhere)
     return Coverage(report, never)

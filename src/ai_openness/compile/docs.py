@@ -88,11 +88,11 @@ def fill(text: str, blocks: dict[str, str], document: str = README) -> str:
 # The stored articles: every list of them is made here, from the `sources` rows of kind article.
 
 
-def _articles(tables: dict[str, list[dict]]) -> list[dict]:
+def _articles(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return sorted((s for s in tables["sources"] if s["kind"] == "article"), key=lambda s: s["source_id"])
 
 
-def _ids(rows: list[dict]) -> str:
+def _ids(rows: list[dict[str, Any]]) -> str:
     return ", ".join(f"`{r['source_id']}`" for r in rows)
 
 
@@ -100,22 +100,25 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _scripts(articles: list[dict]) -> str:
+def _scripts(articles: list[dict[str, Any]]) -> str:
     counts = Counter(SCRIPTS.get(a["language"], a["language"]) for a in articles)
     return ", ".join(f"{n} in {name}" for name, n in sorted(counts.items()))
 
 
 def _licence_url(contract: Contract, licence: str) -> str | None:
-    plain = lambda text: re.sub(r"[\s-]+", "", text).lower()  # "CC BY-NC-SA 4.0" as "CC-BY-NC-SA-4.0"
-    return next((x.get("path") for x in contract.meta.get("licenses", []) if plain(x["name"]) == plain(licence)), None)
+    def plain(text: str) -> str:  # "CC BY-NC-SA 4.0" as "CC-BY-NC-SA-4.0"
+        return re.sub(r"[\s-]+", "", text).lower()
+
+    paths = (x.get("path") for x in contract.meta.get("licenses", []) if plain(x["name"]) == plain(licence))
+    return next((str(p) for p in paths if p), None)
 
 
-def _years(tables: dict[str, list[dict]]) -> str:
+def _years(tables: dict[str, list[dict[str, Any]]]) -> str:
     years = sorted(str(s["date"])[:4] for s in tables["stances"] if s.get("date"))
     return f"{years[0]} to {years[-1]}" if years else "no date"
 
 
-def articles_summary(contract: Contract, tables: dict[str, list[dict]]) -> str:
+def articles_summary(contract: Contract, tables: dict[str, list[dict[str, Any]]]) -> str:
     """README, "What it covers": how many articles, in which script, under which terms."""
     articles = _articles(tables)
     stated = [a for a in articles if a.get("licence")]
@@ -130,7 +133,7 @@ def articles_summary(contract: Contract, tables: dict[str, list[dict]]) -> str:
     )
 
 
-def articles_licences(contract: Contract, tables: dict[str, list[dict]]) -> str:
+def articles_licences(contract: Contract, tables: dict[str, list[dict[str, Any]]]) -> str:
     """LICENSE-DATA.md, "The stored articles": each article and the terms it states."""
     articles = _articles(tables)
     without = [a for a in articles if not a.get("licence")]
@@ -161,7 +164,7 @@ def articles_licences(contract: Contract, tables: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def articles_stored(contract: Contract, tables: dict[str, list[dict]]) -> str:
+def articles_stored(contract: Contract, tables: dict[str, list[dict[str, Any]]]) -> str:
     """sources/README.md: the stored files and what each states about its terms."""
     articles = _articles(tables)
     stated = [a for a in articles if a.get("licence")]

@@ -9,6 +9,7 @@ that a message shows when a value has the wrong form.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -42,9 +43,9 @@ class Key:
     type: Any
     expected: str  # the expected form in words
     example: str  # how it is written
-    adapter: TypeAdapter = field(init=False, repr=False, compare=False)
+    adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         model = isinstance(self.type, type) and issubclass(self.type, BaseModel)
         object.__setattr__(self, "adapter", TypeAdapter(self.type, config=None if model else ConfigDict(strict=True)))
 
@@ -85,7 +86,7 @@ def _as_list_example(key: str, value: str) -> str:
 
 
 def check(
-    key: str, value: object, declared: Key, file: str, line: int | None, item_line=None
+    key: str, value: object, declared: Key, file: str, line: int | None, item_line: Callable[[int], int] | None = None
 ) -> tuple[Any, Problem | None]:
     """(the value, None) when it has the declared form, else (None, one located problem).
 

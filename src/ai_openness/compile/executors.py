@@ -15,7 +15,7 @@ class Executor:
 
     in_process = True
 
-    def map(self, function: Callable, arguments: Iterable[tuple]) -> list[Any]:
+    def map(self, function: Callable[..., Any], arguments: Iterable[tuple[Any, ...]]) -> list[Any]:
         return [function(*args) for args in arguments]
 
     def close(self) -> None:
@@ -31,7 +31,7 @@ class Pool(Executor):
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, function: Callable, arguments: Iterable[tuple]) -> list[Any]:
+    def map(self, function: Callable[..., Any], arguments: Iterable[tuple[Any, ...]]) -> list[Any]:
         tasks = list(arguments)
         if not tasks:
             return []
@@ -69,12 +69,13 @@ class Cluster(Executor):
         else:
             self.client = Client(scheduler)
 
-    def map(self, function: Callable, arguments: Iterable[tuple]) -> list[Any]:
+    def map(self, function: Callable[..., Any], arguments: Iterable[tuple[Any, ...]]) -> list[Any]:
         tasks = list(arguments)
         if not tasks:
             return []
         futures = [self.client.submit(function, *args, pure=False) for args in tasks]
-        return self.client.gather(futures)
+        gathered: list[Any] = self.client.gather(futures)
+        return gathered
 
     def close(self) -> None:
         self.client.close()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile import quotes
 from ai_openness.compile.entries import EXCLUDED, EXTRA_KEYS, STANCE_FILE, Key, check
@@ -35,6 +36,7 @@ from ai_openness.core.limits import (
 from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
+from ai_openness.safeio.files import Refused, read_file
 from ai_openness.safeio.yamlio import Located, LocatedList, parse_yaml, read_yaml
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
@@ -50,7 +52,7 @@ NAME_COLUMNS = ("name", "name_zh")  # entity columns that are aliases too
 
 @dataclass
 class Inputs:
-    tables: dict[str, list[Row]] = field(default_factory=dict)
+    tables: dict[str, Sequence[Row]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # source_id -> stored text
     not_content: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     excluded: list[Row] = field(default_factory=list)
@@ -96,7 +98,7 @@ def _entries(root: Path, rel: str, inputs: Inputs, required: bool = True) -> lis
             problems.append(
                 Problem(
                     rel,
-                    data.line_of(index),
+                    data.line_of(index) if isinstance(data, LocatedList) else None,
                     None,
                     "this entry is not a key: value mapping",
                     fix="write each entry as `- key: value` lines, one key per line",
@@ -105,13 +107,13 @@ def _entries(root: Path, rel: str, inputs: Inputs, required: bool = True) -> lis
     return entries
 
 
-def _extra(row: Row, values: dict, resource: str, problems: list[Problem], default=None) -> None:
+def _extra(row: Row, values: dict[str, Any], resource: str, problems: list[Problem], default: Any = None) -> None:
     """Move the declared non-column keys out of `values` into row.extra, checked."""
     for key, declared in EXTRA_KEYS.get(resource, {}).items():
         row.extra[key] = _checked(row, key, values.pop(key, None), declared, problems, default)
 
 
-def _checked(row: Row, key: str, value, declared: Key, problems: list[Problem], default=None):
+def _checked(row: Row, key: str, value: Any, declared: Key, problems: list[Problem], default: Any = None) -> Any:
     if value is None:
         return default() if callable(default) else default
     item_line = value.line_of if isinstance(value, LocatedList) else None
@@ -160,23 +162,24 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
         inputs.problems.append(row.problem("path", f"no stored text at this path inside {ARTICLES_DIR}/", rel))
         inputs.unreadable.add(source_id)
         return
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        inputs.problems.append(row.problem("path", f"the stored text is larger than {MAX_INPUT_BYTES} bytes", rel))
+    try:  # the one safe reader: inside the package, a regular file, at most MAX_INPUT_BYTES
+        data = read_file(root, rel, MAX_INPUT_BYTES)
+    except Refused as refused:
+        inputs.problems.append(row.problem("path", f"the stored text cannot be read: {refused.message}", rel))
         inputs.unreadable.add(source_id)
         return
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     text, problem = storedtext.decode(data, rel, row.values.get("sha256") == digest)
-    if problem is not None:
+    if problem is not None or text is None:
         inputs.problems.append(
             Problem(
                 row.file,
                 row.line("path"),
                 "path",
-                problem.message,
+                problem.message if problem else "the stored text cannot be decoded",
                 rel,
-                expected=problem.expected,
-                fix=problem.fix,
+                expected=problem.expected if problem else None,
+                fix=problem.fix if problem else None,
                 code="encoding-error",
             )
         )
@@ -361,7 +364,9 @@ def read_entities(root: Path, inputs: Inputs, contract: Contract) -> list[tuple[
             if resource == "licences" and isinstance(values.get("licence_id"), str):
                 values["spdx"] = not values["licence_id"].startswith("LicenseRef-")
             entity_id = str(values.get(id_field))
-            names = [(key, values.get(key)) for key in NAME_COLUMNS if isinstance(values.get(key), str)]
+            names: list[tuple[str, str]] = [
+                (key, str(values[key])) for key in NAME_COLUMNS if isinstance(values.get(key), str)
+            ]
             for index, alias in enumerate(row.extra["aliases"]):
                 names.append(("aliases", alias))
                 if isinstance(raw_aliases, LocatedList):

@@ -9,7 +9,9 @@ they become code points with numpy, a chunk of sources at a time, so memory stay
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -97,16 +99,17 @@ class AliasMatcher:
         keep = ~((self._word_first[alias] & _WORD_BYTE[before]) | (self._word_last[alias] & _WORD_BYTE[after]))
         return Found(text[keep], start[keep], end[keep], alias[keep])
 
-    def find(self, text: str):
+    def find(self, text: str) -> Iterator[tuple[int, int, Alias]]:
         """Yield (start, end, Alias) in text order."""
         found = self.match([text])
         for start, end, alias in zip(found.start.tolist(), found.end.tolist(), found.alias.tolist()):
             yield start, end, self.aliases[alias]
 
 
-def _chunks(ids: list[str], texts: dict[str, str]):
+def _chunks(ids: list[str], texts: dict[str, str]) -> Iterator[list[str]]:
     """The source ids in order, in runs of about CHUNK_BYTES of text."""
-    run, size = [], 0
+    run: list[str] = []
+    size = 0
     for source_id in ids:
         run.append(source_id)
         size += len(texts[source_id]) * 3  # at most; CJK text is 3 bytes a character
@@ -128,7 +131,7 @@ def _in_content(found: Found, chunk: list[str], not_content: dict[str, list[tupl
     return ~inside
 
 
-def _too_common(alias: Alias, origins: dict | None) -> Problem:
+def _too_common(alias: Alias, origins: Mapping[Alias, Any] | None) -> Problem:
     row = (origins or {}).get(alias)
     return Problem(
         row.file if row else "codings",
@@ -143,7 +146,9 @@ def _too_common(alias: Alias, origins: dict | None) -> Problem:
     )
 
 
-def _check_limits(matcher: AliasMatcher, found: Found, counts: np.ndarray, rows: int, origins: dict | None) -> None:
+def _check_limits(
+    matcher: AliasMatcher, found: Found, counts: np.ndarray, rows: int, origins: Mapping[Alias, Any] | None
+) -> None:
     """Stop at the first match over a limit, in source and text order, before more rows are made."""
     counts += np.bincount(found.alias, minlength=len(counts))
     over = np.flatnonzero(counts > MAX_MENTIONS_PER_ALIAS)
@@ -174,7 +179,7 @@ def mention_table(
     not_content: dict[str, list[tuple[int, int]]],
     aliases: list[Alias],
     schema: pa.Schema,
-    origins: dict | None = None,
+    origins: Mapping[Alias, Any] | None = None,
 ) -> pa.Table:
     """The mentions table (columns as in `schema`): every alias match in every stored source,
     in source and text order.
@@ -239,11 +244,11 @@ def source_tables(
     return pa.Table.from_batches([batch], schema), np.searchsorted(found.text, np.arange(len(items) + 1)).tolist()
 
 
-def check_counts(table: pa.Table, aliases: list[Alias], origins: dict | None = None) -> None:
+def check_counts(table: pa.Table, aliases: list[Alias], origins: Mapping[Alias, Any] | None = None) -> None:
     """The limits mention_table applies while it matches, on a table assembled from the
     sources' rows: the first alias (in source and text order) matched more than
     MAX_MENTIONS_PER_ALIAS times, else more than MAX_MENTIONS rows in all."""
-    frame = pl.from_arrow(table.select(["entity_type", "entity_id", "alias"])).with_row_index("at")
+    frame = cast(pl.DataFrame, pl.from_arrow(table.select(["entity_type", "entity_id", "alias"]))).with_row_index("at")
     over = (
         frame.with_columns(pl.int_range(pl.len()).over("entity_type", "entity_id", "alias").alias("n"))
         .filter(pl.col("n") == MAX_MENTIONS_PER_ALIAS)

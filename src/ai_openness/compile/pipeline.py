@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile import docs, metadata
 from ai_openness.compile.cache import Cache
@@ -27,12 +28,12 @@ __all__ = ["Result", "build", "collect", "readme", "released"]
 
 @dataclass
 class Result:
-    tables: dict[str, list[dict]]
+    tables: dict[str, list[dict[str, Any]]]
     files: dict[str, bytes]
     inputs: Inputs
 
 
-def readme(root: Path, tables: dict[str, list[dict]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
+def readme(root: Path, tables: dict[str, list[dict[str, Any]]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
     """README.md, CONTRIBUTING.md (its table of messages), LICENSE-DATA.md and sources/README.md
     with their generated blocks refreshed (a document the package does not have is left out)."""
     blocks = {

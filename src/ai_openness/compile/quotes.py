@@ -4,6 +4,7 @@ not there differs from the closest passage of the source."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from ai_openness.core.characters import describe
@@ -82,7 +83,7 @@ def _width(char: str) -> str:
     return (folded if len(folded) == 1 else char).translate(_WESTERN)
 
 
-class _KeyTable(dict):
+class _KeyTable(dict[int, int]):
     """str.translate table: fullwidth/halfwidth (NFKC) and script (OpenCC) folded, one
     code point to one, so offsets in the folded text are offsets in the original."""
 
@@ -122,7 +123,7 @@ def _only(kinds: list[str], only: bool = True) -> str:
     )
 
 
-def _longest(found, length: int) -> int:
+def _longest(found: Callable[[int], bool], length: int) -> int:
     """The largest k <= length with found(k) true, given that found is monotone and found(0)."""
     low, high = 0, length
     while low < high:
@@ -202,11 +203,11 @@ def diagnose(text: str, quote: str) -> NotFound:
         start = max(0, begin - (len(quote) - suffix))
         passage = text[start : begin + suffix]
     quoted = quote[index]
-    source = text[offset] if 0 <= offset < len(text) else None
+    there: str | None = text[offset] if 0 <= offset < len(text) else None
     side = "begins" if prefix >= suffix else "ends"
     return NotFound(
         f"the quote is not in the source text: the closest passage (offset {start}) {side} like it, but at "
-        f"character {index + 1} the quote has {_char(quoted)} where the source has {_char(source)}{hint}",
+        f"character {index + 1} the quote has {_char(quoted)} where the source has {_char(there)}{hint}",
         shorten(quote, 120),
         expected=shorten(passage, 120),
         fix=f"{COPY}; the source reads: {shorten(passage, 120)}",

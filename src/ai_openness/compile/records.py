@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ai_openness.contract import Contract
 from ai_openness.contract.types import TYPES, python_type
@@ -17,20 +19,20 @@ class Lines:
     """Where a YAML mapping and each of its keys were written (1-based lines)."""
 
     line: int
-    key_lines: dict
+    key_lines: dict[str, Any]
 
     def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
+        return int(self.key_lines.get(key, self.line))
 
 
 @dataclass
 class Row:
     """One table row plus its origin (file and lines of its YAML mapping), for located problems."""
 
-    values: dict
+    values: dict[str, Any]
     file: str
     origin: Located | Lines | None = None
-    extra: dict = field(default_factory=dict)  # inputs that are not columns (hints, lists)
+    extra: dict[str, Any] = field(default_factory=dict)  # inputs that are not columns (hints, lists)
 
     def __post_init__(self) -> None:
         # Only the lines are kept, not the mapping: it would be a second copy of every value,
@@ -42,7 +44,7 @@ class Row:
         if self.origin is None:
             return None
         if key in self.extra.get("lines", {}):  # a value with its own line (an item of a list)
-            return self.extra["lines"][key]
+            return int(self.extra["lines"][key])
         key = self.extra.get("key_map", {}).get(key, key)
         return self.origin.line_of(key) if key else self.origin.line
 
@@ -62,7 +64,7 @@ class Row:
         return Problem(self.file, self.line(key), key, message, shown, expected, fix)
 
 
-def yaml_problems(contract: Contract, resource: str, rows: list[Row]) -> list[Problem]:
+def yaml_problems(contract: Contract, resource: str, rows: Sequence[Row]) -> list[Problem]:
     """What only the YAML reader can tell about a coding's column values; the rest is the engine's.
 
     A key that is not a column, and a value whose YAML form cannot be the column's cell: a

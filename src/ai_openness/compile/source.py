@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -66,7 +67,7 @@ def stance_batch(contract: Contract, rows: list[Row]) -> pa.Table:
     """Stance rows as CSV cells plus their locations, as one table (made for many files at
     once: a table per file would cost more than the rows in it)."""
     columns = contract.columns("stances")
-    data: dict[str, list] = {c: [_cell(row.values.get(c)) for row in rows] for c in columns}
+    data: dict[str, list[Any]] = {c: [_cell(row.values.get(c)) for row in rows] for c in columns}
     data["_file"] = [row.file for row in rows]
     data["_line"] = [row.origin.line if row.origin else None for row in rows]
     data["_lines"] = [json.dumps(row.origin.key_lines if row.origin else {}) for row in rows]
@@ -75,8 +76,9 @@ def stance_batch(contract: Contract, rows: list[Row]) -> pa.Table:
     return pa.table(data, schema=_schema(contract))
 
 
-def entry_meta(table: pa.Table) -> dict:
-    return json.loads((table.schema.metadata or {})[ENTRY])
+def entry_meta(table: pa.Table) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((table.schema.metadata or {})[ENTRY])
+    return meta
 
 
 def derive_file(
@@ -86,7 +88,7 @@ def derive_file(
     source_text: Callable[[str], str | None],
     known: Callable[[str], bool],
     token: Callable[[str], str],
-) -> tuple[list[Row], dict]:
+) -> tuple[list[Row], dict[str, Any] | None]:
     """One stance file -> its rows, and what its entry records besides them: the source id,
     the token of the stored text the quotes were pinned in, and the file's problems."""
     found = stance_file(rel, text, source_text, known, contract)
@@ -100,12 +102,14 @@ def derive_file(
     return found.rows, meta
 
 
-def _entries(contract: Contract, derived: list[tuple[list[Row], dict]]) -> tuple[pa.Table, list[tuple[dict, int]]]:
+def _entries(
+    contract: Contract, derived: list[tuple[list[Row], dict[str, Any] | None]]
+) -> tuple[pa.Table, list[tuple[dict[str, Any] | None, int]]]:
     """Many files' rows as one table, and each file's metadata and number of rows."""
     return stance_batch(contract, [row for rows, _ in derived for row in rows]), [(m, len(r)) for r, m in derived]
 
 
-def _split(table: pa.Table, metas: list[tuple[dict | None, int]]) -> list[pa.Table | None]:
+def _split(table: pa.Table, metas: list[tuple[dict[str, Any] | None, int]]) -> list[pa.Table | None]:
     """Each file's entry: its slice of `table`, its metadata in the schema."""
     out, start = [], 0
     for meta, count in metas:
@@ -118,43 +122,53 @@ def _split(table: pa.Table, metas: list[tuple[dict | None, int]]) -> list[pa.Tab
 
 def _derive_files(
     contract: Contract, tasks: list[tuple[str, str, str | None, str | None, bool, str]]
-) -> tuple[pa.Table, list[tuple[dict | None, int]]]:
+) -> tuple[pa.Table, list[tuple[dict[str, Any] | None, int]]]:
     """A task of a pool or cluster: each stance file with the one stored text it names (the
     id guessed from its `source_id:` line; a file that names another is derived again in
     the client, its metadata here None)."""
-    derived = []
+    derived: list[tuple[list[Row], dict[str, Any] | None]] = []
     for rel, text, guess, source, is_known, token in tasks:
-        rows, meta = derive_file(
-            contract,
-            rel,
-            text,
-            lambda s, guess=guess, source=source: source if s == guess else None,
-            lambda s, guess=guess, is_known=is_known: s == guess and is_known,
-            lambda s, guess=guess, token=token: token if s == guess else "elsewhere",
-        )
-        derived.append((rows, meta) if meta["source_id"] in (guess, None) else ([], None))
+        rows, meta = derive_file(contract, rel, text, *_as_guessed(guess, source, is_known, token))
+        derived.append((rows, meta) if meta is not None and meta["source_id"] in (guess, None) else ([], None))
     return _entries(contract, derived)
 
 
-class LocatedRows:
+def _as_guessed(
+    guess: str | None, source: str | None, is_known: bool, token: str
+) -> tuple[Callable[[str], str | None], Callable[[str], bool], Callable[[str], str]]:
+    """What a task knows of the one source it was given: its text, whether it is listed, its token."""
+
+    def source_text(s: str) -> str | None:
+        return source if s == guess else None
+
+    def known(s: str) -> bool:
+        return s == guess and is_known
+
+    def token_of(s: str) -> str:
+        return token if s == guess else "elsewhere"
+
+    return source_text, known, token_of
+
+
+class LocatedRows(Sequence[Row]):
     """A stance table's rows as the located Rows check.py reports findings on, made one at a
     time and only for the rows a finding names."""
 
-    def __init__(self, table: pa.Table, key_map: dict | None = None):
+    def __init__(self, table: pa.Table, key_map: dict[str, Any] | None = None):
         self.table, self.key_map = table, key_map or {}
-        self.typed = None  # the cells as the engine typed them (check.check_rows sets it)
+        self.typed: Any = None  # the cells as the engine typed them, a polars DataFrame (check.check_rows sets it)
         self._columns = {c: table.column(c) for c in ("_file", "_line", "_lines", "_unresolved")}
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
-    def __getitem__(self, index: int) -> Row:
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]  # one row at a time, no slices
         cell = {name: column[index].as_py() for name, column in self._columns.items()}
         origin = Lines(cell["_line"], json.loads(cell["_lines"])) if cell["_line"] is not None else None
         extra = {"unresolved": tuple(cell["_unresolved"] or ()), "key_map": self.key_map}
         return Row({}, cell["_file"], origin, extra)
 
-    def origins(self, columns: list[str]) -> dict[tuple, str]:
+    def origins(self, columns: list[str]) -> dict[tuple[Any, ...], str]:
         """Each row's key (its cells in `columns`) -> the coding line it comes from."""
         keys = zip(*(self.table.column(c).to_pylist() for c in columns), strict=True)
         places = zip(self.table.column("_file").to_pylist(), self.table.column("_line").to_pylist(), strict=True)
@@ -230,21 +244,28 @@ def derive_stances(root: Path, inputs: Inputs, contract: Contract, cache: Cache,
     return whole.combine_chunks()
 
 
-def _derive_all(contract, inputs, todo, token, known, executor: Executor) -> list[pa.Table]:
+def _derive_all(
+    contract: Contract,
+    inputs: Inputs,
+    todo: list[tuple[str, str, Any]],
+    token: Callable[[str], str],
+    known: Callable[[str], bool],
+    executor: Executor,
+) -> list[pa.Table | None]:
     if not todo:
         return []
     if executor.in_process:
         derived = [derive_file(contract, rel, text, inputs.texts.get, known, token) for rel, text, _ in todo]
-        return _split(*_entries(contract, derived))
+        return _split(*_entries(contract, list(derived)))
     tasks = []
     for rel, text, _ in todo:
         match = _SOURCE_ID.search(text)
         guess = match.group(1) if match else None
         tasks.append(
-            (rel, text, guess, inputs.texts.get(guess or ""), bool(guess) and known(guess), token(guess or ""))
+            (rel, text, guess, inputs.texts.get(guess or ""), bool(guess) and known(guess or ""), token(guess or ""))
         )
     chunks = [tasks[i : i + FILES_PER_TASK] for i in range(0, len(tasks), FILES_PER_TASK)]
-    derived = [
+    entries: list[pa.Table | None] = [
         entry for part in executor.map(_derive_files, [(contract, c) for c in chunks]) for entry in _split(*part)
     ]
     # A file whose source_id the guess got wrong (written unusually) is derived here instead.
@@ -252,7 +273,7 @@ def _derive_all(contract, inputs, todo, token, known, executor: Executor) -> lis
         entry
         if entry is not None
         else _split(*_entries(contract, [derive_file(contract, rel, text, inputs.texts.get, known, token)]))[0]
-        for (rel, text, _), entry in zip(todo, derived, strict=True)
+        for (rel, text, _), entry in zip(todo, entries, strict=True)
     ]
 
 

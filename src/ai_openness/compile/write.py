@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,7 +22,7 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CSV_SLICE_BYTES = 8 * 2**20  # of Arrow columns rendered to CSV at a time
 
 
-def arrow_table(contract: Contract, name: str, rows: list[dict] | pa.Table) -> pa.Table:
+def arrow_table(contract: Contract, name: str, rows: list[dict[str, Any]] | pa.Table) -> pa.Table:
     """A table as Arrow columns of the contract's types: the one form both files are rendered from."""
     schema = contract.arrow_schema(name)
     if isinstance(rows, pa.Table):
@@ -31,7 +32,7 @@ def arrow_table(contract: Contract, name: str, rows: list[dict] | pa.Table) -> p
     return pa.Table.from_struct_array(pa.array(rows, pa.struct(schema)))
 
 
-def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
+def csv_bytes(contract: Contract, name: str, rows: list[dict[str, Any]] | pa.Table) -> bytes:
     """A table as CSV: `rows` are dicts, or Arrow columns (the same bytes either way).
 
     The bytes are those of Python's csv.writer (QUOTE_MINIMAL, "\n", cells as `cell_text`),
@@ -54,7 +55,7 @@ def csv_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> byt
     # In slices: polars copies the strings it is given, and a slice's copy is small.
     step = max(1, table.num_rows * CSV_SLICE_BYTES // max(table.nbytes, 1))
     for start in range(0, max(table.num_rows, 1), step):
-        frame = pl.from_arrow(table.slice(start, step))
+        frame = cast(pl.DataFrame, pl.from_arrow(table.slice(start, step)))
         frame = frame.with_columns(cs.float().map_elements(cell_text, return_dtype=pl.String))
         if frame.width == 1:
             frame = frame.select(pl.all().cast(pl.String).fill_null(""))
@@ -69,7 +70,7 @@ def schema_hash(contract: Contract, name: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parquet_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) -> bytes:
+def parquet_bytes(contract: Contract, name: str, rows: list[dict[str, Any]] | pa.Table) -> bytes:
     meta = contract.meta
     table = arrow_table(contract, name, rows).replace_schema_metadata(
         {
@@ -91,10 +92,11 @@ def parquet_bytes(contract: Contract, name: str, rows: list[dict] | pa.Table) ->
         version="2.6",
         data_page_version="1.0",
     )
-    return sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
 
 
-def _resource(contract: Contract, name: str, path: str, data: bytes, fmt: str) -> dict:
+def _resource(contract: Contract, name: str, path: str, data: bytes, fmt: str) -> dict[str, Any]:
     info = contract.resource(name)
     resource = {
         "name": name,
@@ -119,9 +121,9 @@ def _resource(contract: Contract, name: str, path: str, data: bytes, fmt: str) -
     return resource
 
 
-def descriptor_bytes(contract: Contract, files: dict[str, bytes], fmt: str, sources: list[dict]) -> bytes:
+def descriptor_bytes(contract: Contract, files: dict[str, bytes], fmt: str, sources: list[dict[str, Any]]) -> bytes:
     meta = contract.meta
-    descriptor = {"$schema": PROFILE}
+    descriptor: dict[str, Any] = {"$schema": PROFILE}
     for key in ("name", "title", "version", "description", "homepage", "keywords", "licenses", "contributors"):
         if key in meta:
             descriptor[key] = meta[key]
@@ -137,7 +139,7 @@ def descriptor_bytes(contract: Contract, files: dict[str, bytes], fmt: str, sour
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render(contract: Contract, tables: dict[str, list[dict] | pa.Table]) -> dict[str, bytes]:
+def render(contract: Contract, tables: dict[str, list[dict[str, Any]] | pa.Table]) -> dict[str, bytes]:
     """Every generated file of the package: relative path -> bytes."""
     files: dict[str, bytes] = {}
     for name, rows in tables.items():

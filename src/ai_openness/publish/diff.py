@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -31,7 +32,7 @@ class RowChange:
     key: dict[str, str]
     fields: dict[str, tuple[str, str]]  # column -> (old value, new value)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "fields": {c: {"old": o, "new": n} for c, (o, n) in self.fields.items()}}
 
 
@@ -47,7 +48,7 @@ class TableDiff:
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "added": self.added,
@@ -63,10 +64,12 @@ class ResourceSchemaDiff:
     changed_types: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
     added_enum_values: dict[str, list[str]] = field(default_factory=dict)
     removed_enum_values: dict[str, list[str]] = field(default_factory=dict)
-    changed_constraints: dict[str, tuple[dict, dict]] = field(default_factory=dict)  # other than enum
+    changed_constraints: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(
+        default_factory=dict
+    )  # other than enum
     changed_primary_key: tuple[list[str], list[str]] | None = None
-    added_foreign_keys: list[dict] = field(default_factory=list)
-    removed_foreign_keys: list[dict] = field(default_factory=list)
+    added_foreign_keys: list[dict[str, Any]] = field(default_factory=list)
+    removed_foreign_keys: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -97,7 +100,7 @@ class PackageDiff:
     def is_empty(self) -> bool:
         return self.schema.is_empty and all(t.is_empty for t in self.tables.values())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "base": self.base,
             "head": self.head,
@@ -122,7 +125,7 @@ class _Version:
     columns: dict[str, list[str]]  # each table's header
 
     @property
-    def schemas(self) -> dict[str, dict]:
+    def schemas(self) -> dict[str, dict[str, Any]]:
         return {name: self.contract.schema(name) for name in self.contract.names}
 
     def table(self, name: str) -> pl.DataFrame | None:
@@ -171,11 +174,11 @@ def _read(root: Path) -> _Version:
     return _Version(root, str(version) if version is not None else None, contract, descriptor.resources, columns)
 
 
-def _fields(schema: dict) -> dict[str, dict]:
+def _fields(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
 
 
-def schema_diff(old: dict, new: dict) -> ResourceSchemaDiff:
+def schema_diff(old: dict[str, Any], new: dict[str, Any]) -> ResourceSchemaDiff:
     result = ResourceSchemaDiff()
     before, after = _fields(old), _fields(new)
     result.added_columns = [c for c in after if c not in before]

@@ -17,7 +17,7 @@ def _key(row: dict[str, str], key: list[str]) -> str:
 
 
 def _schema_lines(name: str, changes: ResourceSchemaDiff) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for column in changes.added_columns:
         lines.append(f"{name}: column {column} added")
     for column in changes.removed_columns:
@@ -28,11 +28,11 @@ def _schema_lines(name: str, changes: ResourceSchemaDiff) -> list[str]:
         lines.append(f"{name}.{column}: vocabulary gains {', '.join(map(str, values))}")
     for column, values in changes.removed_enum_values.items():
         lines.append(f"{name}.{column}: vocabulary loses {', '.join(map(str, values))}")
-    for column, (old, new) in changes.changed_constraints.items():
-        lines.append(f"{name}.{column}: constraints {json.dumps(old)} -> {json.dumps(new)}")
+    for column, (before, after) in changes.changed_constraints.items():
+        lines.append(f"{name}.{column}: constraints {json.dumps(before)} -> {json.dumps(after)}")
     if changes.changed_primary_key:
-        old, new = changes.changed_primary_key
-        lines.append(f"{name}: primary key {', '.join(old)} -> {', '.join(new)}")
+        old_key, new_key = changes.changed_primary_key
+        lines.append(f"{name}: primary key {', '.join(old_key)} -> {', '.join(new_key)}")
     for fk in changes.added_foreign_keys:
         lines.append(f"{name}: foreign key added {json.dumps(fk)}")
     for fk in changes.removed_foreign_keys:
@@ -55,9 +55,14 @@ def cut_pair(old: str, new: str, limit: int = 60) -> tuple[str, str]:
         return old, new
     at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
     start = max(0, at - limit // 3)
-    window = lambda value: (
-        ("…" if start and value else "") + value[start : start + limit] + ("…" if start + limit < len(value) else "")
-    )
+
+    def window(value: str) -> str:
+        return (
+            ("…" if start and value else "")
+            + value[start : start + limit]
+            + ("…" if start + limit < len(value) else "")
+        )
+
     return window(old), window(new)
 
 

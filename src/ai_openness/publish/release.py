@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ai_openness.compile.metadata import CITATION, CROISSANT, croissant
 from ai_openness.compile.pipeline import build
@@ -85,7 +86,7 @@ def smallest_next(previous: str, level: str | None) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def unretired_ids(diff: PackageDiff, retired: list[dict]) -> list[tuple[str, str]]:
+def unretired_ids(diff: PackageDiff, retired: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(table, id) of each released id the new version drops without a retired_ids row.
 
     An id is the one-column primary key of a table (stance_id, organisation_id, ...);
@@ -165,16 +166,19 @@ def _pair(old: str, new: str, limit: int = CUT) -> str:
     """`before` → `after`, each cut around the first character in which they differ
     (difftext.cut_pair), so that a cut never makes two different values look the same."""
     before, after = cut_pair(old, new, limit)
-    shown = lambda value: "`" + value.replace("`", "'") + "`" if value else "(empty)"
+
+    def shown(value: str) -> str:
+        return "`" + value.replace("`", "'") + "`" if value else "(empty)"
+
     return f"{shown(before)} → {shown(after)}"
 
 
-def _key(row: dict, key: list[str]) -> str:
+def _key(row: dict[str, Any], key: list[str]) -> str:
     """A row's key, whole (never cut: it is what a reader looks the row up by)."""
     return ", ".join("`" + str(row[c]).replace("`", "'") + "`" for c in key)
 
 
-def removed_rows(diff: PackageDiff, retired: list[dict], generated: tuple[str, ...] = ()) -> list[str]:
+def removed_rows(diff: PackageDiff, retired: list[dict[str, Any]], generated: tuple[str, ...] = ()) -> list[str]:
     """Each published row the release removes, with its successor: "stances `a` (→ `b`)"."""
     successors = {(r["table"], r["id"]): r.get("successor") for r in retired}
     out = []
@@ -195,7 +199,7 @@ def changelog_section(
     counts: dict[str, int],
     level: str | None,
     generated: tuple[str, ...] = (),
-    retired: list[dict] | None = None,
+    retired: list[dict[str, Any]] | None = None,
 ) -> str:
     """The CHANGELOG.md section of a release: one line per row added, removed or changed
     (its key whole, each changed field before → after); rows of the `generated` tables
@@ -278,7 +282,10 @@ def set_version(root: Path, version: str, date: str) -> None:
 
 def _recorded(root: Path) -> tuple[str, str | None]:
     text = (root / PACKAGE_YAML).read_text(encoding="utf-8")
-    version = re.search(r"(?m)^version: (.*)$", text).group(1).strip()
+    found = re.search(r"(?m)^version: (.*)$", text)
+    if found is None:
+        raise BuildFailed([Problem(PACKAGE_YAML, None, "version", "has no `version: X.Y.Z` line")])
+    version = found.group(1).strip()
     released = re.search(r"(?m)^released: (.*)$", text)
     return version, released.group(1).strip() if released else None
 
@@ -291,8 +298,8 @@ def _build_archives(root: Path, version: str, date: str, dist: Path) -> list[Pat
     parquet_zip = dist / release_archive_name(version)
     for path, descriptor, suffix in ((csv_zip, DESCRIPTOR, "csv"), (parquet_zip, PARQUET_DESCRIPTOR, "parquet")):
         members = archives.package_members(root, descriptor, suffix, extra)
-        document = json.loads(members[archives.DESCRIPTOR])
-        contract = Contract.from_descriptor(document, f"{path.name}:{archives.DESCRIPTOR}")
+        document = json.loads(members[DESCRIPTOR])
+        contract = Contract.from_descriptor(document, f"{path.name}:{DESCRIPTOR}")
         # The archive's own croissant.json (its flavour's files and hashes) and README.
         hashes = {rel: hashlib.sha256(data).hexdigest() for rel, data in members.items() if rel.startswith("data/")}
         members[CROISSANT] = croissant(contract, document, date, hashes).encode("utf-8")

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from ai_openness.checks.engine import check_tables
 from ai_openness.checks.findings import Located
 from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, Contract
+from ai_openness.core.errors import REGENERATE
 from ai_openness.core.limits import STRICT, Limits
 from ai_openness.core.problems import Problem
 from ai_openness.safeio.descriptor import Descriptor, pin_schemas, read_descriptor
-from ai_openness.safeio.files import REGENERATE
 from ai_openness.safeio.installed import installed_contract
 from ai_openness.validate.generated import generated_problems, said_once
 from ai_openness.validate.report import Report
@@ -53,7 +54,11 @@ def _missing_resources(contract: Contract, descriptor: Descriptor) -> list[Probl
 
 
 def _with_origins(
-    contract: Contract, problems: list[Problem], files: dict[str, Located], descriptor: Descriptor, origins: dict
+    contract: Contract,
+    problems: list[Problem],
+    files: dict[str, Located],
+    descriptor: Descriptor,
+    origins: dict[str, Any],
 ) -> list[Problem]:
     """Point findings on a generated row at the coding it comes from."""
     tables = {r.path: name for name, r in descriptor.resources.items() if name in origins and name in contract.names}
@@ -62,7 +67,7 @@ def _with_origins(
         name, where = tables.get(problem.file), files.get(problem.file)
         row = where.scan.row_at(problem.line) if name and where and problem.line else None
         origin = None
-        if row is not None:
+        if row is not None and name is not None and where is not None:
             cells = dict(zip(where.header, where.record(row)))
             origin = origins[name].get(tuple(cells.get(c, "") for c in contract.primary_key(name)))
         if origin:
@@ -81,8 +86,8 @@ def validate(
     today: dt.date | None = None,
     limits: Limits = STRICT,
     contract: Contract | None = None,
-    cache=None,
-    run=None,
+    cache: Any = None,
+    run: Any = None,
 ) -> Report:
     """Validate the package under `root` against `contract` (default: the installed one).
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from ai_openness.core.cells import cell_text
-from ai_openness.core.errors import problem
+from ai_openness.core.errors import REGENERATE, problem
 from ai_openness.core.limits import MAX_TABLE_BYTES
 from ai_openness.core.problems import BuildFailed, Problem, shown
-from ai_openness.safeio.files import REGENERATE, Refused, contained, read_file
+from ai_openness.safeio.files import Refused, contained, read_file
 from ai_openness.safeio.inputs import INPUT_DIRS
 from ai_openness.safeio.schema import contract_for_build
 
 
-def _first_difference(committed: bytes, generated: bytes) -> tuple[int | None, str | None, str | None]:
+def _first_difference(committed: bytes, generated: bytes) -> tuple[int, str, str]:
     old, new = committed.decode("utf-8", "replace").split("\n"), generated.decode("utf-8", "replace").split("\n")
     for number, (a, b) in enumerate(zip(old, new), start=1):
         if a != b:
@@ -71,8 +72,8 @@ def compare(root: Path, files: dict[str, bytes]) -> list[Problem]:
 
 
 def generated_problems(
-    root: Path, cache=None, run=None
-) -> tuple[list[Problem], dict[str, dict[tuple, str]], str | None]:
+    root: Path, cache: Any = None, run: Any = None
+) -> tuple[list[Problem], dict[str, dict[tuple[Any, ...], str]], str | None]:
     """(problems, origins, why skipped). `origins` maps a table and its primary key to the
     coding line the row comes from. Only the sources whose inputs changed since `cache` last
     saw them are derived again (compile/source.py); the comparison is of every byte."""

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ai_openness.checks.engine import check_tables
 from ai_openness.checks.twins import Twin
@@ -24,7 +25,7 @@ from ai_openness.compile.write import csv_bytes
 from ai_openness.contract import DESCRIPTOR, PARQUET_DESCRIPTOR, PUBLISHED, Contract, resource_schema
 from ai_openness.core.errors import problem
 from ai_openness.core.limits import Limits
-from ai_openness.core.problems import Problem
+from ai_openness.core.problems import Problem, Unreadable
 from ai_openness.safeio.descriptor import Descriptor, line_of, pin_schemas, read_descriptor
 from ai_openness.validate.report import Report
 
@@ -36,7 +37,7 @@ SKIPPED = (
 )
 
 
-def published_copy(descriptor: dict) -> bool:
+def published_copy(descriptor: dict[str, Any]) -> bool:
     """Whether a descriptor (a parsed datapackage.json) says it is a published copy."""
     return isinstance(descriptor, dict) and descriptor.get(PUBLISHED) is True
 
@@ -96,10 +97,12 @@ def _as_csv(
         (folder / item["path"]).write_bytes(csv_bytes(contract, resource.name, rows))
     (folder / DESCRIPTOR).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     converted, found = read_descriptor(folder, DESCRIPTOR, limits.descriptor_bytes)
+    if converted is None:  # the package's own rendering of its tables cannot be read: a bug, said plainly
+        raise Unreadable(problems + found)
     return converted, problems + found
 
 
-def _twins(root: Path, report: Report, contract: Contract, limits: Limits) -> dict:
+def _twins(root: Path, report: Report, contract: Contract, limits: Limits) -> dict[str, Any]:
     """A copy that holds the Parquet descriptor beside the CSV one (both flavours, as a
     checkout does) has its Parquet twins checked against their CSVs, as a checkout has."""
     if not ((root / PARQUET_DESCRIPTOR).exists() or (root / PARQUET_DESCRIPTOR).is_symlink()):

@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from ai_openness.contract import Contract
 from ai_openness.core.paths import package_root
@@ -93,7 +94,7 @@ def _root(root: Path | None) -> Path:
     return Path(root) if root is not None else package_root()
 
 
-def descriptor(root: Path | None = None) -> dict:
+def descriptor(root: Path | None = None) -> dict[str, Any]:
     """datapackage.json, read inside the package and checked (see safeio.installed): every
     resource and column name is a plain identifier before it names a table."""
     return descriptor_document(_root(root) / "datapackage.json")
@@ -104,7 +105,7 @@ def contract_of(root: Path | None = None) -> Contract:
     return contract_from_descriptor_file(_root(root) / "datapackage.json")
 
 
-def table_rows(name: str, root: Path | None = None) -> list[dict]:
+def table_rows(name: str, root: Path | None = None) -> list[dict[str, Any]]:
     """The rows of one table as plain Python values (None for empty, date for dates)."""
     import pandas as pd
 
@@ -113,7 +114,7 @@ def table_rows(name: str, root: Path | None = None) -> list[dict]:
     frame = load(name, root=root)
     rows = []
     for record in frame.astype(object).to_dict(orient="records"):
-        row = {}
+        row: dict[str, Any] = {}
         for key, value in record.items():
             if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
                 row[key] = None
@@ -134,7 +135,7 @@ def _foreign_keys(contract: Contract, name: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def _levels(contract: Contract, name: str, rows: list[dict]) -> list[int]:
+def _levels(contract: Contract, name: str, rows: list[dict[str, Any]]) -> list[int]:
     """Each row's depth along the table's references to itself (0: it refers to no other row
     of the table), so that rows inserted level by level refer only to rows already stored,
     as DuckDB checks a foreign key. Linear: each row is visited once."""
@@ -161,23 +162,25 @@ def _levels(contract: Contract, name: str, rows: list[dict]) -> list[int]:
                 stack.extend(waiting)
                 continue
             # A parent still being visited is a cycle: the database reports it.
-            level[i] = 1 + max((level[j] for j in parents[i] if level[j] is not None), default=-1)
+            level[i] = 1 + max((lj for j in parents[i] if (lj := level[j]) is not None), default=-1)
             visiting.discard(i)
             stack.pop()
     return [lv or 0 for lv in level]
 
 
-def _insertion_order(contract: Contract, name: str, rows: list[dict]) -> list[list[dict]]:
+def _insertion_order(contract: Contract, name: str, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Rows in batches that each refer only to rows of earlier batches (for a table that
     refers to itself: DuckDB checks a foreign key against rows already stored)."""
     levels = _levels(contract, name, rows)
-    batches: list[list[dict]] = [[] for _ in range(max(levels, default=-1) + 1)]
+    batches: list[list[dict[str, Any]]] = [[] for _ in range(max(levels, default=-1) + 1)]
     for row, level in zip(rows, levels, strict=True):
         batches[level].append(row)
     return batches or [rows]
 
 
-def _about_rows(root: Path | None, contract: Contract) -> tuple[list[dict], list[dict], list[dict]]:
+def _about_rows(
+    root: Path | None, contract: Contract
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The _package, _tables and _columns rows: the package metadata inside the database."""
     meta = descriptor(root)
     package = [
@@ -249,7 +252,8 @@ def export_sqlite(
         db.conn.execute("PRAGMA foreign_keys = ON")  # refuse a row whose reference is missing
         for name in progress(contract.names, "SQLite tables"):
             pk = contract.primary_key(name)
-            db[name].create(
+            table = db.table(name)
+            table.create(
                 {f["name"]: contract.sqlite_type(f) for f in contract.fields(name)},
                 pk=pk[0] if len(pk) == 1 else tuple(pk),
                 not_null=contract.required(name),
@@ -257,12 +261,12 @@ def export_sqlite(
             )
             rows = table_rows(name, root)
             for batch in _insertion_order(contract, name, rows):
-                db[name].insert_all(batch, batch_size=500)
+                table.insert_all(batch, batch_size=500)
             counts[name] = len(rows)
         package, tables, columns = _about_rows(root, contract)
-        db[PACKAGE_TABLE].insert_all(package, pk="key")
-        db[TABLES_TABLE].insert_all(tables, pk="table_name")
-        db[COLUMNS_TABLE].insert_all(
+        db.table(PACKAGE_TABLE).insert_all(package, pk="key")
+        db.table(TABLES_TABLE).insert_all(tables, pk="table_name")
+        db.table(COLUMNS_TABLE).insert_all(
             columns, pk=("table_name", "column_name"), foreign_keys=[("table_name", TABLES_TABLE, "table_name")]
         )
         for view, sql in VIEWS.items():
@@ -277,7 +281,7 @@ def export_sqlite(
     return counts
 
 
-def datasette_metadata(database: str, root: Path | None = None) -> dict:
+def datasette_metadata(database: str, root: Path | None = None) -> dict[str, Any]:
     """Datasette metadata for the SQLite export (named `database`), from datapackage.json."""
     meta = descriptor(root)
     contract = Contract.from_descriptor(meta, str(_root(root) / "datapackage.json"))
@@ -414,7 +418,7 @@ def export_duckdb(
     return counts
 
 
-def _load_duckdb(con, contract: Contract, name: str, root: Path | None) -> int:
+def _load_duckdb(con: Any, contract: Contract, name: str, root: Path | None) -> int:
     """One table into its constrained DuckDB table, as Arrow columns in one INSERT per level
     of self-reference (linear: no Python row is made, and DuckDB checks every constraint)."""
     import pyarrow as pa

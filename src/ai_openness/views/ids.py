@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ai_openness.contract import Contract
 from ai_openness.core.retired import UnknownId, follow
 
 RETIRED = "retired_ids"
 
 
-def id_tables(contract) -> list[str]:
+def id_tables(contract: Contract) -> list[str]:
     """The tables keyed by one id column (stances, organisations, people, models, ...)."""
     return [n for n in contract.names if n != RETIRED and len(contract.primary_key(n)) == 1]
 

@@ -34,7 +34,7 @@ def _root(root: str | Path | None) -> Path:
 def data_version(root: str | Path | None = None) -> str:
     """The version of the data package (from its datapackage.json)."""
     descriptor = _root(root) / "datapackage.json"
-    return json.loads(descriptor.read_text(encoding="utf-8"))["version"]
+    return str(json.loads(descriptor.read_text(encoding="utf-8"))["version"])
 
 
 def release_archive_name(version: str) -> str:
@@ -62,7 +62,7 @@ def find_release(version: str, root: str | Path | None = None) -> Path:
     )
 
 
-def _frame(source, contract: Contract, name: str):
+def _frame(source: Any, contract: Contract, name: str) -> Any:
     """Read one Parquet table (a path or a file object) into a DataFrame with the schema's dtypes."""
     import pandas as pd
     import pyarrow.parquet as pq
@@ -83,7 +83,7 @@ def _frame(source, contract: Contract, name: str):
     )
 
 
-def _load_release(name: str | None, version: str, root: str | Path | None):
+def _load_release(name: str | None, version: str, root: str | Path | None) -> Any:
 
     with zipfile.ZipFile(find_release(version, root)) as archive:
         member = descriptor_member(archive.namelist())
@@ -110,7 +110,7 @@ def _contract(root: str | Path | None) -> Contract:
     return installed_contract() if root is None else contract_from_descriptor_file(descriptor)
 
 
-def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None):
+def load(name: str | None = None, *, version: str | None = None, root: str | Path | None = None) -> Any:
     """One table as a pandas DataFrame, or every table as a dict when `name` is None.
 
     Dates are pandas timestamps, vocabularies categoricals (categories in documented
