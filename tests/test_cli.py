@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 
 from ai_openness.commands.cli import main, parser
 from ai_openness.commands.console import Output
-from conftest import FIGURES_GROUP, ROOT
+from conftest import FIGURES_GROUP, FIXTURES, ROOT, copy_tree
 
 ANSI = re.compile(r"\x1b\[")
 SUBCOMMANDS = list(parser().commands)
@@ -70,6 +71,46 @@ def test_summaries_are_tables_without_colour_codes_off_a_terminal(mini, capsys):
     out = capsys.readouterr().out
     assert not ANSI.search(out)
     assert re.search(r"source\s+mentions\s+entities", out)
+
+
+def test_coverage_of_the_mini_package_gives_the_counts_written_by_hand(tmp_path, capsys):
+    """The mini article names 馬斯克 (Elon Musk) and OpenAI, each with a stance; a line naming
+    xAI and Grok-1, which carry none, is added to it."""
+    root = copy_tree(FIXTURES / "mini", tmp_path / "mini")
+    article = root / "sources/articles/mini.txt"
+    before = hashlib.sha256(article.read_bytes()).hexdigest()
+    article.write_text(article.read_text(encoding="utf-8") + "xAI 發布了 Grok-1。\n", encoding="utf-8")
+    meta = root / "sources/articles.yaml"
+    after = hashlib.sha256(article.read_bytes()).hexdigest()
+    meta.write_text(meta.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["coverage", "--root", str(root), "--format", "json"]) == 0
+    report = _json(capsys)
+    assert report["sources"] == [
+        {
+            "source_id": "mini",
+            "mentions": 4,  # 馬斯克, OpenAI, xAI, Grok-1
+            "entities_mentioned": 4,
+            "stances": 2,
+            "second_reports": 0,
+            "mentioned_without_stance": ["model:grok-1", "organisation:xai"],
+            "unexplained_candidates": [],
+            "excluded_candidates": 0,
+        }
+    ]
+    assert report["never_mentioned"] == []
+    assert main(["coverage", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    # source, mentions, entities, stances, no stance, unexplained
+    assert re.search(r"^\s*mini\s+4\s+4\s+2\s+2\s+0\s*$", out, re.M), out
+    assert "mini: mentioned, no stance here: model:grok-1, organisation:xai" in out
+    # The fixture as it is: both entities it mentions carry a stance; xAI and Grok-1 are never mentioned.
+    root = copy_tree(FIXTURES / "mini", tmp_path / "as-is")
+    assert main(["coverage", "--root", str(root), "--format", "json"]) == 0
+    report = _json(capsys)
+    assert [(s["mentions"], s["entities_mentioned"], s["stances"]) for s in report["sources"]] == [(2, 2, 2)]
+    assert report["sources"][0]["mentioned_without_stance"] == []
+    assert report["never_mentioned"] == ["model:grok-1", "organisation:xai"]
 
 
 def test_progress_and_colour_only_on_a_terminal(capsys):

@@ -1,12 +1,16 @@
 """The coverage report: its overlap test, and which words it proposes as names (hand-written
-expectations), and that the stored sources leave none unexplained."""
+expectations), that the stored sources leave none unexplained, and that the report's counts
+are those of the data files."""
 
 from __future__ import annotations
 
+import csv
+import json
 import random
 
 import pytest
 
+from ai_openness.commands.cli import main
 from ai_openness.compile.coverage import _explained_by, _Spans, candidates, coverage
 from conftest import ROOT
 
@@ -59,3 +63,56 @@ def test_a_coded_licence_explains_its_other_spellings():
 def test_the_stored_sources_leave_no_candidate_name_unexplained():
     result = coverage(ROOT)
     assert {s.source_id: s.unexplained_candidates for s in result.sources if s.unexplained_candidates} == {}
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# The entity type of a mention (mentions.entity_type) for each table a stance may reference.
+ENTITY_TYPE = {"people": "person", "organisations": "organisation", "models": "model"}
+
+
+def test_the_coverage_report_counts_what_the_data_files_hold(capsys):
+    """Each number of `ai-openness coverage --format json` on the real package, recomputed
+    from data/*.csv read by the csv module (README, "Coverage")."""
+    capsys.readouterr()
+    assert main(["coverage", "--root", str(ROOT), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    mentions = [m for m in _csv("mentions") if m["in_content"] == "true"]  # parts marked not_content are ignored
+    stances = _csv("stances")
+    # The columns through which a stance names an entity: its foreign keys to people,
+    # organisations and models, read from the Table Schema.
+    schema = json.loads((ROOT / "schema" / "stances.schema.json").read_text(encoding="utf-8"))
+    refers = {
+        key["fields"][0]: ENTITY_TYPE[key["reference"]["resource"]]
+        for key in schema["foreignKeys"]
+        if key["reference"]["resource"] in ENTITY_TYPE
+    }
+    assert set(refers) >= {"person_id", "organisation_id", "target_organisation_id", "target_model_id"}
+    stored = [s["source_id"] for s in _csv("sources") if s["path"]]  # the sources with a stored text
+    assert [s["source_id"] for s in report["sources"]] == sorted(stored) and len(stored) == 5
+    mentioned_anywhere = set()
+    for source in report["sources"]:
+        sid = source["source_id"]
+        own = [m for m in mentions if m["source_id"] == sid]
+        entities = {(m["entity_type"], m["entity_id"]) for m in own}
+        mentioned_anywhere |= entities
+        own_stances = [s for s in stances if s["source_id"] == sid]
+        with_stance = {(kind, s[column]) for s in own_stances for column, kind in refers.items() if s[column]}
+        expected = {
+            "mentions": len(own),
+            "entities_mentioned": len(entities),
+            # a second report of a stance coded from another source (repeats set) is not counted
+            "stances": sum(not s["repeats"] for s in own_stances),
+            "second_reports": sum(bool(s["repeats"]) for s in own_stances),
+            "mentioned_without_stance": sorted(f"{t}:{i}" for t, i in entities - with_stance),
+        }
+        assert {key: source[key] for key in expected} == expected, sid
+    # The package holds a second report, so the rule that it is not counted is exercised.
+    assert sum(s["second_reports"] for s in report["sources"]) == sum(bool(s["repeats"]) for s in stances) > 0
+    coded = {("organisation", r["organisation_id"]) for r in _csv("organisations")}
+    coded |= {("person", r["person_id"]) for r in _csv("people")}
+    coded |= {("model", r["model_id"]) for r in _csv("models")}
+    assert report["never_mentioned"] == sorted(f"{t}:{i}" for t, i in coded - mentioned_anywhere)

@@ -62,6 +62,18 @@ def test_the_release_is_coded_twice_in_full():
     assert set(first) <= current | retired and set(first) - current
 
 
+def test_releases_are_ordered_by_number_not_as_text(tmp_path: Path):
+    folder = tmp_path / "codings" / "reliability"
+    folder.mkdir(parents=True)
+    for release in ("0.10.0", "0.9.0", "0.3.0", "1.0.0", "0.9.12"):
+        (folder / f"second-coding-{release}.csv").write_text("stance_id\n", encoding="utf-8")
+    (folder / "first-coding-2.0.0.csv").write_text("stance_id\n", encoding="utf-8")  # not a second coding
+    assert releases(tmp_path) == ["0.3.0", "0.9.0", "0.9.12", "0.10.0", "1.0.0"]
+    (folder / "second-coding-latest.csv").write_text("stance_id\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"second-coding-latest\.csv: name the release as X\.Y\.Z"):
+        releases(tmp_path)
+
+
 def test_stances_added_after_the_release_are_reported_not_failed(tmp_path: Path):
     # Every current stance is either double-coded or listed as not yet double-coded; here it
     # is checked with a stance of a contribution that no second coder has seen.
@@ -81,6 +93,17 @@ def test_stances_added_after_the_release_are_reported_not_failed(tmp_path: Path)
     assert result.not_double_coded == sorted((set(current) - set(second)) | {"zz-added-after-the-release"})
     assert result.units == len(_rows(RELIABILITY / f"first-coding-{release}.csv").keys() & second.keys())
     assert "not yet double-coded" in result.text() and "zz-added-after-the-release" in result.text()
+
+
+# The stances of release 0.3.0 whose dates the two coders wrote differently, read by hand
+# from first-coding-0.3.0.csv and second-coding-0.3.0.csv.
+DATES_APART_0_3_0 = {
+    "center-for-data-innovation-2024-regulatory-complexity",
+    "databricks-2023-dolly",
+    "le-monde-2024-03-grok-new-tactic",
+    "marc-andreessen-2024-safest-software",
+    "vinod-khosla-2024-like-nuclear-weapons",
+}
 
 
 def test_agreement_matches_an_independent_computation_and_the_codebook():
@@ -107,6 +130,20 @@ def test_agreement_matches_an_independent_computation_and_the_codebook():
     assert f"{result.position_agreed} of {result.units}" in codebook
     assert f"{result.plain_position_agreed} of {result.plain_position_units}" in codebook
     assert f"{result.date_agreed} of {result.units}" in codebook
+    assert f"{result.plain_date_agreed} of {result.plain_date_units}" in codebook
+    # The dates, by the plain rule (a disagreement is two written dates that differ) ...
+    dated_apart = {s for s, column, *_ in result.disagreements if column == "date"}
+    assert dated_apart == {s for s in second if first[s]["date"] != second[s]["date"]}
+    assert result.date_agreed == result.units - len(dated_apart)
+    plain_dates = [s for s in second if examples[s]["gives_date"] == "0"]
+    assert (result.plain_date_units, result.plain_date_agreed) == (
+        len(plain_dates),
+        sum(first[s]["date"] == second[s]["date"] for s in plain_dates),
+    )
+    # ... and release 0.3.0's, whose files stay as they were made, against the list by hand.
+    kept = agreement(ROOT, "0.3.0")
+    assert {s for s, column, *_ in kept.disagreements if column == "date"} == DATES_APART_0_3_0
+    assert (kept.units, kept.date_agreed, kept.plain_date_units, kept.plain_date_agreed) == (59, 54, 27, 22)
     # Each disagreement is adjudicated in the codebook by a rule, named with its row.
     for stance_id, _column, _first, _second in result.disagreements:
         assert stance_id in codebook

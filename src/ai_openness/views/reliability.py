@@ -210,8 +210,13 @@ def unitizing(root: Path, first: str = FIRST_LABELS, second: str = SECOND_LABELS
 
 
 def releases(root: Path) -> list[str]:
-    folder = root / RELIABILITY_DIR
-    return sorted(p.stem.removeprefix("second-coding-") for p in folder.glob("second-coding-*.csv"))
+    """The releases that have a second coding, oldest first (by number: 0.9.0 before 0.10.0)."""
+    found = [p.stem.removeprefix("second-coding-") for p in (root / RELIABILITY_DIR).glob("second-coding-*.csv")]
+    for release in found:
+        parts = release.split(".")
+        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+            raise ValueError(f"{RELIABILITY_DIR}/second-coding-{release}.csv: name the release as X.Y.Z")
+    return sorted(found, key=lambda release: tuple(int(part) for part in release.split(".")))
 
 
 def sentence_rows(root: Path) -> list[dict[str, Any]]:
