@@ -216,23 +216,60 @@ def _rows_at(commit: str, table: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def _descriptor_at(commit: str) -> dict:
+    return json.loads(_git("show", f"{commit}:datapackage.json"))
+
+
+def _by_key(rows: list[dict], key: list[str], name: str) -> dict[tuple, dict]:
+    keyed = {tuple(r[c] for c in key): r for r in rows}
+    assert len(keyed) == len(rows), f"{name}: the primary key {key} is not unique in the published CSV"
+    return keyed
+
+
 def test_diff_of_two_real_commits(capsys):
+    """The tables, keys and rows the diff reports, against what each commit's datapackage.json
+    and CSVs (git show, the csv module) hold: nothing is taken from the diff's own output."""
     base, head = _history()
     assert main(["diff", base, head, "--root", str(ROOT), "--format", "json"]) == 0
     diff = json.loads(capsys.readouterr().out)
     assert diff["base"] == base and diff["head"] == head
-    assert "stances" in diff["tables"]
-    for name, table in diff["tables"].items():
-        key = table["key"]
-        before = {tuple(r[c] for c in key) for r in _rows_at(base, name)}
-        after = {tuple(r[c] for c in key) for r in _rows_at(head, name)}
-        assert {tuple(r[c] for c in key) for r in table["added"]} == after - before, name
-        assert {tuple(r[c] for c in key) for r in table["removed"]} == before - after, name
+    keys = {}  # table -> its primary key: head's, or base's for a table head no longer has
+    for commit in (base, head):
+        for resource in _descriptor_at(commit)["resources"]:
+            keys[resource["name"]] = resource["schema"]["primaryKey"]
+    assert "stances" in keys and set(diff["tables"]) == set(keys)  # every table of either commit, no other
+    changed_rows = 0
+    for name, key in keys.items():
+        table = diff["tables"][name]
+        assert table["key"] == key, name
+        before = _by_key(_rows_at(base, name), key, name)
+        after = _by_key(_rows_at(head, name), key, name)
+        assert {tuple(r[c] for c in key) for r in table["added"]} == after.keys() - before.keys(), name
+        assert {tuple(r[c] for c in key) for r in table["removed"]} == before.keys() - after.keys(), name
+        # Changed: a row of both commits whose cells differ in a column both commits have.
+        expected = {}
+        for row_key in before.keys() & after.keys():
+            old, new = before[row_key], after[row_key]
+            fields = {c: (old[c], new[c]) for c in new if c in old and c not in key and old[c] != new[c]}
+            if fields:
+                expected[row_key] = fields
+        reported = {
+            tuple(change["key"][c] for c in key): {c: (v["old"], v["new"]) for c, v in change["fields"].items()}
+            for change in table["changed"]
+        }
+        assert len(reported) == len(table["changed"]), name  # each changed row once
+        assert reported == expected, name
+        changed_rows += len(expected)
+    assert changed_rows > 0  # the two commits differ in existing rows, so `changed` is exercised
     unchanged_data = (
         subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", base, head, "--", "data"], check=False).returncode
         == 0
     )
     assert diff["empty"] == (unchanged_data and not any(diff["schema"].values()))
+    base_names = [r["name"] for r in _descriptor_at(base)["resources"]]
+    head_names = [r["name"] for r in _descriptor_at(head)["resources"]]
+    assert diff["schema"]["added_resources"] == [n for n in head_names if n not in base_names]
+    assert diff["schema"]["removed_resources"] == [n for n in base_names if n not in head_names]
 
 
 def test_diff_of_a_ref_against_the_working_tree_leaves_the_tree_alone(capsys):

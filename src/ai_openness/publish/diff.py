@@ -210,15 +210,16 @@ def schema_diff(old: dict[str, Any], new: dict[str, Any]) -> ResourceSchemaDiff:
 
 
 def _match_key(name: str, base: _Version, head: _Version) -> list[str]:
-    """The primary key both versions can be matched by (head's first), else the shared columns."""
-    columns_base = set(base.columns.get(name, []))
-    columns_head = set(head.columns.get(name, []))
+    """The primary key both versions can be matched by (head's first), else the shared columns.
+    A table only one version holds is keyed by that version's primary key: its rows are all
+    added (or removed), and are named by their key, not by every cell."""
+    headers = [set(v.columns[name]) for v in (base, head) if name in v.columns]
     for version in (head, base):
         key = version.contract.primary_key(name) if name in version.contract.names else []
-        if key and set(key) <= columns_base and set(key) <= columns_head:
+        if key and all(set(key) <= header for header in headers):
             return key
     header = head.columns[name] if name in head.columns else base.columns[name]
-    return [c for c in header if c in columns_base and c in columns_head] or header
+    return [c for c in header if all(c in h for h in headers)] or header
 
 
 def _rows(table: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
