@@ -235,8 +235,8 @@ def test_diff_of_two_real_commits(capsys):
     assert diff["base"] == base and diff["head"] == head
     keys = {}  # table -> its primary key: head's, or base's for a table head no longer has
     for commit in (base, head):
-        for resource in _descriptor_at(commit)["resources"]:
-            keys[resource["name"]] = resource["schema"]["primaryKey"]
+        for entry in _descriptor_at(commit)["resources"]:
+            keys[entry["name"]] = entry["schema"]["primaryKey"]
     assert "stances" in keys and set(diff["tables"]) == set(keys)  # every table of either commit, no other
     changed_rows = 0
     for name, key in keys.items():
