@@ -136,6 +136,19 @@ def test_dating_faults_of_a_published_table(published: Path):
     ]
 
 
+def test_evidence_faults_of_a_published_table(published: Path):
+    sources = "data/sources.csv"
+    rows = _rows(published, sources)
+    reference = next(n for n, row in enumerate(rows) if row[rows[0].index("kind")] == "licence-text")
+    _set_cell(published, sources, reference, "url", "")  # a reference read at no address
+    _set_cell(published, "data/stances.csv", 1, "quote", " ")  # a quote of one space
+    assert _table(validate(published).problems) == [
+        ("data/sources.csv", reference + 1, "url", "reference-url"),
+        ("data/stances.csv", 2, "quote", "constraint-error"),
+        ("data/stances.csv", 2, "quote", "quote"),  # and no longer the text at its offsets
+    ]
+
+
 def test_faults_of_a_coding_are_found_at_its_lines(built_mini: Path, tmp_path: Path, capsys):
     root = tmp_path / "mini"
     shutil.copytree(built_mini, root)

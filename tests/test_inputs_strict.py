@@ -157,10 +157,53 @@ def test_every_key_of_the_codings_is_tried_with_every_wrong_value():
     assert len(_CODING_FILES) >= 5 and keys * len(WRONG_VALUES) > 300
 
 
+# The variants that must build, decided one by one (file, key, value): an optional key left
+# empty, or a value of the key's own type. Every other variant must be refused.
+BUILDS = {
+    ("codings/licences.yaml", "osi_approved", "true"),  # a boolean key given a boolean
+    ("codings/licences.yaml", "osi_approved", "''"),  # optional: not known
+    ("codings/licences.yaml", "osi_approved", "null"),
+    ("codings/licences.yaml", "commercial_use", "''"),
+    ("codings/licences.yaml", "commercial_use", "null"),
+    ("codings/models.yaml", "released", "2023-01-01"),  # a date key given a date
+    ("codings/models.yaml", "released", "''"),
+    ("codings/models.yaml", "released", "null"),
+    ("codings/models.yaml", "access", "''"),  # optional: not stated
+    ("codings/models.yaml", "access", "null"),
+    ("codings/models.yaml", "licence_id", "''"),
+    ("codings/models.yaml", "licence_id", "null"),
+    ("codings/organisations.yaml", "country", "''"),
+    ("codings/organisations.yaml", "country", "null"),
+    ("codings/people.yaml", "name_zh", "null"),  # no Chinese name (an empty string is refused)
+    ("codings/people.yaml", "organisation_id", "''"),
+    ("codings/people.yaml", "organisation_id", "null"),
+    ("codings/stances/mini.yaml", "date", "2023-01-01"),
+    ("codings/stances/mini.yaml", "arguments", "null"),  # no arguments given
+    ("sources/articles.yaml", "title", "''"),  # the stored copy carries no title
+    ("sources/articles.yaml", "title", "null"),
+    ("sources/references.yaml", "title", "''"),
+    ("sources/references.yaml", "title", "null"),
+}
+
+
+def _entry(lines: list[str], number: int) -> range:
+    """The lines (1-based) of the list item holding line `number` (0-based); the whole file
+    when the line is outside every item (a key above the list)."""
+    items = [n for n, line in enumerate(lines) if re.match(r"^\s*- ", line)]
+    if not items or number < items[0]:
+        return range(1, len(lines) + 1)
+    indent = min(len(lines[n]) - len(lines[n].lstrip()) for n in items)
+    starts = [n for n in items if len(lines[n]) - len(lines[n].lstrip()) == indent]
+    first = max(n for n in starts if n <= number)
+    after = [n for n in starts if n > number]
+    return range(first + 1, (after[0] if after else len(lines)) + 1)
+
+
 @pytest.mark.parametrize("rel", _CODING_FILES)
-def test_no_wrongly_typed_value_crashes_the_build(rel: str, tmp_path: Path):
-    """Every key of a coding, given each wrongly typed value: a finding or a good build,
-    never another exception (an "internal error" for the user)."""
+def test_each_wrongly_typed_value_is_refused_at_its_entry_or_builds_as_listed(rel: str, tmp_path: Path):
+    """Every key of a coding, given each wrongly typed value: a variant in BUILDS builds; any
+    other is refused with a finding in the edited file, on a line of the edited entry (a rule
+    across fields may name a neighbouring key of the same entry), and never crashes."""
     base = copy_tree(FIXTURES / "mini", tmp_path / "base", names=("schema", "sources", "codings"))
     original = (base / rel).read_text(encoding="utf-8")
     tried = 0
@@ -170,12 +213,24 @@ def test_no_wrongly_typed_value_crashes_the_build(rel: str, tmp_path: Path):
             prefix = lines[number][: lines[number].index(key)]
             lines[number] = f"{prefix}{key}: {value}"
             (base / rel).write_text("\n".join(lines), encoding="utf-8")
+            variant = (rel, key, value)
             try:
                 collect(base)
             except BuildFailed as failed:
-                assert all(p.file and p.message for p in failed.problems)
+                assert variant not in BUILDS, (variant, [str(p) for p in failed.problems])
+                entry = _entry(lines, number)
+                located = [p for p in failed.problems if p.file == rel and p.line in entry]
+                assert located, (variant, number + 1, [str(p) for p in failed.problems])
+            else:
+                assert variant in BUILDS, variant
             tried += 1
     assert tried == len(_keys(original)) * len(WRONG_VALUES)
+
+
+def test_every_listed_variant_names_a_key_of_the_codings():
+    keys = {(rel, key) for rel in _CODING_FILES for _, key in _keys((FIXTURES / "mini" / rel).read_text("utf-8"))}
+    assert {(rel, key) for rel, key, _ in BUILDS} <= keys
+    assert {value for _, _, value in BUILDS} <= set(WRONG_VALUES)
 
 
 def test_mentions_are_bounded_per_alias(monkeypatch):

@@ -30,6 +30,7 @@ EMITS = (
     "date-source-article",
     "licence",
     "source",
+    "reference-url",
     "alias",
     "retired-table",
     "retired-reused",
@@ -38,7 +39,7 @@ EMITS = (
 # table -> the columns its rules read (each kept with the row's number, "row")
 COLUMNS = {
     "stances": ["source_id", "date", "date_basis", "date_source_id", "undated_reason"],
-    "sources": ["source_id", "kind", "published", "path"],
+    "sources": ["source_id", "kind", "published", "path", "url"],
     "models": ["licence_id", "access"],
     "aliases": ["entity_type", "entity_id", "alias"],
     "retired_ids": ["table", "id", "successor"],
@@ -150,7 +151,16 @@ def _models(contract: Contract, rel: str, models: pl.DataFrame, findings: Findin
 
 def _sources(rel: str, sources: pl.DataFrame, findings: Findings) -> None:
     article = (pl.col("kind") == "article").fill_null(False)
-    _report(rel, sources, [(article != pl.col("path").is_not_null(), "path", "source")], findings)
+    _report(
+        rel,
+        sources,
+        [
+            (article != pl.col("path").is_not_null(), "path", "source"),
+            # A fact the articles do not state enters only with the address it was read at.
+            (~article & pl.col("url").is_null(), "url", "reference-url"),
+        ],
+        findings,
+    )
 
 
 def _aliases(rel: str, aliases: pl.DataFrame, findings: Findings) -> None:

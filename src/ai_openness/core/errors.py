@@ -266,6 +266,13 @@ ENTRIES = (
         "then run `ai-openness build`",
     ),
     ErrorType(
+        "reference-url",
+        "an external reference names the public address (url) of the copy that was read",
+        "a fact from outside the articles has no address a reader can check it at",
+        "add the `url` of the page you read to its entry in sources/references.yaml, then run `ai-openness build`",
+        contributor=True,
+    ),
+    ErrorType(
         "alias",
         "this spelling already names {entity_type} {entity_id}; an alias must name one entity",
         "one spelling (in either script, any case) is an alias of two entities",
