@@ -92,7 +92,7 @@ def test_the_coverage_report_counts_what_the_data_files_hold(capsys):
     }
     assert set(refers) >= {"person_id", "organisation_id", "target_organisation_id", "target_model_id"}
     stored = [s["source_id"] for s in _csv("sources") if s["path"]]  # the sources with a stored text
-    assert [s["source_id"] for s in report["sources"]] == sorted(stored) and len(stored) == 5
+    assert [s["source_id"] for s in report["sources"]] == sorted(stored) and len(stored) >= 5  # and any added
     mentioned_anywhere = set()
     for source in report["sources"]:
         sid = source["source_id"]
