@@ -398,3 +398,21 @@ def test_a_cut_value_never_looks_like_the_value_it_was_changed_from(old, new):
     before, after = _pair(old, new).split(" → ")
     assert before != after
     assert all(len(side) <= CUT + 4 for side in (before, after))  # the window, two "…" and the backticks
+
+
+def test_a_restored_id_is_named_as_restored_and_is_no_major_change():
+    """An id retired earlier and back in its table: its retired_ids row goes and its row comes
+    back. The release names it as restored, and the change is minor (a row added)."""
+    from ai_openness.publish.diff import PackageDiff, SchemaDiff, TableDiff
+    from ai_openness.publish.release import Previous, change_class, changelog_section
+
+    retired_row = {"table": "stances", "id": "a-restored-stance", "successor": "", "reason": "merged"}
+    tables = {
+        "stances": TableDiff("stances", ["stance_id"], added=[{"stance_id": "a-restored-stance"}]),
+        "retired_ids": TableDiff("retired_ids", ["table", "id"], removed=[retired_row]),
+    }
+    diff = PackageDiff("base", "head", "1.0.0", "1.1.0", tables, SchemaDiff())
+    assert change_class(diff) == "minor"
+    section = changelog_section("1.1.0", "2026-12-08", Previous("1.0.0", "abc"), diff, {}, "minor", (), [])
+    first = section.split("\n")[2]
+    assert first == "Compared with 1.0.0: minor change. Restores 1 id retired earlier: stances `a-restored-stance`."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+TABLE = "retired_ids"  # the table of retired ids (codings/retired.yaml)
 SHOWN_MEMBERS = 10  # ids of a circle that a message names; the rest are counted
 
 

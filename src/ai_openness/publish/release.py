@@ -24,6 +24,7 @@ from ai_openness.compile.metadata import CITATION, CROISSANT, croissant
 from ai_openness.compile.pipeline import build
 from ai_openness.contract import DESCRIPTOR, PACKAGE_YAML, PARQUET_DESCRIPTOR, Contract
 from ai_openness.core.problems import BuildFailed, Problem
+from ai_openness.core.retired import TABLE as RETIRED_TABLE
 from ai_openness.publish import archives, gitref
 from ai_openness.publish.card import archive_readme
 from ai_openness.publish.diff import PackageDiff, diff_packages
@@ -57,7 +58,8 @@ def change_class(diff: PackageDiff, generated: tuple[str, ...] = ()) -> str | No
 
     A published row that is removed is a major change: a paper citing the version it was in
     names a row the next version no longer has. Rows of the `generated` tables (derived
-    from the codings: mentions, aliases...) follow the rows they come from and do not count.
+    from the codings: mentions, aliases...) follow the rows they come from and do not count;
+    nor does a retired id restored to its table.
     """
     schema = diff.schema
     if schema.removed_resources or any(
@@ -65,7 +67,8 @@ def change_class(diff: PackageDiff, generated: tuple[str, ...] = ()) -> str | No
         for r in schema.resources.values()
     ):
         return "major"
-    if any(table.removed for name, table in diff.tables.items() if name not in generated):
+    # A retired-id row that goes is an id restored to its table: its row is added back there.
+    if any(table.removed for name, table in diff.tables.items() if name not in generated and name != RETIRED_TABLE):
         return "major"
     if schema.added_resources or not schema.is_empty:
         return "minor"
@@ -179,16 +182,23 @@ def _key(row: dict[str, Any], key: list[str]) -> str:
 
 
 def removed_rows(diff: PackageDiff, retired: list[dict[str, Any]], generated: tuple[str, ...] = ()) -> list[str]:
-    """Each published row the release removes, with its successor: "stances `a` (→ `b`)"."""
+    """Each published row the release removes, with its successor: "stances `a` (→ `b`)". A
+    retired-id row that goes is an id restored (restored_ids), not a row a citation loses."""
     successors = {(r["table"], r["id"]): r.get("successor") for r in retired}
     out = []
     for name, table in diff.tables.items():
-        if name in generated:
+        if name in generated or name == RETIRED_TABLE:
             continue
         for row in table.removed:
             successor = successors.get((name, row[table.key[0]])) if len(table.key) == 1 else None
             out.append(f"{name} {_key(row, table.key)} (" + (f"→ `{successor}`" if successor else "no successor") + ")")
     return out
+
+
+def restored_ids(diff: PackageDiff) -> list[str]:
+    """The ids retired in an earlier release that are back in their table: "stances `a`"."""
+    table = diff.tables.get(RETIRED_TABLE)
+    return [f"{row['table']} `{row['id']}`" for row in table.removed] if table else []
 
 
 def changelog_section(
@@ -214,6 +224,13 @@ def changelog_section(
     first = f"Compared with {previous.version}: {level or 'no'} change."
     if removed:
         first += f" Removes {len(removed)} published row{'s' if len(removed) > 1 else ''}: " + "; ".join(removed) + "."
+    restored = restored_ids(diff)
+    if restored:
+        first += (
+            f" Restores {len(restored)} id{'s' if len(restored) > 1 else ''} retired earlier: "
+            + "; ".join(restored)
+            + "."
+        )
     lines += [
         first,
         "",
