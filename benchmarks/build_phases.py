@@ -24,8 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from ai_openness.compile import collect, inputs, write
+from ai_openness.compile.cache import NoCache
 from ai_openness.compile.check import check_rows
+from ai_openness.compile.executors import Executor
 from ai_openness.compile.records import yaml_problems
+from ai_openness.compile.source import LocatedRows, arguments_of, derive_stances
+from ai_openness.safeio.inputs import read_inputs
 from ai_openness.safeio.schema import contract_for_build
 
 
@@ -43,21 +47,25 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
         last = now
 
     contract = contract_for_build(root)
-    read = inputs.Inputs()
+    read = inputs.Inputs(files=read_inputs(root))
+    lap("read every input file")
     inputs.read_sources(root, read, contract)
-    lap("read sources and stored texts")
+    lap("sources and stored texts")
     aliases = inputs.read_entities(root, read, contract)
     read.tables["aliases"] = inputs.alias_rows(aliases)
     read.aliases = [a for a, _ in aliases]
     read.alias_origins = dict(aliases)
     lap("read entities")
-    inputs.read_stances(root, read, contract)
+    stances = derive_stances(root, read, contract, NoCache(), Executor())  # the per-source stage, no cache
+    read.tables["stances"] = LocatedRows(stances)
+    read.tables["stance_arguments"] = LocatedRows(arguments_of(contract, stances), {"argument": "arguments"})
     inputs.read_excluded(root, read)
     inputs.read_retired(root, read)
     lap("read stances and locate quotes")
     for name in contract.names:
-        if name not in contract.matched_tables + contract.derived_tables:
-            yaml_problems(contract, name, read.tables[name])
+        rows = read.tables.get(name)
+        if name not in contract.matched_tables + contract.derived_tables and not isinstance(rows, LocatedRows):
+            yaml_problems(contract, name, rows)
     lap("YAML forms of the values")
     check_rows(
         contract,

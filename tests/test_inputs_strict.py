@@ -5,7 +5,9 @@ finding, never a crash."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -359,7 +361,7 @@ def test_the_ranges_of_the_rule_are_the_code_points_it_says_yes_to(allowed):
 
 
 def test_the_build_refuses_folders_nested_deeper_than_the_limit(mini: Path, capsys):
-    """The build checks its inputs as `validate` does, before reading them (input_problems)."""
+    """The build checks its inputs as `validate` does, before parsing them (read_inputs)."""
     from ai_openness.commands.cli import main
     from ai_openness.core.limits import MAX_INPUT_DEPTH
 
@@ -387,3 +389,37 @@ def test_a_yaml_file_and_a_stored_text_have_their_own_size_limits(mini_inputs: P
     monkeypatch.setattr(limits, "MAX_YAML_BYTES", 5_000_000)
     found = findings(mini_inputs)
     assert len(found) == 1 and "codings/people.yaml" in found[0] and "limit of 5000000 bytes" in found[0], found
+
+
+_OPENED: list[str] | None = None  # while a test records: every path Python opens
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, bytes, Path)):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_record_opens)  # an audit hook cannot be removed; it records only inside the test below
+
+
+def test_a_build_opens_each_input_file_once(mini: Path, capsys):
+    """Every file under sources/ and codings/ is opened once per run of `build --check`: read
+    once, checked and parsed from the same bytes (Python's audit events are the witness)."""
+    from ai_openness.commands.cli import main
+
+    global _OPENED
+    inputs = sorted(
+        p.relative_to(mini).as_posix() for d in ("sources", "codings") for p in (mini / d).rglob("*") if p.is_file()
+    )
+    _OPENED = []
+    try:
+        assert main(["build", "--check", "--no-cache", "--root", str(mini)]) == 0
+    finally:
+        opened, _OPENED = _OPENED, None
+    capsys.readouterr()
+    counts = {}
+    for path in opened:
+        rel = os.path.relpath(os.path.join(mini, path) if not os.path.isabs(path) else path, mini)
+        if rel in inputs:
+            counts[rel] = counts.get(rel, 0) + 1
+    assert len(inputs) >= 8 and counts == dict.fromkeys(inputs, 1)

@@ -32,7 +32,7 @@ from ai_openness.compile.records import yaml_problems
 from ai_openness.compile.source import LocatedRows, arguments_of, derive_mentions, derive_stances
 from ai_openness.contract import Contract
 from ai_openness.core.problems import BuildFailed, Problem
-from ai_openness.safeio.inputs import input_problems
+from ai_openness.safeio.inputs import read_inputs
 from ai_openness.safeio.schema import contract_for_build
 
 FIX = "fix the coding as the message says, then run `ai-openness build`"
@@ -93,10 +93,12 @@ def collect(
 def _collect(
     root: Path, today: dt.date | None, contract: Contract, cache: Cache, run: Executor
 ) -> tuple[dict[str, Any], Inputs]:
-    unsafe = input_problems(root)  # links out, special files, too deep, too large: before anything is read
-    if unsafe:
-        raise BuildFailed(unsafe)
-    inputs = Inputs()
+    # Every input read once, here: links out, special files, too deep, too large or wrongly
+    # encoded stop the build before anything is parsed; the readers below take these bytes.
+    files = read_inputs(root)
+    if files.problems:
+        raise BuildFailed(files.problems)
+    inputs = Inputs(files=files)
     read_sources(root, inputs, contract)
     aliases = read_entities(root, inputs, contract)
     inputs.tables["aliases"] = alias_rows(aliases)

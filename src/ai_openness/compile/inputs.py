@@ -10,7 +10,6 @@ Table Schemas decide the rest.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,17 +26,14 @@ from ai_openness.core.dates import derived_date_columns, last_day, partial_date
 from ai_openness.core.errors import error_type
 from ai_openness.core.find import occurrences
 from ai_openness.core.limits import (
-    MAX_INPUT_BYTES,
-    MAX_INPUT_FILES,
     MAX_NOT_CONTENT,
     MAX_QUOTE_DIAGNOSES,
-    input_bytes,
 )
 from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
-from ai_openness.safeio.files import Refused, read_file
-from ai_openness.safeio.yamlio import Located, LocatedList, parse_yaml, read_yaml
+from ai_openness.safeio.inputs import InputFiles
+from ai_openness.safeio.yamlio import Located, LocatedList, parse_yaml, yaml_of
 
 ENTITY_FILES = {  # resource -> (codings file, id column, alias entity_type)
     "organisations": ("codings/organisations.yaml", "organisation_id", "organisation"),
@@ -61,17 +57,18 @@ class Inputs:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # listed sources whose text could not be used
     unread: set[str] = field(default_factory=set)  # files of entries that could not be read at all
+    files: InputFiles = field(default_factory=InputFiles)  # every input's bytes, read once (read_inputs)
 
 
 def _entries(root: Path, rel: str, inputs: Inputs, required: bool = True) -> list[Located]:
     problems = inputs.problems
-    path = root / rel
-    if not path.is_file():
+    read = inputs.files.data.get(rel)
+    if read is None:
         if required:
             problems.append(Problem(rel, None, None, "file is missing"))
         return []
     try:
-        data = read_yaml(path, root)
+        data = yaml_of(rel, read)
     except BuildFailed as failed:
         problems.extend(failed.problems)
         inputs.unread.add(rel)
@@ -151,21 +148,16 @@ def read_sources(root: Path, inputs: Inputs, contract: Contract) -> None:
                 inputs.unreadable.add(str(values.get("source_id")))
             rows.append(row)
     inputs.tables["sources"] = rows
-    inputs.problems += _unlisted_articles(root, listed)
+    inputs.problems += _unlisted_articles(inputs.files, listed)
 
 
 def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
     rel = row.values["path"]
     source_id = str(row.values.get("source_id"))
-    path = (root / rel).resolve()
-    if not path.is_relative_to((root / ARTICLES_DIR).resolve()) or not path.is_file():
+    # The bytes read_inputs read (inside the package, a regular file, within its size limit).
+    data = inputs.files.data.get(rel) if rel.startswith(ARTICLES_DIR + "/") else None
+    if data is None:
         inputs.problems.append(row.problem("path", f"no stored text at this path inside {ARTICLES_DIR}/", rel))
-        inputs.unreadable.add(source_id)
-        return
-    try:  # the one safe reader: inside the package, a regular file, at most MAX_INPUT_BYTES
-        data = read_file(root, rel, MAX_INPUT_BYTES)
-    except Refused as refused:
-        inputs.problems.append(row.problem("path", f"the stored text cannot be read: {refused.message}", rel))
         inputs.unreadable.add(source_id)
         return
     digest = hashlib.sha256(data).hexdigest()
@@ -222,20 +214,15 @@ def _read_text(root: Path, row: Row, inputs: Inputs) -> None:
     inputs.not_content[source_id] = _not_content_spans(text, row, inputs.problems)
 
 
-def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
+def _unlisted_articles(files: InputFiles, listed: set[str]) -> list[Problem]:
     """Every file under sources/articles/ must be a stored article listed in articles.yaml."""
-    folder = root / ARTICLES_DIR
-    if not folder.is_dir() or not folder.resolve().is_relative_to(root.resolve()):
-        return []  # a folder linked out of the package is refused where links are checked
     problems = []
-    with os.scandir(folder) as found:
-        names = sorted(entry.name for _, entry in zip(range(MAX_INPUT_FILES + 1), found))
-    for name in names:
-        rel = f"{ARTICLES_DIR}/{visible(name)}"
-        if f"{ARTICLES_DIR}/{name}" in listed:
+    for path, data in sorted(files.data.items()):
+        if not path.startswith(ARTICLES_DIR + "/") or path in listed:
             continue
-        path = folder / name
-        if path.is_symlink() or not path.is_file():
+        name = path[len(ARTICLES_DIR) + 1 :]
+        rel = f"{ARTICLES_DIR}/{visible(name)}"
+        if "/" in name:
             problems.append(
                 Problem(
                     rel,
@@ -247,11 +234,7 @@ def _unlisted_articles(root: Path, listed: set[str]) -> list[Problem]:
                 )
             )
             continue
-        digest = (
-            hashlib.sha256(path.read_bytes()).hexdigest()
-            if path.stat().st_size <= MAX_INPUT_BYTES
-            else "<the file is too large to be a stored article>"
-        )
+        digest = hashlib.sha256(data).hexdigest()
         stem = visible(name).rsplit(".", 1)[0]
         entry = f"- {{source_id: {stem}, kind: article, language: zh-Hans, path: {rel}, sha256: {digest}}}"
         problems.append(
@@ -527,43 +510,15 @@ def stance_file(
     return out
 
 
-def stance_files(root: Path) -> list[Path]:
-    return sorted((root / "codings" / "stances").glob("*.yaml"))
-
-
-def read_text_of(path: Path, root: Path) -> str:
-    """A YAML file's text, within its size limit; a located BuildFailed if it cannot be read."""
-    rel = path.relative_to(root).as_posix()
-    if path.stat().st_size > input_bytes(rel):
-        raise BuildFailed([Problem(rel, None, None, f"is larger than {input_bytes(rel)} bytes; split it")])
-    try:
-        return decoded(path.read_bytes())
-    except UnicodeDecodeError as exc:
-        raise BuildFailed([Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+def stance_files(files: InputFiles) -> list[str]:
+    """The stance files (codings/stances/*.yaml) among the inputs read."""
+    folder = "codings/stances/"
+    return sorted(r for r in files.data if r.startswith(folder) and "/" not in r[len(folder) :] and r.endswith(".yaml"))
 
 
 def decoded(data: bytes) -> str:
     """UTF-8 bytes as text with universal newlines, as Path.read_text reads them."""
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_stances(root: Path, inputs: Inputs, contract: Contract) -> None:
-    stances, arguments = [], []
-    for path in stance_files(root):
-        rel = path.relative_to(root).as_posix()
-        try:
-            text = read_text_of(path, root)
-        except BuildFailed as failed:
-            inputs.problems.extend(failed.problems)
-            continue
-        found = stance_file(
-            rel, text, inputs.texts.get, lambda s: s in inputs.texts or s in inputs.unreadable, contract
-        )
-        inputs.problems += found.problems
-        stances += found.rows
-        arguments += found.arguments
-    inputs.tables["stances"] = stances
-    inputs.tables["stance_arguments"] = arguments
 
 
 def _stance_row(
@@ -642,16 +597,3 @@ def unread_tables(inputs: Inputs) -> set[str]:
     files = {rel: resource for resource, (rel, _, _) in ENTITY_FILES.items()}
     files |= dict.fromkeys(SOURCE_FILES, "sources") | {"codings/retired.yaml": "retired_ids"}
     return {files[rel] for rel in inputs.unread if rel in files}
-
-
-def read_all(root: Path, contract: Contract) -> Inputs:
-    inputs = Inputs()
-    read_sources(root, inputs, contract)
-    aliases = read_entities(root, inputs, contract)
-    inputs.tables["aliases"] = alias_rows(aliases)
-    inputs.aliases = [a for a, _ in aliases]
-    inputs.alias_origins = dict(aliases)
-    read_stances(root, inputs, contract)
-    read_excluded(root, inputs)
-    read_retired(root, inputs)
-    return inputs

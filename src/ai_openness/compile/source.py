@@ -32,7 +32,6 @@ from ai_openness.compile.mentions import Alias, check_counts, source_tables
 from ai_openness.compile.records import Lines, Row, yaml_problems
 from ai_openness.contract import Contract, arrow_type
 from ai_openness.core.cells import cell_text
-from ai_openness.core.limits import input_bytes
 from ai_openness.core.problems import Problem
 
 LOCATION = {  # the columns a stance row carries besides its cells
@@ -213,17 +212,9 @@ def derive_stances(root: Path, inputs: Inputs, contract: Contract, cache: Cache,
     known = lambda s: s in inputs.texts or s in inputs.unreadable
     tables: dict[str, pa.Table] = {}
     todo: list[tuple[str, str, str]] = []  # (rel, text, cache key)
-    for path in stance_files(root):
-        rel = path.relative_to(root).as_posix()
-        if path.stat().st_size > input_bytes(rel):
-            inputs.problems.append(Problem(rel, None, None, f"is larger than {input_bytes(rel)} bytes; split it"))
-            continue
-        data = path.read_bytes()
-        try:
-            text = decoded(data)
-        except UnicodeDecodeError as exc:
-            inputs.problems.append(Problem(rel, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8"))
-            continue
+    for rel in stance_files(inputs.files):
+        data = inputs.files.data[rel]  # read once, within its size limit, and found to be UTF-8 (read_inputs)
+        text = decoded(data)
         name = key("stances", fp, rel, data)
         table = cache.get(name)
         if table is not None:

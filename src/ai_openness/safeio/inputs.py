@@ -1,13 +1,16 @@
-"""The hand-written inputs (sources/ and codings/) can be read safely: no link out of the
+"""The hand-written inputs (sources/ and codings/), read once and safely: no link out of the
 package, no special file, no folder nested too deep, no file too large or wrongly encoded.
 
-Checked before the build reads any of them, so `ai-openness build` and `ai-openness
-validate` (which rebuilds) refuse the same inputs.
+`read_inputs` reads every file once, before the build uses any, and the build takes each
+file's bytes from what it read: so `ai-openness build` and `ai-openness validate` (which
+rebuilds) refuse the same inputs, and a file changed during a run cannot be checked in one
+form and used in another.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ai_openness.core.errors import problem
@@ -18,9 +21,20 @@ from ai_openness.safeio.files import Refused, decode_utf8, read_file
 INPUT_DIRS = ("sources", "codings")
 
 
-def input_problems(root: Path) -> list[Problem]:
-    """Links out of the package, special files, oversized or wrongly encoded inputs."""
-    problems, count, base = [], 0, root.resolve()
+@dataclass
+class InputFiles:
+    """The bytes of each input file read (by its path from the package root, with /), and
+    the problems found while reading: links out, special files, oversized or wrongly
+    encoded inputs."""
+
+    data: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_inputs(root: Path) -> InputFiles:
+    """Every file under sources/ and codings/, read once through the one safe reader."""
+    found = InputFiles()
+    problems, count, base = found.problems, 0, root.resolve()
     for folder in INPUT_DIRS:
         top = base / folder
         if top.is_symlink() and not Path(os.path.realpath(top)).is_relative_to(base):
@@ -53,16 +67,16 @@ def input_problems(root: Path) -> list[Problem]:
                 rel = path.relative_to(base).as_posix()
                 count += 1
                 if count > MAX_INPUT_FILES:
-                    return [
-                        *problems,
+                    problems.append(
                         Problem(
                             folder,
                             None,
                             None,
                             f"holds more than {MAX_INPUT_FILES} files",
                             fix="commit only the package's own sources and codings",
-                        ),
-                    ]
+                        )
+                    )
+                    return found
                 if name in subdirs and not path.is_symlink():
                     continue
                 try:
@@ -70,8 +84,9 @@ def input_problems(root: Path) -> list[Problem]:
                 except Refused as refused:
                     problems.append(Problem(rel, None, None, refused.message, fix=refused.fix, code="path-outside"))
                     continue
+                found.data[rel] = data
                 if name.endswith((".yaml", ".yml")):
                     problems += decode_utf8(rel, data)[1]
                     if not data.strip():  # else it reads as no entries, and only what refers to them fails
                         problems.append(problem("empty-file", rel, None, None, path=rel))
-    return problems
+    return found

@@ -374,6 +374,11 @@ def read_yaml(path: Path, root: Path) -> Any:
         data = read_file(root, rel, input_bytes(rel))
     except Refused as refused:
         raise BuildFailed([Problem(refused.where or rel, None, None, refused.message, fix=refused.fix)]) from None
+    return yaml_of(rel, data)
+
+
+def yaml_of(rel: str, data: bytes) -> Any:
+    """Parse the bytes of the YAML file `rel`; bad encoding or syntax becomes a located Problem."""
     text, problems = decode_utf8(rel, data)
     if text is None or problems:
         raise BuildFailed(problems)

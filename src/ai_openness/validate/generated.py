@@ -82,7 +82,7 @@ def generated_problems(
 
     if not any((root / folder).is_dir() for folder in INPUT_DIRS):
         return [], {}, "no sources/ or codings/ here, so the generated files were not compared with them"
-    try:  # collect checks the inputs can be read safely (input_problems) before it reads them
+    try:  # collect reads every input once, safely (read_inputs), before it parses any
         contract = contract_for_build(root)  # the package's own schema/, read safely
         tables, inputs = collect(root, contract=contract, cache=cache, run=run)
         files = render(contract, tables)
