@@ -153,12 +153,11 @@ def _at_coding(
     if finding.code == "date-after-source" and tables is not None:
         message, fix = _published_at(finding, rows, tables)
     written = (date_forms or {}).get(finding.field or "")
+    expected = finding.expected
     if finding.code == "type-error" and written and finding.value and not _WRITTEN_DATE.fullmatch(finding.value):
         # A date the coding writes in another form: say the coding's form, with an example.
-        entry, params = (
-            error_type("date-format"),
-            {"form": written[0], "got": repr(finding.value), "example": written[1]},
-        )
+        entry, params = error_type("date-format"), {"form": written[0], "example": written[1]}
         message, fix, code = entry.message(**params), entry.fix_for(**params), "date-format"
-    problem = row.problem(finding.field, message, None, finding.expected, fix)
+        expected = f"a date written {written[0]}"
+    problem = row.problem(finding.field, message, None, expected, fix)
     return Problem(**{**problem.to_dict(), "value": finding.value, "code": code})

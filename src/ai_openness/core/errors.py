@@ -329,7 +329,7 @@ ENTRIES = (
     ),
     ErrorType(
         "date-format",
-        "is not a date written {form} (got {got}; e.g. {example})",
+        "is not a date written {form} (e.g. {example})",
         "a date is written in another form than the one the codings use (2024/03/25, 25.3.2024, March 2024)",
         "write it {form}, e.g. {example}, or leave it empty when the source does not say; then run `ai-openness build`",
         contributor=True,
