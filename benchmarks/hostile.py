@@ -336,7 +336,12 @@ def _base(work: Path) -> Path:
 
 
 # Why a case misses its target, where the cause is known; shown under the table.
-NOTES: dict[str, str] = {}
+NOTES = {
+    "candidates-json-8MiB": "the sweep looks up each sentence's paragraph with a backward search from the "
+    "sentence (compile/sentences.py, paragraph_of): over an 8 MiB article of one paragraph that is quadratic, "
+    "about 35 s of the run in a profile. The sweep's paragraphs came after the recorded 6.8 s; a list of "
+    "paragraph starts searched by bisection would bound it.",
+}
 
 
 def _notes(results: list[dict]) -> list[str]:

@@ -7,8 +7,8 @@ child per distinct first character of the aliases). The offsets it returns are U
 they become code points with numpy, a chunk of sources at a time, so memory stays bounded.
 
 The limits on matches are checked first, by a pass that only counts (`indices`: which alias
-each match is, 4 bytes a match, a chunk at a time, never all the package's at once), so a
-package past them is refused before any row is made, whatever the number of its matches.
+each match is, a chunk of sources at a time, never the whole package's matches at once), so
+a package past them is refused before any row is made, whatever the number of its matches.
 """
 
 from __future__ import annotations

@@ -338,7 +338,8 @@ def _count(inputs: Inputs, cached: dict[str, pa.Table]) -> None:
             tally.add(matcher.indices(texts))
         if rows:
             tally.add(matcher.of_rows(pa.chunked_array([c for r in rows for c in r.chunks], rows[0].type)))
-        texts.clear(), rows.clear()
+        texts.clear()
+        rows.clear()
         size = 0
 
     for source_id in sorted(inputs.texts):
