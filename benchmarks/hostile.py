@@ -355,11 +355,12 @@ def _base(work: Path) -> Path:
 # Why a case misses its target, where the cause is known; shown under the table.
 NOTES = {
     "cjk-aliases-1000x8-within-limits": "a package within every limit, so it is built, and the build holds its "
-    "five million mention rows (made, sorted, rendered and compared with the committed tables): uncapped it "
-    "built in 38 s at a peak of 3.1 GB (about 600 bytes a mention). The matching is counted first and bounded; "
-    "the rows are not. With MAX_MENTIONS at 20 million (twice the million-stance size's 10 million), a "
-    "contribution within the limits can ask for more than 1 GiB: a limit on mentions for a contribution that "
-    "fits 1 GiB (about a million), lifted for a package of one's own, or rows streamed to disk, would close it.",
+    "five million mention rows (made, sorted, rendered and compared with the committed tables): under the cap "
+    "the making of the rows runs out of memory (a MemoryError reported as an internal error); uncapped it built "
+    "in 38 s at a peak of 3.1 GB, about 600 bytes a mention. The matching is counted first and bounded; the "
+    "rows are not. With MAX_MENTIONS at 20 million (twice the million-stance size's 10 million), a contribution "
+    "within the limits can need more than 1 GiB: a limit on a contribution's mentions that fits 1 GiB (by the "
+    "figures above, about a million), lifted for a package of one's own, or rows streamed to disk, would close it.",
     "candidates-json-8MiB": "the sweep looks up each sentence's paragraph with a backward search from the "
     "sentence (compile/sentences.py, paragraph_of): over an 8 MiB article of one paragraph that is quadratic, "
     "about 35 s of the run in a profile. The sweep's paragraphs came after the recorded 6.8 s; a list of "
