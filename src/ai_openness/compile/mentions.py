@@ -79,7 +79,7 @@ class AliasMatcher:
         kept = np.flatnonzero(self._kept(raw))
         alias = raw.alias[kept].astype(np.int64)
         text = np.searchsorted(raw.ends, kept, side="right")
-        begin = raw.offsets[text] + raw.at[kept]  # byte positions in `data`
+        begin = raw.offsets[text] + raw.offsets_of(kept)  # byte positions in `data`
         del raw.alias, raw.at
         # Code points before each byte: count the bytes that start a UTF-8 sequence.
         leads = np.concatenate((np.zeros(1, np.int32), np.cumsum((raw.data & 0xC0) != 0x80, dtype=np.int32)))
@@ -92,7 +92,8 @@ class AliasMatcher:
         if not self.patterns or not texts:
             return np.zeros(0, dtype=np.intp)
         raw = _Raw(self, texts, offsets=False)
-        return raw.alias[self._kept(raw)].astype(np.intp)
+        alias: np.ndarray = raw.alias[self._kept(raw)].astype(np.intp)
+        return alias
 
     def _kept(self, raw: _Raw) -> np.ndarray:
         """False for a Latin-script match that runs into a letter or digit. Worked out a slice
@@ -141,7 +142,9 @@ class _Raw:
         self._patterns = matcher.patterns
         words = self._frame.select(pl.col("t").str.extract_many(matcher.patterns, leftmost=True))["t"]
         self.ends = np.cumsum(words.list.len().to_numpy(), dtype=np.int64)
-        self.alias = words.explode(empty_as_null=False).drop_nulls().cast(matcher._enum).to_physical().to_numpy()
+        self.alias: np.ndarray = (
+            words.explode(empty_as_null=False).drop_nulls().cast(matcher._enum).to_physical().to_numpy()
+        )
         del words
         self.offsets = np.frombuffer(folded.buffers()[1], dtype=np.int64)[: len(texts) + 1]
         self.data = np.frombuffer(folded.buffers()[2], dtype=np.uint8)[: self.offsets[-1]]
@@ -155,7 +158,8 @@ class _Raw:
     def offsets_of(self, matches: np.ndarray) -> np.ndarray:
         if self.at is None:
             self.at = self._find()
-        return self.at[matches]
+        found: np.ndarray = self.at[matches]
+        return found
 
 
 def _chunks(ids: list[str], texts: dict[str, str]) -> Iterator[list[str]]:
