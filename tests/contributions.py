@@ -781,6 +781,32 @@ def rows_past_the_limit(root: Path, outside: Path) -> None:
     (root / STANCES).write_text("source_id: mini\nstances:\n" + "  - {}\n" * 250_001, encoding="utf-8")
 
 
+@hostile(
+    "one-character-aliases-in-many-articles",
+    1,
+    PEOPLE,
+    line_containing(PEOPLE, "aliases: [一"),
+    "occurs more than 5000 times",
+    *BUILD_CHECK,
+)
+def one_character_aliases(root: Path, outside: Path) -> None:
+    """1,000 one-character aliases, each character 625 times in each of 8 stored articles and
+    once more in the last: five million matches, past the 5,000 per alias (sooner for the
+    characters that fold to one Simplified spelling, one alias). The adversarial run's 4,000
+    aliases and 20 million matches ran out of memory before the limit was looked at."""
+    chars = [chr(0x4E00 + i) for i in range(1_000)]
+    for k in range(8):
+        body = ("".join(chars) * 625 + (chars[0] if k == 7 else "")).encode("utf-8")
+        (root / f"sources/articles/x{k}.txt").write_bytes(body)
+        append(
+            root,
+            ARTICLES,
+            f"- source_id: x{k}\n  kind: article\n  title: x\n  language: zh-Hans\n"
+            f"  path: sources/articles/x{k}.txt\n  sha256: {hashlib.sha256(body).hexdigest()}\n",
+        )
+    append(root, PEOPLE, "  aliases: [" + ", ".join(chars) + "]\n")
+
+
 @hostile("long-note-in-coding", 1, PEOPLE, 5, "more than the limit of 65536")
 def long_note(root: Path, outside: Path) -> None:
     append(root, PEOPLE, "  note: " + "x" * 140_000 + "\n")

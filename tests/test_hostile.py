@@ -104,6 +104,7 @@ def test_the_corpus_covers_every_class_of_the_adversarial_run():
         "retired-ids-in-a-circle",
         "not-content-one-letter",
         "rows-past-the-limit",
+        "one-character-aliases-in-many-articles",
         "long-note-in-coding",
         "long-cell-in-table",
         "nul-escape-in-article-path",

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import re
 import sys
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ai_openness.compile import mentions
@@ -263,6 +265,62 @@ def test_mentions_are_bounded_in_all_and_across_chunks(monkeypatch):
     with pytest.raises(BuildFailed) as failed:
         mentions.mention_table(texts, {}, aliases, schema)
     assert "'閉源'" in failed.value.problems[0].message and "more than 11 times" in failed.value.problems[0].message
+
+
+def test_mention_limits_are_checked_before_any_row_is_made(monkeypatch):
+    aliases = [mentions.Alias("organisation", "openai", "閉源"), mentions.Alias("organisation", "meta", "Meta")]
+    schema = read_contract(ROOT).arrow_schema("mentions")
+    texts = {f"s{i}": "閉源 Meta 與 Metadata。" * 2 for i in range(6)}
+    whole = mentions.mention_table(texts, {}, aliases, schema)
+    matcher = mentions.AliasMatcher(aliases)
+    # Each text: 閉源, Meta, 閉源, Meta (Metadata is not Meta), counted from the texts and from the rows.
+    expected = ["閉源", "Meta"] * 12
+    assert whole.column("alias").to_pylist() == expected
+    spelled = [a.alias for a in matcher.aliases]
+    assert [spelled[i] for i in matcher.indices([texts[s] for s in sorted(texts)])] == expected
+    assert [spelled[i] for i in matcher.of_rows(whole.column("alias"))] == expected
+    monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", 11)  # 閉源's 12th match is in the last source
+    monkeypatch.setattr(mentions, "CHUNK_BYTES", 40)  # a chunk a source or two: the sources before it are counted
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("a row was made for a package past a limit")
+
+    monkeypatch.setattr(mentions, "_batch", no_rows)
+    with pytest.raises(BuildFailed) as failed:
+        mentions.mention_table(texts, {}, aliases, schema)
+    assert "'閉源'" in failed.value.problems[0].message and "more than 11 times" in failed.value.problems[0].message
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_running_count_stops_where_one_match_at_a_time_would(monkeypatch, seed):
+    """However the matches are cut into runs, the count stops with the finding a walk over
+    the matches one at a time gives: the first match past its alias's limit, unless the
+    total limit was passed before it."""
+    rng = random.Random(seed)
+    per_alias, total = rng.randint(1, 6), rng.randint(3, 30)
+    monkeypatch.setattr(mentions, "MAX_MENTIONS_PER_ALIAS", per_alias)
+    monkeypatch.setattr(mentions, "MAX_MENTIONS", total)
+    matcher = mentions.AliasMatcher([mentions.Alias("person", f"p{i}", f"w{i}") for i in range(6)])
+    spellings = [a.alias for a in matcher.aliases]
+    walk = [rng.randrange(6) for _ in range(rng.randint(0, 40))]
+    expected, seen = None, [0] * 6
+    for place, alias in enumerate(walk):
+        seen[alias] += 1
+        if seen[alias] > per_alias and place <= total:
+            expected = f"the alias '{spellings[alias]}' of person"
+            break
+        if place + 1 > total:
+            expected = f"match more than {total} places"
+            break
+    cuts = sorted(rng.sample(range(len(walk) + 1), min(3, len(walk) + 1)))
+    tally, said = mentions.Tally(matcher), None
+    try:
+        for lo, hi in zip([0, *cuts], [*cuts, len(walk)]):
+            tally.add(np.array(walk[lo:hi], dtype=int))
+    except BuildFailed as failed:
+        said = failed.problems[0].message
+    assert (said is None) == (expected is None), (said, expected)
+    assert said is None or expected in said
 
 
 def test_a_common_alias_stops_the_build_early(mini_inputs: Path):

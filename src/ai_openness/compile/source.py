@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from ai_openness.compile.cache import Cache, key
 from ai_openness.compile.executors import Executor
 from ai_openness.compile.inputs import Inputs, decoded, stance_file, stance_files
-from ai_openness.compile.mentions import Alias, check_counts, source_tables
+from ai_openness.compile.mentions import Alias, AliasMatcher, Tally, source_tables
 from ai_openness.compile.records import Lines, Row, yaml_problems
 from ai_openness.contract import Contract, arrow_type
 from ai_openness.core.cells import cell_text
@@ -292,6 +292,7 @@ def derive_mentions(inputs: Inputs, contract: Contract, cache: Cache, executor: 
             tables[source_id] = table
         else:
             todo.append((source_id, name))
+    _count(inputs, tables)
     chunks, run, size = [], [], 0
     for source_id, _ in todo:
         run.append((source_id, inputs.texts[source_id], inputs.not_content.get(source_id, [])))
@@ -309,6 +310,38 @@ def derive_mentions(inputs: Inputs, contract: Contract, cache: Cache, executor: 
     for (source_id, name), table in zip(todo, derived, strict=True):
         cache.put(name, table)
         tables[source_id] = table
-    table = pa.concat_tables([tables[s] for s in sorted(tables)] or [schema.empty_table()])
-    check_counts(table, inputs.aliases, inputs.alias_origins)
-    return table
+    return pa.concat_tables([tables[s] for s in sorted(tables)] or [schema.empty_table()])
+
+
+def _count(inputs: Inputs, cached: dict[str, pa.Table]) -> None:
+    """Count the mentions of every source in source and text order, a run of sources at a
+    time (the rows of those in the cache, the matches of the others), and stop at the first
+    over a limit: before any row is made, and in memory that does not grow with the matches."""
+    matcher = AliasMatcher(inputs.aliases)
+    tally = Tally(matcher, inputs.alias_origins)
+    texts: list[str] = []
+    rows: list[pa.ChunkedArray] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if texts:
+            tally.add(matcher.indices(texts))
+        if rows:
+            tally.add(matcher.of_rows(pa.chunked_array([c for r in rows for c in r.chunks], rows[0].type)))
+        texts.clear()
+        rows.clear()
+        size = 0
+
+    for source_id in sorted(inputs.texts):
+        table = cached.get(source_id)
+        more = table.num_rows if table is not None else len(inputs.texts[source_id])
+        # A run is of one kind (the order of the matches is kept) and at most a chunk, or one source.
+        if (table is not None) != bool(rows) or size + more > CHUNK_CHARACTERS:
+            flush()
+        if table is not None:
+            rows.append(table.column("alias"))
+        else:
+            texts.append(inputs.texts[source_id])
+        size += more
+    flush()
