@@ -361,10 +361,6 @@ NOTES = {
     "rows are not. With MAX_MENTIONS at 20 million (twice the million-stance size's 10 million), a contribution "
     "within the limits can need more than 1 GiB: a limit on a contribution's mentions that fits 1 GiB (by the "
     "figures above, about a million), lifted for a package of one's own, or rows streamed to disk, would close it.",
-    "candidates-json-8MiB": "the sweep looks up each sentence's paragraph with a backward search from the "
-    "sentence (compile/sentences.py, paragraph_of): over an 8 MiB article of one paragraph that is quadratic, "
-    "about 35 s of the run in a profile. The sweep's paragraphs came after the recorded 6.8 s; a list of "
-    "paragraph starts searched by bisection would bound it.",
 }
 
 

@@ -161,3 +161,29 @@ def test_the_json_report_names_a_bounded_number_of_passages(built_mini: Path, tm
     assert len(report["problems"][0]["value"]) <= 5
     assert all(set(source) == {"source_id", "with_cue", "by_actor", "by_paragraph", "quoted", "set_aside",
                                "unexplained"} for source in report["sources"])  # fmt: skip
+
+
+def _paragraph_by_search(text: str, start: int) -> int:
+    """The rule written as a search back from the offset, one question at a time (the oracle)."""
+    begin = text.rfind("\n", 0, start) + 1
+    while begin > 0 and text[begin : begin + 1] in {"“", "「", "『", "‘", '"'}:
+        before = text[:begin].rstrip()
+        if not before:
+            break
+        begin = text.rfind("\n", 0, len(before)) + 1
+    return begin
+
+
+def test_paragraphs_found_once_agree_with_a_search_back_from_each_offset():
+    import random
+
+    from ai_openness.compile.sentences import Paragraphs
+
+    pieces = ["\n", "\n\n", " \n", "「", "」", "“", "”", "他說", "。", "\u3000", "a", '"']
+    for seed in range(300):
+        rng = random.Random(seed)
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30)))
+        paragraphs = Paragraphs(text)
+        assert [paragraphs.of(i) for i in range(len(text) + 1)] == [
+            _paragraph_by_search(text, i) for i in range(len(text) + 1)
+        ], repr(text)

@@ -235,6 +235,23 @@ def test_json_on_an_internal_error(mini, capsys, monkeypatch):
     assert "Traceback" in capsys.readouterr().err  # --debug after the name works too
 
 
+def test_running_out_of_memory_is_a_finding_not_an_internal_error(mini, capsys, monkeypatch):
+    import ai_openness.compile.pipeline as build
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(build, "render", exhausted)
+    capsys.readouterr()
+    assert main(["build", "--root", str(mini), "--format", "json"]) == 2
+    report = _json(capsys)
+    assert report["ok"] is False and [p["code"] for p in report["problems"]] == ["out-of-memory"]
+    assert "internal error" not in json.dumps(report)
+    assert main(["build", "--root", str(mini)]) == 2
+    err = capsys.readouterr().err
+    assert "ran out of memory" in err and "remove aliases that are common words" in err and "Traceback" not in err
+
+
 def test_a_successful_json_run_says_ok(mini, capsys):
     capsys.readouterr()
     assert main(["--format", "json", "coverage", "--root", str(mini)]) == 0

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from ai_openness.commands import build, candidates, coverage, diff, export, figures, release, validate
 from ai_openness.commands.common import TEXT_JSON, UsageError, report
 from ai_openness.commands.console import Output, escaped_lines
+from ai_openness.core import errors
 from ai_openness.core.problems import BuildFailed, Problem, Unreadable, visible
 
 USAGE_ERROR, INTERNAL_ERROR = 2, 2
@@ -220,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     except KeyboardInterrupt:
         return _fail(fmt, command, 130, "interrupted", [])
+    except MemoryError:  # the frames that held the data are gone by now, so reporting has room
+        return _fail(
+            fmt,
+            command,
+            2,
+            "ran out of memory; nothing was written.",
+            [errors.problem("out-of-memory", "the package", None, None)],
+            title="out of memory",
+        )
     except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's documented idiom
         return 1

@@ -24,7 +24,7 @@ from typing import Any
 from ai_openness.compile import quotes
 from ai_openness.compile.collect import collect
 from ai_openness.compile.inputs import Inputs
-from ai_openness.compile.sentences import content_sentences, paragraph_of
+from ai_openness.compile.sentences import Paragraphs, content_sentences
 from ai_openness.core.problems import BuildFailed, Problem
 from ai_openness.core.script import fold
 from ai_openness.safeio.yamlio import read_yaml
@@ -121,13 +121,14 @@ def sweep_text(
     used: set[int] = set()
     spans = content_sentences(text, not_content)
     rules = [_rule(folded, start, end, not_content, actors, terms) for start, end in spans]
-    listed_paragraphs = {paragraph_of(text, start) for (start, _), rule in zip(spans, rules) if rule}
+    paragraphs = Paragraphs(text)
+    listed_paragraphs = {paragraphs.of(start) for (start, _), rule in zip(spans, rules) if rule}
     for (start, end), rule in zip(spans, rules):
         if rule == "cue":
             result.with_cue += 1
         elif rule == "actor":
             result.by_actor += 1
-        elif paragraph_of(text, start) in listed_paragraphs:
+        elif paragraphs.of(start) in listed_paragraphs:
             result.by_paragraph += 1
         else:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # A sentence ends at a Chinese or Latin full stop, question or exclamation mark (with any
@@ -73,14 +74,29 @@ def sentence_id(source_id: str, number: int) -> str:
     return f"{source_id[:3]}-{number:03d}"
 
 
+class Paragraphs:
+    """Where the paragraph holding an offset begins: its line, joined to the paragraph before
+    when the line opens with a quotation mark (a speaker's words continued: 「安全方面，我想說，…」
+    after 「在競爭格局方面…」蘇茲克維說). Blank lines between them do not part them.
+
+    Each line's paragraph is found once, so asking for every sentence of an article is a
+    bisection each (a search back from every sentence is quadratic on a long line)."""
+
+    def __init__(self, text: str):
+        self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.begins: list[int] = []
+        last = -1  # the latest line holding a character other than a space
+        for i, begin in enumerate(self.lines):
+            end = self.lines[i + 1] - 1 if i + 1 < len(self.lines) else len(text)
+            joined = last >= 0 and text[begin : begin + 1] in _QUOTES
+            self.begins.append(self.begins[last] if joined else begin)
+            if text[begin:end].strip():
+                last = i
+
+    def of(self, start: int) -> int:
+        return self.begins[bisect.bisect_right(self.lines, start) - 1]
+
+
 def paragraph_of(text: str, start: int) -> int:
-    """Where the paragraph holding offset `start` begins: its line, joined to the paragraph
-    before when the line opens with a quotation mark (a speaker's words continued:
-    「安全方面，我想說，…」 after 「在競爭格局方面…」蘇茲克維說)."""
-    begin = text.rfind("\n", 0, start) + 1
-    while begin > 0 and text[begin : begin + 1] in _QUOTES:
-        before = text[:begin].rstrip()
-        if not before:
-            break
-        begin = text.rfind("\n", 0, len(before)) + 1
-    return begin
+    """The paragraph of one offset (Paragraphs, for one question)."""
+    return Paragraphs(text).of(start)

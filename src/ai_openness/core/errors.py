@@ -104,6 +104,13 @@ ENTRIES = (
         "check that the right file was committed: this package's files are far smaller (a package of "
         "your own may be checked with `ai-openness validate --trusted`)",
     ),
+    ErrorType(
+        "out-of-memory",
+        "needs more memory than this process may use (a package's mention rows take about 600 bytes "
+        "each: aliases that match millions of places need gigabytes)",
+        "the run ran out of memory before it could finish; nothing was written",
+        "remove aliases that are common words or single characters from codings/, or run on a machine with more memory",
+    ),
     ErrorType("source-error", "is not well-formed CSV ({reason})", "the file cannot be read as CSV", REGENERATE),
     # Keys -----------------------------------------------------------------------------------
     ErrorType("primary-key", "{note}", "two rows share a primary key, or a row has none", REGENERATE),
