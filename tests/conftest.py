@@ -29,12 +29,14 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYT
 OUTPUTS = ("data", "datapackage.json", "datapackage.parquet.json")  # what a build writes
 # The modules whose tests (or shared fixture) take longest, longest first: they are started
 # first, so that the two workers take the long work at once and end together, instead of
-# one of them starting a minute-long test when every other test is done.
+# one of them starting a minute-long test when every other test is done. The README's
+# fresh-environment test comes before test_wheel.py, whose last test adds the tools to that
+# environment (the wheel's group runs in this order).
 LONGEST_FIRST = (
-    "test_source_cache.py",
-    "test_wheel.py",
-    "test_readme_commands.py",
     "test_contributing.py",
+    "test_source_cache.py",
+    "test_readme_commands.py",
+    "test_wheel.py",
     "test_hostile.py",
     "test_release.py",
     "test_benchmarks.py",
