@@ -27,6 +27,34 @@ FIGURES_GROUP = pytest.mark.xdist_group("figures")  # the tests of the figures d
 # A fresh environment must not see this checkout (a PYTHONPATH pointing at src/).
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 OUTPUTS = ("data", "datapackage.json", "datapackage.parquet.json")  # what a build writes
+# The modules whose tests (or shared fixture) take longest, longest first: they are started
+# first, so that the two workers take the long work at once and end together, instead of
+# one of them starting a minute-long test when every other test is done. The README's
+# fresh-environment test comes before test_wheel.py, whose last test adds the tools to that
+# environment (the wheel's group runs in this order).
+LONGEST_FIRST = (
+    "test_contributing.py",
+    "test_source_cache.py",
+    "test_readme_commands.py",
+    "test_wheel.py",
+    "test_hostile.py",
+    "test_release.py",
+    "test_benchmarks.py",
+    "test_inputs_strict.py",
+    "test_figures.py",
+    "test_engine.py",
+    "test_help_examples.py",
+    "test_validate_contributions.py",
+    "test_makefile.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture, which it keeps within a module
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of LONGEST_FIRST's modules first, in its order; the others after them, as
+    collected. xdist (`--no-loadscope-reorder`) hands them out in this order."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 # The package's schema read directly (json, yaml), as an oracle independent of ai_openness.contract.

@@ -46,13 +46,27 @@ def cold(package) -> dict[str, bytes]:
     return _files(package)
 
 
-def test_cold_and_warm_builds_give_the_same_bytes(package, cold, tmp_path):
-    cache = Cache(tmp_path / "cache")
-    assert _files(package, cache) == cold
-    filled = cache.misses
-    warm = Cache(tmp_path / "cache")
+@pytest.fixture(scope="module")
+def filled(package, tmp_path_factory) -> tuple[Path, dict[str, bytes], int]:
+    """A cache filled by a build of the package: its folder (copy it before use), what that
+    build wrote and how many entries it derived. Entries are keyed by content, not by the
+    package's path, so it is also the cache of any copy of the package."""
+    folder = tmp_path_factory.mktemp("filled") / "cache"
+    cache = Cache(folder)
+    return folder, _files(package, cache), cache.misses
+
+
+def _copy(folder: Path, target: Path) -> Path:
+    shutil.copytree(folder, target)
+    return target
+
+
+def test_cold_and_warm_builds_give_the_same_bytes(package, cold, filled, tmp_path):
+    folder, files, derived = filled
+    assert files == cold
+    warm = Cache(_copy(folder, tmp_path / "cache"))
     assert _files(package, warm) == cold
-    assert filled > 1000 and warm.hits == filled and warm.misses == 0  # nothing derived again
+    assert derived > 1000 and warm.hits == derived and warm.misses == 0  # nothing derived again
 
 
 def test_a_process_pool_gives_the_same_bytes(package, cold):
@@ -89,26 +103,24 @@ def _change_sources(root: Path) -> None:
         people.write('- person_id: "added-person"\n  name: "Added Person"\n  name_zh: "合成新人"\n')
 
 
-def test_after_edits_deletions_and_renames_a_warm_build_is_a_cold_one(package, tmp_path):
+def test_after_edits_deletions_and_renames_a_warm_build_is_a_cold_one(package, cold, filled, tmp_path):
     root = tmp_path / "changed"
     shutil.copytree(package, root)
-    cache = Cache(tmp_path / "cache")
-    _files(root, cache)  # the cache of the package before the changes
+    folder = _copy(filled[0], tmp_path / "cache")  # the cache of the package before the changes
     _change_sources(root)
-    warm = Cache(tmp_path / "cache")
+    warm = Cache(folder)
     changed = _files(root, warm)
     assert changed == _files(root)
     assert warm.hits > 0 and warm.misses > 0  # some rows reused, the changed ones derived again
-    assert changed != _files(package)  # the changes changed the tables
+    assert changed != cold  # the changes changed the tables
 
 
 def _entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def test_an_entry_edited_or_moved_by_hand_is_refused(package, cold, tmp_path):
-    folder = tmp_path / "cache"
-    _files(package, Cache(folder))
+def test_an_entry_edited_or_moved_by_hand_is_refused(package, cold, filled, tmp_path):
+    folder = _copy(filled[0], tmp_path / "cache")
     entries = _entries(folder)
     # Edited: a byte of the Arrow payload changed (the trailer no longer matches).
     data = bytearray(entries[0].read_bytes())

@@ -14,6 +14,7 @@ Each test runs on whole columns; only the few cells it flags are looked at one b
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -43,23 +44,39 @@ def check_hygiene(
     rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, suspect: bool, findings: Findings
 ) -> None:
     """`suspect`: the file may hold an invisible character (its scan's byte filter found one)."""
-    ids = id_columns(schema)
-    tests = {}
-    # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
-    for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
-        text = pl.col(name)
-        # Literal tests on whole columns; the number exception is looked at on flagged cells only.
-        tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
-        if suspect:
-            tests[f"{name}|invisible"] = text.str.contains(invisible.regex())
-        if name in ids:
-            tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
-    flags = chunk.select([test.fill_null(False).alias(key) for key, test in tests.items()])
+    flags = chunk.select(_tests(schema, suspect))
     for key in (k for k in flags.columns if flags[k].any()):
         name, test = key.split("|")
         rows = flags[key].arg_true()
         for row, value in zip(rows.to_list(), chunk[name].gather(rows).to_list()):
             _report(rel, row0 + row, name, test, value, findings)
+
+
+# The tests of a schema, by the schema written as JSON: a process checks the same schemas
+# chunk after chunk and build after build, and making the expressions cost as much as
+# running them on a small table.
+_TESTS: dict[tuple[str, str | None], list[pl.Expr]] = {}
+
+
+def _tests(schema: dict[str, Any], suspect: bool) -> list[pl.Expr]:
+    key = (json.dumps(schema, sort_keys=True, default=repr), invisible.regex() if suspect else None)
+    made = _TESTS.get(key)
+    if made is None:
+        ids = id_columns(schema)
+        tests = {}
+        # Only text columns: a cell of another type that is not a number, date or boolean is a type-error.
+        for name in (f["name"] for f in schema["fields"] if f.get("type", "string") == "string"):
+            text = pl.col(name)
+            # Literal tests on whole columns; the number exception is looked at on flagged cells only.
+            tests[f"{name}|formula"] = pl.any_horizontal([text.str.starts_with(c) for c in _FORMULA_START])
+            if suspect:
+                tests[f"{name}|invisible"] = text.str.contains(invisible.regex())
+            if name in ids:
+                tests[f"{name}|nfc"] = text.str.len_bytes() != text.str.len_chars()  # ASCII is always NFC
+        if len(_TESTS) >= 256:  # bounded: a process that reads many packages' schemas
+            _TESTS.clear()
+        made = _TESTS[key] = [test.fill_null(False).alias(label) for label, test in tests.items()]
+    return made
 
 
 def _report(rel: str, row: int, name: str, test: str, value: str, findings: Findings) -> None:

@@ -9,6 +9,7 @@ parses it before it counts as a type error.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -185,21 +186,43 @@ def _flags(fields: list[dict[str, Any]]) -> dict[tuple[str | None, str, str], pl
     return flags
 
 
+_Flags = dict[tuple[str | None, str, str], pl.Expr]
+# The expressions of a schema, by its fields and missing values written as JSON: a table is
+# checked a chunk at a time and a process checks the same schemas again and again, and making
+# the expressions cost as much as running them on a small table.
+_EXPRESSIONS: dict[str, tuple[list[pl.Expr], _Flags]] = {}
+
+
+def _expressions(fields: list[dict[str, Any]], missing_values: list[str]) -> tuple[list[pl.Expr], _Flags]:
+    """(each cell's typed value, missing flag and type error; the flags of every rule on a
+    cell and of a blank row), made once per schema."""
+    key = json.dumps([fields, missing_values], sort_keys=True, default=repr)
+    made = _EXPRESSIONS.get(key)
+    if made is None:
+        first: list[pl.Expr] = []
+        for f in fields:
+            name, text = f["name"], pl.col(f["name"])
+            missing = text.is_null()
+            for marker in missing_values:
+                missing = missing | (text == marker)
+            value, type_error = _typed(f, text)
+            first += [
+                missing.alias(f"{name}|missing"),
+                (~missing & type_error).alias(f"{name}|wrong"),
+                pl.when(~missing & ~type_error).then(value).otherwise(None).alias(name),
+            ]
+        blank = pl.all_horizontal([pl.col(f"{f['name']}|missing") for f in fields])
+        flags = {rule: flag & ~blank for rule, flag in _flags(fields).items()}
+        flags[(None, "blank-row", "the row is empty")] = blank
+        if len(_EXPRESSIONS) >= 256:  # bounded: a process that reads many packages' schemas
+            _EXPRESSIONS.clear()
+        made = _EXPRESSIONS[key] = (first, flags)
+    return made
+
+
 def check_cells(rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int, findings: Findings | None) -> Cells:
     fields = schema["fields"]
-    missing_values = schema.get("missingValues", DEFAULT_MISSING)
-    first: list[pl.Expr] = []  # each cell's typed value, missing flag and type error, computed once
-    for f in fields:
-        name, text = f["name"], pl.col(f["name"])
-        missing = text.is_null()
-        for value in missing_values:
-            missing = missing | (text == value)
-        value, type_error = _typed(f, text)
-        first += [
-            missing.alias(f"{name}|missing"),
-            (~missing & type_error).alias(f"{name}|wrong"),
-            pl.when(~missing & ~type_error).then(value).otherwise(None).alias(name),
-        ]
+    first, flags = _expressions(fields, schema.get("missingValues", DEFAULT_MISSING))
     cells = chunk.select(first)
     for f in fields:  # cells the vectorised parsers rejected, read as frictionless does
         name = f["name"]
@@ -214,9 +237,6 @@ def check_cells(rel: str, schema: dict[str, Any], chunk: pl.DataFrame, row0: int
             cells = cells.with_columns(cells[name].scatter(where, values), cells[f"{name}|wrong"].scatter(where, False))
     names = [f["name"] for f in fields]
     if findings is not None:
-        blank = pl.all_horizontal([pl.col(f"{n}|missing") for n in names])
-        flags = {key: flag & ~blank for key, flag in _flags(fields).items()}
-        flags[(None, "blank-row", "the row is empty")] = blank
         hits = cells.select([flag.sum().alias(str(i)) for i, flag in enumerate(flags.values())]).row(0)
         by_name = {f["name"]: f for f in fields}
         for (name, kind, message), flag, count in zip(flags, flags.values(), hits):

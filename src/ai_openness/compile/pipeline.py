@@ -5,7 +5,9 @@ The one-way flow of the package: nothing downstream writes upstream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +38,22 @@ class Result:
 def readme(root: Path, tables: dict[str, list[dict[str, Any]]], inputs: Inputs, contract: Contract) -> dict[str, bytes]:
     """README.md, CONTRIBUTING.md (its table of messages), LICENSE-DATA.md and sources/README.md
     with their generated blocks refreshed (a document the package does not have is left out)."""
-    blocks = {
+    makers: dict[str, dict[str, Callable[[], str]]] = {
         docs.README: {
-            "tables": docs.table_sizes(contract, tables),
-            "data-dictionary": docs.data_dictionary(contract),
-            "coverage": "```\n" + summarise(tables, inputs).text() + "\n```",
+            "tables": lambda: docs.table_sizes(contract, tables),
+            "data-dictionary": lambda: docs.data_dictionary(contract),
+            "coverage": lambda: "```\n" + summarise(tables, inputs).text() + "\n```",
         }
     }
-    for document, makers in docs.DOCUMENT_BLOCKS.items():
-        blocks.setdefault(document, {}).update({name: make(contract, tables) for name, make in makers.items()})
+    for document, made in docs.DOCUMENT_BLOCKS.items():
+        makers.setdefault(document, {}).update({name: partial(make, contract, tables) for name, make in made.items()})
     files = {}
-    for document, filled in blocks.items():
+    for document, blocks in makers.items():
         if not (root / document).is_file() and not (root / document).is_symlink():
             continue  # a document the package does not have (a test package has no guide)
-        files[document] = _filled(root, document, filled)
+        # Made only for a document the package has: the coverage block segments every
+        # stored text, and a test package without a README would pay it on every build.
+        files[document] = _filled(root, document, {name: make() for name, make in blocks.items()})
     return files
 
 

@@ -13,6 +13,7 @@ back exactly as the schema file has it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -35,6 +36,13 @@ def pattern_problem(pattern: object) -> str | None:
     in linear time; Python's `re` checks the syntax first."""
     if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
         return f"must be a text of at most {MAX_PATTERN} characters"
+    return _compile_problem(pattern)
+
+
+# The answer depends on the pattern alone, and every build reads the same schemas again (a
+# third of the time spent making a contract went here): asked once per pattern and process.
+@lru_cache(maxsize=1024)
+def _compile_problem(pattern: str) -> str | None:
     try:
         re.compile(pattern)
     except re.error as exc:
