@@ -71,23 +71,16 @@ def run(jobs: list[dict], memory: int, seconds: float, parallel: int) -> list[di
         for pid, (index, start) in list(running.items()):
             done, status, usage = os.wait4(pid, os.WNOHANG)
             elapsed = time.monotonic() - start
-            if done == 0 and elapsed > seconds:
+            killed = done == 0 and elapsed > seconds
+            if killed:
                 os.kill(pid, signal.SIGKILL)
                 done, status, usage = os.wait4(pid, 0)
+            if done:
                 results[index] = {
-                    "exit": None,
+                    "exit": None if killed else os.waitstatus_to_exitcode(status),
                     "seconds": elapsed,
                     "max_rss_mb": usage.ru_maxrss / 1024,
-                    "killed": True,
-                }
-                del running[pid]
-            elif done:
-                code = os.waitstatus_to_exitcode(status)
-                results[index] = {
-                    "exit": code,
-                    "seconds": elapsed,
-                    "max_rss_mb": usage.ru_maxrss / 1024,
-                    "killed": False,
+                    "killed": killed,
                 }
                 del running[pid]
         time.sleep(0.02)

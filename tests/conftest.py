@@ -15,6 +15,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -233,3 +234,28 @@ def slim_env(wheel: Path, tmp_path_factory) -> Path:
         timeout=900,
     )
     return env
+
+
+def headless_chromium(binary: str, driver: str, profile: Path, *arguments: str) -> Any:
+    """A headless Chromium, driven by the given chromedriver (Selenium never fetches one)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        *arguments,
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.set_page_load_timeout(60)
+    return browser

@@ -135,12 +135,13 @@ def test_an_actor_with_a_verb_and_a_model_term_is_listed_without_a_cue():
 
 
 def test_a_paragraph_that_opens_with_a_quotation_continues_the_one_before():
-    from ai_openness.compile.sentences import paragraph_of
+    from ai_openness.compile.sentences import Paragraphs
 
     text = "「競爭很激烈，」他說，「這些模型很強大。」\n\n「安全方面，不想透露是有道理的。」\n另一段。"
     second, third = text.index("「安全"), text.index("另一段")
-    assert paragraph_of(text, second) == paragraph_of(text, 0) == 0
-    assert paragraph_of(text, third) == third
+    paragraphs = Paragraphs(text)
+    assert paragraphs.of(second) == paragraphs.of(0) == 0
+    assert paragraphs.of(third) == third
     result = sweep_text("x", text, [], [], [], actors=[(text.index("他"), text.index("他") + 1)], terms=[])
     assert [text[s:e] for s, e in result.listed] == [
         "「競爭很激烈，」他說，「這些模型很強大。」",

@@ -22,7 +22,7 @@ import pytest
 
 from ai_openness.contract import Contract
 from ai_openness.safeio.installed import installed_contract
-from conftest import FIGURES_GROUP, ROOT
+from conftest import FIGURES_GROUP, ROOT, headless_chromium
 
 pytestmark = FIGURES_GROUP  # the figures are drawn once for the whole run
 
@@ -133,28 +133,15 @@ def offline_browser(tmp_path_factory):
     chromedriver = shutil.which("chromedriver")
     if not (chromium and chromedriver):
         pytest.skip(CHROMIUM_ABSENT)
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs the test extra (selenium)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
+    pytest.importorskip("selenium.webdriver", reason="needs the test extra (selenium)")
+    driver = headless_chromium(
+        chromium,
+        chromedriver,
+        tmp_path_factory.mktemp("chromium-profile"),
         # No name resolves and no proxy answers: nothing can be fetched.
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--proxy-server=http://127.0.0.1:9",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(60)
+    )
     driver.set_script_timeout(30)
     try:
         driver.execute_cdp_cmd("Network.enable", {})

@@ -29,6 +29,7 @@ from ai_openness.checks.schema_checks import check_cells, check_labels, check_li
 from ai_openness.checks.twins import Twin
 from ai_openness.contract import Contract, ForeignKey
 from ai_openness.core.limits import Limits
+from ai_openness.core.retired import TABLE as RETIRED_TABLE
 from ai_openness.safeio.descriptor import Descriptor, Resource
 from ai_openness.safeio.scan import Scan, not_utf8_problem, record_cells, scan
 
@@ -107,7 +108,7 @@ class Engine:
             for fk in contract.foreign_keys(name):
                 self.referenced[fk.resource].add(tuple(fk.reference))
             key = contract.primary_key(name)
-            if "retired_ids" in names and len(key) == 1:  # a retired id must not be a current one
+            if RETIRED_TABLE in names and len(key) == 1:  # a retired id must not be a current one
                 self.referenced[name].add(tuple(key))
 
     @property

@@ -17,6 +17,7 @@ import polars as pl
 
 from ai_openness.checks.findings import Findings
 from ai_openness.contract import Contract
+from ai_openness.core.retired import TABLE as RETIRED_TABLE
 from ai_openness.core.retired import Outcome, resolve_all
 
 EMITS = (
@@ -42,7 +43,7 @@ COLUMNS = {
     "sources": ["source_id", "kind", "published", "path", "url"],
     "models": ["licence_id", "access"],
     "aliases": ["entity_type", "entity_id", "alias"],
-    "retired_ids": ["table", "id", "successor"],
+    RETIRED_TABLE: ["table", "id", "successor"],
 }
 INVALID = "invalid"  # a kept column: the row has a cell among COLUMNS already reported as invalid
 
@@ -64,8 +65,8 @@ def check(
         _sources(rels["sources"], kept["sources"], findings)
     if "aliases" in kept:
         _aliases(rels["aliases"], kept["aliases"], findings)
-    if "retired_ids" in kept:
-        _retired(contract, rels["retired_ids"], kept["retired_ids"], ids, findings)
+    if RETIRED_TABLE in kept:
+        _retired(contract, rels[RETIRED_TABLE], kept[RETIRED_TABLE], ids, findings)
 
 
 def _report(rel: str, frame: pl.DataFrame, rules: list[tuple[Any, ...]], findings: Findings) -> None:
@@ -185,7 +186,7 @@ def _retired(
 ) -> None:
     """Each retired id names a table keyed by one id column, is no longer in it (an id is
     never reused), and its successor, when given, leads to an id that is."""
-    keyed = [n for n in contract.names if n != "retired_ids" and len(contract.primary_key(n)) == 1]
+    keyed = contract.id_tables()
     rows = retired.select("row", "table", "id", "successor").rows()
     successors: dict[str, dict[str, str | None]] = {}
     for _, table, identifier, successor in rows:

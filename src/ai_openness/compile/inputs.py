@@ -30,6 +30,7 @@ from ai_openness.core.limits import (
     MAX_QUOTE_DIAGNOSES,
 )
 from ai_openness.core.problems import BuildFailed, Problem, shorten, shown, visible
+from ai_openness.core.retired import TABLE as RETIRED_TABLE
 from ai_openness.core.script import script_of
 from ai_openness.safeio import storedtext
 from ai_openness.safeio.inputs import InputFiles
@@ -588,12 +589,12 @@ def read_excluded(root: Path, inputs: Inputs) -> None:
 def read_retired(root: Path, inputs: Inputs) -> None:
     """codings/retired.yaml: released ids that were removed (the table retired_ids)."""
     rel = "codings/retired.yaml"
-    inputs.tables["retired_ids"] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs, required=False)]
+    inputs.tables[RETIRED_TABLE] = [Row(dict(e), rel, e) for e in _entries(root, rel, inputs, required=False)]
 
 
 def unread_tables(inputs: Inputs) -> set[str]:
     """Tables whose coding file could not be read: a reference to them is not checked, since
     every one would dangle (the file's problem is reported instead)."""
     files = {rel: resource for resource, (rel, _, _) in ENTITY_FILES.items()}
-    files |= dict.fromkeys(SOURCE_FILES, "sources") | {"codings/retired.yaml": "retired_ids"}
+    files |= dict.fromkeys(SOURCE_FILES, "sources") | {"codings/retired.yaml": RETIRED_TABLE}
     return {files[rel] for rel in inputs.unread if rel in files}

@@ -95,8 +95,3 @@ class Paragraphs:
 
     def of(self, start: int) -> int:
         return self.begins[bisect.bisect_right(self.lines, start) - 1]
-
-
-def paragraph_of(text: str, start: int) -> int:
-    """The paragraph of one offset (Paragraphs, for one question)."""
-    return Paragraphs(text).of(start)

@@ -22,6 +22,7 @@ from ai_openness.contract.objects import Field, Package, Schema
 from ai_openness.contract.shape import schema_problems
 from ai_openness.contract.types import croissant_type, duckdb_type, polars_type, python_type, sqlite_type
 from ai_openness.core.problems import Problem, Unreadable
+from ai_openness.core.retired import TABLE as RETIRED_TABLE
 
 if TYPE_CHECKING:  # pydantic is not installed with the slim (data-only) install
     from pydantic import BaseModel
@@ -144,6 +145,11 @@ class Contract:
 
     def primary_key(self, name: str) -> list[str]:
         return list(self.table(name).primaryKey)
+
+    def id_tables(self) -> list[str]:
+        """The tables keyed by one id column (stances, organisations, people, models, ...): the
+        tables a retired id can belong to and `resolve_id` searches."""
+        return [n for n in self.names if n != RETIRED_TABLE and len(self.primary_key(n)) == 1]
 
     def foreign_keys(self, name: str) -> list[ForeignKey]:
         return self.table(name).foreign_keys(name)

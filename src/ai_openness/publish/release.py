@@ -361,7 +361,7 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
         with tempfile.TemporaryDirectory() as base:
             gitref.materialise(root, previous.commit, Path(base))
             diff = diff_packages(Path(base), root, previous.version, "release")
-        dropped = unretired_ids(diff, result.tables.get("retired_ids", []))
+        dropped = unretired_ids(diff, result.tables.get(RETIRED_TABLE, []))
         if dropped:
             raise BuildFailed(
                 [
@@ -383,7 +383,7 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
         level = change_class(diff, generated)
         floor = smallest_next(previous.version, level)
         if parse(version) < parse(floor):
-            removed = removed_rows(diff, result.tables.get("retired_ids", []), generated)
+            removed = removed_rows(diff, result.tables.get(RETIRED_TABLE, []), generated)
             why = (
                 f"; it removes {len(removed)} published row(s), which a paper citing {previous.version} may "
                 f"name: {'; '.join(removed[:5])}" + (" ..." if len(removed) > 5 else "")
@@ -411,7 +411,7 @@ def release(root: Path, version: str, date: str | None = None, dist: Path | None
     result, _ = build(root, contract=contract)
     counts = {name: len(rows) for name, rows in result.tables.items()}
     section = changelog_section(
-        version, date, previous, diff, counts, level, contract.generated_tables, result.tables.get("retired_ids", [])
+        version, date, previous, diff, counts, level, contract.generated_tables, result.tables.get(RETIRED_TABLE, [])
     )
     write_changelog(root, version, section)
     made = _build_archives(root, version, date, dist or root / "dist")

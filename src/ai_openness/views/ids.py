@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ai_openness.contract import Contract
+from ai_openness.core.retired import TABLE as RETIRED
 from ai_openness.core.retired import UnknownId, follow
-
-RETIRED = "retired_ids"
-
-
-def id_tables(contract: Contract) -> list[str]:
-    """The tables keyed by one id column (stances, organisations, people, models, ...)."""
-    return [n for n in contract.names if n != RETIRED and len(contract.primary_key(n)) == 1]
 
 
 def resolve_id(identifier: str, table: str | None = None, *, root: str | Path | None = None) -> str | None:
@@ -40,12 +33,12 @@ def resolve_id(identifier: str, table: str | None = None, *, root: str | Path | 
 
     contract = _contract(root)
     if table is not None and table not in contract.names:
-        raise ValueError(f"no table {table!r}; the tables keyed by an id are: {', '.join(id_tables(contract))}")
+        raise ValueError(f"no table {table!r}; the tables keyed by an id are: {', '.join(contract.id_tables())}")
     if table is not None and len(contract.primary_key(table)) != 1:
         raise ValueError(
-            f"{table} is not keyed by one id column; the tables that are: {', '.join(id_tables(contract))}"
+            f"{table} is not keyed by one id column; the tables that are: {', '.join(contract.id_tables())}"
         )
-    searched = [table] if table is not None else id_tables(contract)
+    searched = [table] if table is not None else contract.id_tables()
     retired = load(RETIRED, root=root)
     found: dict[str, str | None] = {}
     for name in searched:
