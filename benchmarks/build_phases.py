@@ -56,7 +56,7 @@ def phases(root: Path) -> dict[str, dict[str, float]]:
     read.aliases = [a for a, _ in aliases]
     read.alias_origins = dict(aliases)
     lap("read entities")
-    stances = derive_stances(root, read, contract, NoCache(), Executor())  # the per-source stage, no cache
+    stances = derive_stances(read, contract, NoCache(), Executor())  # the per-source stage, no cache
     read.tables["stances"] = LocatedRows(stances)
     read.tables["stance_arguments"] = LocatedRows(arguments_of(contract, stances), {"argument": "arguments"})
     inputs.read_excluded(root, read)

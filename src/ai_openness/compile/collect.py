@@ -104,7 +104,7 @@ def _collect(
     inputs.tables["aliases"] = alias_rows(aliases)
     inputs.aliases = [a for a, _ in aliases]
     inputs.alias_origins = dict(aliases)
-    stances = derive_stances(root, inputs, contract, cache, run)  # the per-source stage, cached
+    stances = derive_stances(inputs, contract, cache, run)  # the per-source stage, cached
     inputs.tables["stances"] = LocatedRows(stances)
     inputs.tables["stance_arguments"] = LocatedRows(arguments_of(contract, stances), {"argument": "arguments"})
     read_excluded(root, inputs)

@@ -19,7 +19,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -205,7 +204,7 @@ def _tokens(inputs: Inputs) -> Callable[[str], str]:
     return token
 
 
-def derive_stances(root: Path, inputs: Inputs, contract: Contract, cache: Cache, executor: Executor) -> pa.Table:
+def derive_stances(inputs: Inputs, contract: Contract, cache: Cache, executor: Executor) -> pa.Table:
     """Every stance file's rows, from the cache where its inputs are unchanged; the files'
     problems are added to inputs.problems."""
     token, fp = _tokens(inputs), fingerprint(contract)
